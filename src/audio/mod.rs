@@ -1,0 +1,11 @@
+//! Sound: the cue files, the scheduled cue track and the output device. Cues are placed on the
+//! exact sample the practice timeline names and mixed in the audio stream, never fired from the
+//! screen's loop, so they keep time with the window hidden.
+
+mod output;
+mod sounds;
+mod track;
+
+pub use output::{AudioOutput, CueSource, SessionControl};
+pub use sounds::{SoundBank, SoundId, decode_wav};
+pub use track::{CueSet, CueTrack, ScheduledCue, frame_to_micros, micros_to_frame, schedule};

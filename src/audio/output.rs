@@ -1,0 +1,365 @@
+//! The sound device and the live cue stream. The stream's own sample count is the session's
+//! clock while it plays; the app talks to it only through atomics.
+
+use std::num::NonZero;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
+
+use rodio::{ChannelCount, DeviceSinkBuilder, MixerDeviceSink, SampleRate, Source};
+
+use super::track::CueTrack;
+
+const NO_SEEK: u64 = u64::MAX;
+const NOT_STOPPING: u64 = u64::MAX;
+
+/// What the app and the audio thread share about one session's cue stream.
+#[derive(Debug)]
+pub struct SessionControl {
+    paused: AtomicBool,
+    muted: AtomicBool,
+    /// The timeline frame after which no cue starts (`NOT_STOPPING` while the session runs).
+    stop_at: AtomicU64,
+    volume_bits: AtomicU32,
+    seek_to: AtomicU64,
+    /// The timeline frame the stream has reached.
+    position: AtomicU64,
+    done: AtomicBool,
+}
+
+impl SessionControl {
+    fn new(volume: f32, muted: bool) -> Self {
+        SessionControl {
+            paused: AtomicBool::new(false),
+            muted: AtomicBool::new(muted),
+            stop_at: AtomicU64::new(NOT_STOPPING),
+            volume_bits: AtomicU32::new(volume.clamp(0.0, 1.0).to_bits()),
+            seek_to: AtomicU64::new(NO_SEEK),
+            position: AtomicU64::new(0),
+            done: AtomicBool::new(false),
+        }
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Release);
+    }
+
+    pub fn set_muted(&self, muted: bool) {
+        self.muted.store(muted, Ordering::Release);
+    }
+
+    pub fn set_volume(&self, volume: f32) {
+        let volume = if volume.is_finite() {
+            volume.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self.volume_bits.store(volume.to_bits(), Ordering::Release);
+    }
+
+    /// Moves the stream to a timeline frame (skip step).
+    pub fn seek(&self, frame: u64) {
+        self.seek_to.store(frame, Ordering::Release);
+    }
+
+    /// Ends the session's sound at timeline frame `frame`: cues up to it still play (the
+    /// closing bell of a finished practice), none after; what rings dies away, then the stream
+    /// closes.
+    pub fn stop_at(&self, frame: u64) {
+        self.stop_at.store(frame, Ordering::Release);
+        // Time must move for the stream to reach its stop.
+        self.paused.store(false, Ordering::Release);
+    }
+
+    /// The timeline frame being rendered now.
+    pub fn position(&self) -> u64 {
+        self.position.load(Ordering::Acquire)
+    }
+
+    /// The stream has closed (after `stop_at`).
+    pub fn is_done(&self) -> bool {
+        self.done.load(Ordering::Acquire)
+    }
+}
+
+/// The rodio source that plays a cue track under a session's control.
+pub struct CueSource {
+    track: CueTrack,
+    control: Arc<SessionControl>,
+    channels: ChannelCount,
+    sample_rate: SampleRate,
+    channel: u16,
+    current: f32,
+    /// Smoothed gain, so mute and volume changes glide instead of clicking.
+    gain: f32,
+}
+
+impl CueSource {
+    pub fn new(track: CueTrack, control: Arc<SessionControl>, channels: ChannelCount) -> Self {
+        let rate = NonZero::new(track.sample_rate()).unwrap_or(NonZero::<u32>::MIN);
+        CueSource {
+            track,
+            control,
+            channels,
+            sample_rate: rate,
+            channel: 0,
+            current: 0.0,
+            gain: 0.0,
+        }
+    }
+
+    fn next_mono(&mut self) -> Option<f32> {
+        let control = &self.control;
+        if self.track.position() > control.stop_at.load(Ordering::Acquire) {
+            self.track.stop_cues();
+            if self.track.is_done() {
+                control.done.store(true, Ordering::Release);
+                return None;
+            }
+        }
+        let seek = control.seek_to.swap(NO_SEEK, Ordering::AcqRel);
+        if seek != NO_SEEK {
+            self.track.seek(seek);
+        }
+        let advance = !control.paused.load(Ordering::Acquire);
+        let sample = self.track.next_frame(advance);
+        control
+            .position
+            .store(self.track.position(), Ordering::Release);
+        let target = if control.muted.load(Ordering::Acquire) {
+            0.0
+        } else {
+            f32::from_bits(control.volume_bits.load(Ordering::Acquire))
+        };
+        // About 5 ms to settle at 48 kHz.
+        self.gain += (target - self.gain) * 0.004;
+        Some(sample * self.gain)
+    }
+}
+
+impl Iterator for CueSource {
+    type Item = rodio::Sample;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.channel == 0 {
+            self.current = self.next_mono()?;
+        }
+        self.channel = (self.channel + 1) % self.channels.get();
+        Some(self.current)
+    }
+}
+
+impl Source for CueSource {
+    // None: one endless span, so rodio never rebuilds its converter on the audio thread.
+    fn current_span_len(&self) -> Option<usize> {
+        None
+    }
+
+    fn channels(&self) -> ChannelCount {
+        self.channels
+    }
+
+    fn sample_rate(&self) -> SampleRate {
+        self.sample_rate
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// Signs of trouble from the device, set on the audio thread.
+#[derive(Debug, Default)]
+struct DeviceHealth {
+    lost: AtomicBool,
+    errors: AtomicU32,
+}
+
+/// Consecutive errors (underruns that never recover) that count as a lost device.
+const ERRORS_MEANING_LOST: u32 = 50;
+
+/// An open sound device.
+pub struct AudioOutput {
+    sink: MixerDeviceSink,
+    health: Arc<DeviceHealth>,
+    errors_seen: u32,
+}
+
+impl AudioOutput {
+    /// Opens the default output device, or says why not.
+    pub fn open() -> Result<AudioOutput, String> {
+        let health = Arc::new(DeviceHealth::default());
+        let on_error = {
+            let health = Arc::clone(&health);
+            move |error: rodio::cpal::Error| {
+                // Runs on the audio thread: only atomics here.
+                use rodio::cpal::ErrorKind;
+                match error.kind() {
+                    ErrorKind::DeviceNotAvailable | ErrorKind::StreamInvalidated => {
+                        health.lost.store(true, Ordering::Release);
+                    }
+                    _ => {
+                        health.errors.fetch_add(1, Ordering::AcqRel);
+                    }
+                }
+            }
+        };
+        let mut sink = DeviceSinkBuilder::from_default_device()
+            .map_err(|e| e.to_string())?
+            .with_error_callback(on_error)
+            .open_sink_or_fallback()
+            .map_err(|e| e.to_string())?;
+        sink.log_on_drop(false);
+        Ok(AudioOutput {
+            sink,
+            health,
+            errors_seen: 0,
+        })
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.sink.config().sample_rate().get()
+    }
+
+    /// How far the sound heard lags the samples rendered, roughly one device buffer.
+    pub fn latency_frames(&self) -> u64 {
+        match self.sink.config().buffer_size() {
+            rodio::cpal::BufferSize::Fixed(frames) => *frames as u64,
+            rodio::cpal::BufferSize::Default => self.sample_rate() as u64 / 20,
+        }
+    }
+
+    /// Starts playing a session's cues; the returned control steers them.
+    pub fn play(&self, track: CueTrack, volume: f32, muted: bool) -> Arc<SessionControl> {
+        let control = Arc::new(SessionControl::new(volume, muted));
+        let channels = self.sink.config().channel_count();
+        self.sink
+            .mixer()
+            .add(CueSource::new(track, Arc::clone(&control), channels));
+        control
+    }
+
+    /// The device has gone (unplugged, server stopped) or keeps failing. Call now and then.
+    pub fn is_lost(&mut self) -> bool {
+        if self.health.lost.load(Ordering::Acquire) {
+            return true;
+        }
+        let errors = self.health.errors.load(Ordering::Acquire);
+        let new_errors = errors.saturating_sub(self.errors_seen);
+        self.errors_seen = errors;
+        new_errors >= ERRORS_MEANING_LOST
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::sounds::{SoundBank, SoundId};
+    use crate::audio::track::{CueSet, ScheduledCue, schedule};
+    use crate::practice::{CueEvent, CueKind, Phase};
+
+    fn click_bank() -> SoundBank {
+        SoundBank::clicks(1_000)
+    }
+
+    fn stereo() -> ChannelCount {
+        NonZero::new(2).expect("two")
+    }
+
+    fn run(source: &mut CueSource, frames: usize) -> Vec<f32> {
+        (0..frames * 2)
+            .map_while(|_| source.next())
+            .step_by(2)
+            .collect()
+    }
+
+    #[test]
+    fn pause_holds_time_still_and_resume_carries_on_from_there() {
+        let cues = vec![
+            ScheduledCue {
+                frame: 10,
+                sound: SoundId::Inhale,
+                gain: 1.0,
+            },
+            ScheduledCue {
+                frame: 30,
+                sound: SoundId::Exhale,
+                gain: 1.0,
+            },
+        ];
+        let control = Arc::new(SessionControl::new(1.0, false));
+        let mut source = CueSource::new(
+            CueTrack::new(cues, &click_bank()),
+            Arc::clone(&control),
+            stereo(),
+        );
+        run(&mut source, 20);
+        assert_eq!(control.position(), 20);
+        control.set_paused(true);
+        let paused = run(&mut source, 500);
+        assert_eq!(control.position(), 20, "no time passes while paused");
+        assert!(
+            paused.iter().skip(5).all(|s| *s == 0.0),
+            "no cue starts while paused"
+        );
+        control.set_paused(false);
+        run(&mut source, 20);
+        assert_eq!(control.position(), 40);
+    }
+
+    #[test]
+    fn a_seek_lands_on_the_frame_and_plays_the_cue_there() {
+        let events = [
+            CueEvent {
+                at: 0,
+                kind: CueKind::StepStart {
+                    step_index: 0,
+                    phase: Phase::Prompt,
+                },
+            },
+            CueEvent {
+                at: 20_000,
+                kind: CueKind::StepStart {
+                    step_index: 1,
+                    phase: Phase::Inhale,
+                },
+            },
+            CueEvent {
+                at: 40_000,
+                kind: CueKind::End,
+            },
+        ];
+        let control = Arc::new(SessionControl::new(1.0, false));
+        let track = CueTrack::new(schedule(&events, 1_000, CueSet::Tones), &click_bank());
+        let mut source = CueSource::new(track, Arc::clone(&control), stereo());
+        run(&mut source, 5);
+        control.seek(20);
+        let after = run(&mut source, 10);
+        assert_eq!(control.position(), 30);
+        assert!(after[0].abs() > 0.0, "the step's cues start at once");
+    }
+
+    #[test]
+    fn stopping_closes_the_stream_once_the_sound_has_rung_out() {
+        let cues = vec![ScheduledCue {
+            frame: 0,
+            sound: SoundId::Bell,
+            gain: 1.0,
+        }];
+        let control = Arc::new(SessionControl::new(1.0, false));
+        let mut source = CueSource::new(
+            CueTrack::new(cues, &click_bank()),
+            Arc::clone(&control),
+            stereo(),
+        );
+        run(&mut source, 3);
+        control.stop_at(2);
+        let tail = run(&mut source, 10_000);
+        assert!(
+            tail.len() < 100,
+            "closes after the click rings out ({} frames)",
+            tail.len()
+        );
+        assert!(control.is_done());
+    }
+}

@@ -1,0 +1,279 @@
+//! The cue track: every cue of a practice placed on the sample the timeline names, and a mixer
+//! that renders it frame by frame without allocating, locking or touching files.
+
+use std::sync::Arc;
+
+use crate::practice::{CueEvent, CueKind, MICROS_PER_SECOND, Micros, Phase};
+
+use super::sounds::{SoundBank, SoundId};
+
+/// Which sounds mark the breath.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CueSet {
+    /// Gentle tones: rising for in, falling for out, muted for holds; a chime between steps.
+    #[default]
+    Tones,
+    /// A calm voice: "breathe in", "hold", "breathe out".
+    Voice,
+}
+
+/// The timeline position (µs) as a frame number at `sample_rate`, exactly, rounding to nearest.
+pub fn micros_to_frame(micros: Micros, sample_rate: u32) -> u64 {
+    let scaled = micros as u128 * sample_rate as u128;
+    ((scaled + MICROS_PER_SECOND as u128 / 2) / MICROS_PER_SECOND as u128) as u64
+}
+
+/// A frame number back to timeline microseconds.
+pub fn frame_to_micros(frame: u64, sample_rate: u32) -> Micros {
+    (frame as u128 * MICROS_PER_SECOND as u128 / sample_rate.max(1) as u128) as Micros
+}
+
+/// One sound starting at one frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScheduledCue {
+    pub frame: u64,
+    pub sound: SoundId,
+    pub gain: f32,
+}
+
+fn phase_sound(phase: Phase, set: CueSet) -> Option<SoundId> {
+    Some(match (set, phase) {
+        (_, Phase::Prompt) => return None,
+        (CueSet::Tones, Phase::Inhale) => SoundId::Inhale,
+        (CueSet::Tones, Phase::TopUp) => SoundId::TopUp,
+        (CueSet::Tones, Phase::HoldAfterInhale | Phase::HoldAfterExhale) => SoundId::Hold,
+        (CueSet::Tones, Phase::Exhale) => SoundId::Exhale,
+        (CueSet::Voice, Phase::Inhale) => SoundId::VoiceInhale,
+        (CueSet::Voice, Phase::TopUp) => SoundId::VoiceTopUp,
+        (CueSet::Voice, Phase::HoldAfterInhale | Phase::HoldAfterExhale) => SoundId::VoiceHold,
+        (CueSet::Voice, Phase::Exhale) => SoundId::VoiceExhale,
+    })
+}
+
+/// Chimes and bells sit a little under the breath cues so they never startle.
+const CHIME_GAIN: f32 = 0.6;
+
+/// The sounds for a practice's cue events, in order, on exact frames.
+pub fn schedule(events: &[CueEvent], sample_rate: u32, set: CueSet) -> Vec<ScheduledCue> {
+    let mut cues = Vec::with_capacity(events.len() + 8);
+    for event in events {
+        let frame = micros_to_frame(event.at, sample_rate);
+        let mut push = |sound, gain| cues.push(ScheduledCue { frame, sound, gain });
+        match event.kind {
+            CueKind::StepStart { step_index, phase } => {
+                if step_index > 0 {
+                    push(SoundId::Chime, CHIME_GAIN);
+                }
+                if phase == Phase::Prompt && set == CueSet::Voice && step_index > 0 {
+                    push(SoundId::VoiceNext, 1.0);
+                }
+                if let Some(sound) = phase_sound(phase, set) {
+                    push(sound, 1.0);
+                }
+            }
+            CueKind::PhaseStart { phase, .. } => {
+                if let Some(sound) = phase_sound(phase, set) {
+                    push(sound, 1.0);
+                }
+            }
+            CueKind::End => {
+                push(SoundId::Bell, CHIME_GAIN);
+                if set == CueSet::Voice {
+                    push(SoundId::VoiceEnd, 1.0);
+                }
+            }
+        }
+    }
+    cues
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Voice {
+    sound: usize,
+    offset: usize,
+    gain: f32,
+}
+
+const MAX_VOICES: usize = 8;
+
+/// Renders a schedule. Everything it needs is allocated when it is made; `next_frame` only reads
+/// and adds.
+pub struct CueTrack {
+    cues: Arc<[ScheduledCue]>,
+    sounds: Vec<Arc<[f32]>>,
+    sample_rate: u32,
+    next_cue: usize,
+    position: u64,
+    voices: [Option<Voice>; MAX_VOICES],
+}
+
+impl CueTrack {
+    pub fn new(cues: Vec<ScheduledCue>, bank: &SoundBank) -> Self {
+        CueTrack {
+            cues: cues.into(),
+            sounds: SoundId::ALL
+                .iter()
+                .map(|&id| bank.samples(id).clone())
+                .collect(),
+            sample_rate: bank.sample_rate(),
+            next_cue: 0,
+            position: 0,
+            voices: [None; MAX_VOICES],
+        }
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    /// The timeline frame the next call to `next_frame` renders.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// The frame of the last cue (the closing bell).
+    pub fn last_cue_frame(&self) -> u64 {
+        self.cues.last().map_or(0, |c| c.frame)
+    }
+
+    /// Whether every cue has started and every sound has died away.
+    pub fn is_done(&self) -> bool {
+        self.next_cue >= self.cues.len() && self.voices.iter().all(Option::is_none)
+    }
+
+    /// Jumps to `frame` (skip step). Sounds already ringing ring on; cues at `frame` play.
+    pub fn seek(&mut self, frame: u64) {
+        self.position = frame;
+        self.next_cue = self.cues.partition_point(|c| c.frame < frame);
+    }
+
+    /// Stops starting new cues (the session ended); what rings fades out naturally.
+    pub fn stop_cues(&mut self) {
+        self.next_cue = self.cues.len();
+    }
+
+    /// One mono sample. With `advance` false (paused) time stands still: no cue starts, but
+    /// sounds already ringing finish, so nothing is cut off with a click.
+    pub fn next_frame(&mut self, advance: bool) -> f32 {
+        if advance {
+            while let Some(cue) = self.cues.get(self.next_cue) {
+                if cue.frame > self.position {
+                    break;
+                }
+                self.start(cue.sound as usize, cue.gain);
+                self.next_cue += 1;
+            }
+            self.position += 1;
+        }
+        let mut mixed = 0.0;
+        for slot in &mut self.voices {
+            if let Some(voice) = slot {
+                let samples = &self.sounds[voice.sound];
+                match samples.get(voice.offset) {
+                    Some(sample) => {
+                        mixed += sample * voice.gain;
+                        voice.offset += 1;
+                    }
+                    None => *slot = None,
+                }
+            }
+        }
+        mixed
+    }
+
+    fn start(&mut self, sound: usize, gain: f32) {
+        let voice = Voice {
+            sound,
+            offset: 0,
+            gain,
+        };
+        // A free slot, else the sound that has rung longest makes way.
+        let slot = self
+            .voices
+            .iter()
+            .position(Option::is_none)
+            .unwrap_or_else(|| {
+                (0..MAX_VOICES)
+                    .max_by_key(|&i| self.voices[i].map_or(0, |v| v.offset))
+                    .unwrap_or(0)
+            });
+        self.voices[slot] = Some(voice);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::practice::{CueEvent, CueKind, Phase};
+
+    fn event(at: Micros, kind: CueKind) -> CueEvent {
+        CueEvent { at, kind }
+    }
+
+    #[test]
+    fn frames_are_exact_at_common_rates() {
+        assert_eq!(micros_to_frame(4_000_000, 48_000), 192_000);
+        assert_eq!(
+            micros_to_frame(8 * 3600 * MICROS_PER_SECOND, 44_100),
+            8 * 3600 * 44_100
+        );
+        assert_eq!(micros_to_frame(1, 48_000), 0);
+        assert_eq!(micros_to_frame(11, 48_000), 1);
+        assert_eq!(frame_to_micros(192_000, 48_000), 4_000_000);
+    }
+
+    #[test]
+    fn steps_after_the_first_open_with_a_chime_and_the_end_rings_a_bell() {
+        let events = [
+            event(
+                0,
+                CueKind::StepStart {
+                    step_index: 0,
+                    phase: Phase::Prompt,
+                },
+            ),
+            event(
+                1_000_000,
+                CueKind::StepStart {
+                    step_index: 1,
+                    phase: Phase::Inhale,
+                },
+            ),
+            event(
+                5_000_000,
+                CueKind::PhaseStart {
+                    step_index: 1,
+                    phase: Phase::Exhale,
+                },
+            ),
+            event(11_000_000, CueKind::End),
+        ];
+        let sounds: Vec<(u64, SoundId)> = schedule(&events, 1_000, CueSet::Tones)
+            .iter()
+            .map(|c| (c.frame, c.sound))
+            .collect();
+        assert_eq!(
+            sounds,
+            [
+                (1_000, SoundId::Chime),
+                (1_000, SoundId::Inhale),
+                (5_000, SoundId::Exhale),
+                (11_000, SoundId::Bell)
+            ]
+        );
+        let voiced: Vec<SoundId> = schedule(&events, 1_000, CueSet::Voice)
+            .iter()
+            .map(|c| c.sound)
+            .collect();
+        assert_eq!(
+            voiced,
+            [
+                SoundId::Chime,
+                SoundId::VoiceInhale,
+                SoundId::VoiceExhale,
+                SoundId::Bell,
+                SoundId::VoiceEnd
+            ]
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! The pure model of a practice: what happens when. No UI, audio, files or clocks live here;
+//! time is always passed in, so the screen, the sound and the record all agree.
+
+mod clock;
+mod model;
+mod timeline;
+mod validate;
+
+pub use clock::{Outcome, SessionClock};
+pub use model::{BreatheBlock, FORMAT_VERSION, Pattern, Practice, PromptStep, Step};
+pub use timeline::{
+    CueEvent, CueKind, MICROS_PER_SECOND, Micros, Moment, Phase, StepKind, StepSpan, Timeline,
+    Upcoming, micros_to_seconds, seconds_to_micros,
+};
+pub use validate::{Problem, Profile, duplicate_names, estimated_seconds, validate};

@@ -1,0 +1,16 @@
+//! Files: presets, the history log, settings and the data folder. Every file but the append-only
+//! history is written atomically; nothing here panics on what it reads.
+
+mod atomic;
+pub mod history;
+mod locate;
+mod paths;
+pub mod presets;
+pub mod settings;
+
+pub use atomic::write_atomic;
+pub use history::{History, SessionEnd, SessionRecord, append_record, load_history};
+pub use locate::{TextPosition, locate};
+pub use paths::{DATA_DIR_ENV, DataDir};
+pub use presets::{Library, LibraryEntry, Origin, PresetError};
+pub use settings::Settings;

@@ -1,0 +1,137 @@
+//! The person's settings, kept in `settings.ron` and written atomically.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::atomic::write_atomic;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    /// Dim and warm, for evenings.
+    #[default]
+    Evening,
+    Light,
+}
+
+/// Every setting has a default, so an old or partial file still loads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub version: u32,
+    pub theme: Theme,
+    /// Sound on or off (the M key).
+    pub muted: bool,
+    /// 0..1 over everything.
+    pub master_volume: f32,
+    /// No growing and shrinking: the breath shows as a slow change of brightness instead.
+    pub reduced_motion: bool,
+    pub show_numbers: bool,
+    /// Highest repaint rate during a session.
+    pub frame_rate_cap: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            version: 1,
+            theme: Theme::Evening,
+            muted: false,
+            master_volume: 0.6,
+            reduced_motion: false,
+            show_numbers: true,
+            frame_rate_cap: 30,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the settings; a missing file gives the defaults, an unreadable one gives the
+    /// defaults and the reason (the file is left as it is).
+    pub fn load(path: &Path) -> (Settings, Option<String>) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (Settings::default(), None);
+            }
+            Err(e) => {
+                return (
+                    Settings::default(),
+                    Some(format!(
+                        "{} cannot be read ({e}); using the defaults",
+                        path.display()
+                    )),
+                );
+            }
+        };
+        match ron::Options::default()
+            .with_recursion_limit(8)
+            .from_str::<Settings>(&text)
+        {
+            Ok(settings) => (settings.sanitized(), None),
+            Err(e) => (
+                Settings::default(),
+                Some(format!(
+                    "{}:{}:{}: {}; using the defaults until it is fixed",
+                    path.display(),
+                    e.span.start.line,
+                    e.span.start.col,
+                    e.code
+                )),
+            ),
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
+            .map_err(std::io::Error::other)?;
+        write_atomic(path, format!("{text}\n").as_bytes())
+    }
+
+    /// Brings out-of-range values back into range.
+    fn sanitized(mut self) -> Self {
+        if !self.master_volume.is_finite() {
+            self.master_volume = Settings::default().master_volume;
+        }
+        self.master_volume = self.master_volume.clamp(0.0, 1.0);
+        self.frame_rate_cap = self.frame_rate_cap.clamp(5, 120);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_a_broken_file_falls_back_to_defaults_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.ron");
+        let changed = Settings {
+            theme: Theme::Light,
+            muted: true,
+            ..Settings::default()
+        };
+        changed.save(&path).expect("saves");
+        assert_eq!(Settings::load(&path), (changed, None));
+
+        std::fs::write(&path, "(theme: Purple)").expect("write");
+        let (settings, problem) = Settings::load(&path);
+        assert_eq!(settings, Settings::default());
+        assert!(problem.expect("a reason").contains("settings.ron:1:"));
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "(theme: Purple)"
+        );
+    }
+
+    #[test]
+    fn out_of_range_values_are_brought_back() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.ron");
+        std::fs::write(&path, "(master_volume: 7.0, frame_rate_cap: 0)").expect("write");
+        let (settings, _) = Settings::load(&path);
+        assert_eq!(settings.master_volume, 1.0);
+        assert_eq!(settings.frame_rate_cap, 5);
+    }
+}

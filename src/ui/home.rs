@@ -1,0 +1,83 @@
+//! The home screen: the practices on offer, the chosen one's description, and Start.
+
+use egui::{RichText, ScrollArea};
+
+use super::Action;
+use super::theme::Palette;
+use crate::store::{Library, Origin};
+
+pub fn show(
+    ui: &mut egui::Ui,
+    library: &Library,
+    selected: usize,
+    palette: &Palette,
+    actions: &mut Vec<Action>,
+) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(8.0);
+        ui.heading("downshift");
+        ui.label(
+            RichText::new("Choose a practice, then press Space or Start.")
+                .color(palette.quiet_text),
+        );
+    });
+    ui.add_space(12.0);
+    let list_height = (ui.available_height() * 0.5).max(160.0);
+    ScrollArea::vertical()
+        .max_height(list_height)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for (index, entry) in library.entries.iter().enumerate() {
+                let practice = &entry.practice;
+                let mut label = practice.name.clone();
+                if practice.is_ritual() {
+                    label.push_str("  · ritual");
+                }
+                if matches!(
+                    entry.origin,
+                    Origin::User {
+                        customises: true,
+                        ..
+                    }
+                ) {
+                    label.push_str("  · customised");
+                }
+                let row = ui.selectable_label(index == selected, label);
+                if index == selected {
+                    row.scroll_to_me(None);
+                }
+                if row.clicked() {
+                    actions.push(Action::Select(index));
+                }
+                if row.double_clicked() {
+                    actions.push(Action::Start);
+                }
+            }
+        });
+    ui.add_space(12.0);
+    if let Some(entry) = library.entries.get(selected) {
+        let practice = &entry.practice;
+        ui.label(RichText::new(&practice.name).heading());
+        ui.label(&practice.description);
+        if practice.has_holds() {
+            ui.label(
+                RichText::new(
+                    "Contains breath holds: skip it if you have been told to avoid them.",
+                )
+                .color(palette.warning),
+            );
+        }
+        ui.add_space(16.0);
+        ui.vertical_centered(|ui| {
+            let start = ui.add(
+                egui::Button::new(RichText::new("Start").size(26.0))
+                    .min_size(egui::vec2(200.0, 56.0)),
+            );
+            if start.clicked() {
+                actions.push(Action::Start);
+            }
+        });
+    } else {
+        ui.label("No practices could be loaded.");
+    }
+}

@@ -1,0 +1,441 @@
+//! The window: one module per screen. Screens draw and return actions; the app applies them after
+//! the frame. Files and sound are touched here, in the app, never in a widget.
+
+mod home;
+mod session;
+mod summary;
+pub mod theme;
+mod widgets;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::audio::{AudioOutput, CueSet, SoundBank};
+use crate::practice::{Micros, Practice};
+use crate::session::{LiveSession, SoundChoice};
+use crate::store::{DataDir, Library, Settings, append_record};
+
+pub use summary::SessionSummary;
+
+/// A practice to begin as soon as the window opens (`downshift play NAME`).
+pub struct StartRequest {
+    pub practice: Practice,
+    pub muted: bool,
+}
+
+/// The time now, in microseconds from any fixed start. Injected so tests can drive time.
+pub type Clock = Arc<dyn Fn() -> Micros + Send + Sync>;
+
+/// A clock that never goes backwards.
+pub fn monotonic_clock() -> Clock {
+    let epoch = Instant::now();
+    Arc::new(move || epoch.elapsed().as_micros() as Micros)
+}
+
+/// Whether to look for a sound device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SoundMode {
+    /// Open the default output device when the first session starts.
+    Device,
+    /// Never touch a device (tests).
+    Off,
+}
+
+pub struct AppOptions {
+    pub clock: Clock,
+    pub sound: SoundMode,
+    pub start: Option<StartRequest>,
+}
+
+impl AppOptions {
+    pub fn new(clock: Clock, sound: SoundMode) -> Self {
+        AppOptions {
+            clock,
+            sound,
+            start: None,
+        }
+    }
+}
+
+/// What a screen asks the app to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Select(usize),
+    Start,
+    TogglePause,
+    SkipStep,
+    EndSession,
+    ToggleMute,
+    ToggleFullscreen,
+    Dismiss,
+    Quit,
+}
+
+enum Sound {
+    NotOpened,
+    Ready {
+        output: AudioOutput,
+        bank: SoundBank,
+    },
+    Unavailable,
+    Off,
+}
+
+enum Screen {
+    Home,
+    Session(Box<LiveSession>),
+    Summary(SessionSummary),
+}
+
+pub struct DownshiftApp {
+    data_dir: DataDir,
+    library: Library,
+    settings: Settings,
+    selected: usize,
+    screen: Screen,
+    sound: Sound,
+    clock: Clock,
+    /// Short, calm messages: a missing sound device, a file that could not be saved.
+    notices: Vec<String>,
+    actions: Vec<Action>,
+    fullscreen: bool,
+    applied_theme: Option<crate::store::settings::Theme>,
+}
+
+impl DownshiftApp {
+    pub fn new(data_dir: DataDir, options: AppOptions) -> Self {
+        let library = Library::load(Some(&data_dir.presets_dir()));
+        let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
+        let mut notices: Vec<String> = settings_problem.into_iter().collect();
+        if !library.problems.is_empty() {
+            notices.push(format!(
+                "{} preset file{} could not be used: see `downshift presets list` for details",
+                library.problems.len(),
+                if library.problems.len() == 1 { "" } else { "s" }
+            ));
+        }
+        let mut app = DownshiftApp {
+            data_dir,
+            library,
+            settings,
+            selected: 0,
+            screen: Screen::Home,
+            sound: match options.sound {
+                SoundMode::Device => Sound::NotOpened,
+                SoundMode::Off => Sound::Off,
+            },
+            clock: options.clock,
+            notices,
+            actions: Vec::new(),
+            fullscreen: false,
+            applied_theme: None,
+        };
+        if let Some(request) = options.start {
+            if request.muted {
+                app.settings.muted = true;
+            }
+            app.begin(request.practice);
+        }
+        app
+    }
+
+    fn now(&self) -> Micros {
+        (self.clock)()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn is_in_session(&self) -> bool {
+        matches!(self.screen, Screen::Session(_))
+    }
+
+    fn open_sound(&mut self) {
+        if let Sound::NotOpened = self.sound {
+            self.sound = match AudioOutput::open() {
+                Ok(output) => {
+                    let (bank, problems) =
+                        SoundBank::load(output.sample_rate(), Some(&self.data_dir.sounds_dir()));
+                    self.notices.extend(problems);
+                    Sound::Ready { output, bank }
+                }
+                Err(reason) => {
+                    log::warn!("no sound device: {reason}");
+                    Sound::Unavailable
+                }
+            };
+        }
+    }
+
+    fn begin(&mut self, practice: Practice) {
+        self.open_sound();
+        let device = match &self.sound {
+            Sound::Ready { output, bank } => Some((output, bank)),
+            _ => None,
+        };
+        let choice = SoundChoice {
+            cue_set: CueSet::Tones,
+            volume: self.settings.master_volume,
+            muted: self.settings.muted,
+        };
+        match LiveSession::start(practice, self.now(), device, choice) {
+            Ok(session) => self.screen = Screen::Session(Box::new(session)),
+            Err(problems) => self.notices.push(format!(
+                "This practice cannot be started: {}",
+                problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )),
+        }
+    }
+
+    /// Ends the running session, saves it, and shows its summary.
+    fn finish_session(&mut self) {
+        let now = self.now();
+        let Screen::Session(session) = &mut self.screen else {
+            return;
+        };
+        let outcome = session.end(now);
+        let record = session.record();
+        let saved = match &record {
+            Some(record) => append_record(&self.data_dir.history_path(), record).map_err(|e| {
+                format!(
+                    "This session could not be saved to {}: {e}",
+                    self.data_dir.history_path().display()
+                )
+            }),
+            None => Ok(()),
+        };
+        let summary = SessionSummary::new(session.practice(), &outcome, saved);
+        self.screen = Screen::Summary(summary);
+    }
+
+    fn save_settings(&mut self) {
+        if let Err(e) = self.settings.save(&self.data_dir.settings_path()) {
+            let message = format!("Settings could not be saved: {e}");
+            if !self.notices.contains(&message) {
+                self.notices.push(message);
+            }
+        }
+    }
+
+    fn apply(&mut self, action: Action, ctx: &egui::Context) {
+        let now = self.now();
+        match action {
+            Action::Select(index) => {
+                if index < self.library.entries.len() {
+                    self.selected = index;
+                }
+            }
+            Action::Start => {
+                if let Some(entry) = self.library.entries.get(self.selected) {
+                    let practice = entry.practice.clone();
+                    self.begin(practice);
+                }
+            }
+            Action::TogglePause => {
+                if let Screen::Session(session) = &mut self.screen {
+                    session.toggle_pause(now);
+                }
+            }
+            Action::SkipStep => {
+                if let Screen::Session(session) = &mut self.screen {
+                    session.skip_step(now);
+                }
+            }
+            Action::EndSession => self.finish_session(),
+            Action::ToggleMute => {
+                self.settings.muted = !self.settings.muted;
+                if let Screen::Session(session) = &self.screen {
+                    session.set_muted(self.settings.muted);
+                }
+                self.save_settings();
+            }
+            Action::ToggleFullscreen => {
+                self.fullscreen = !self.fullscreen;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
+            }
+            Action::Dismiss => self.screen = Screen::Home,
+            Action::Quit => {
+                self.finish_session();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// The keyboard: taken before widgets see it, so a focused button never acts twice.
+    fn keys(&mut self, ctx: &egui::Context) {
+        use egui::{Key, Modifiers};
+        let typing = ctx.egui_wants_keyboard_input();
+        let pressed = |key: Key| ctx.input_mut(|i| i.consume_key(Modifiers::NONE, key));
+        if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Q)) {
+            self.actions.push(Action::Quit);
+            return;
+        }
+        if typing {
+            return;
+        }
+        match &self.screen {
+            Screen::Home => {
+                let count = self.library.entries.len();
+                if pressed(Key::Space) || pressed(Key::Enter) {
+                    self.actions.push(Action::Start);
+                }
+                if pressed(Key::ArrowDown) && self.selected + 1 < count {
+                    self.actions.push(Action::Select(self.selected + 1));
+                }
+                if pressed(Key::ArrowUp) && self.selected > 0 {
+                    self.actions.push(Action::Select(self.selected - 1));
+                }
+            }
+            Screen::Session(_) => {
+                for (key, action) in [
+                    (Key::Space, Action::TogglePause),
+                    (Key::Escape, Action::EndSession),
+                    (Key::S, Action::SkipStep),
+                    (Key::M, Action::ToggleMute),
+                    (Key::F, Action::ToggleFullscreen),
+                ] {
+                    if pressed(key) {
+                        self.actions.push(action);
+                    }
+                }
+            }
+            Screen::Summary(_) => {
+                if pressed(Key::Enter) || pressed(Key::Space) || pressed(Key::Escape) {
+                    self.actions.push(Action::Dismiss);
+                }
+            }
+        }
+        if pressed(Key::F) && !matches!(self.screen, Screen::Session(_)) {
+            self.actions.push(Action::ToggleFullscreen);
+        }
+    }
+
+    fn sound_notice(&self) -> Option<String> {
+        match &self.sound {
+            Sound::Unavailable if self.is_in_session() => {
+                Some("No sound device: the session runs silently.".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// Work that must happen even while the window is hidden: the end of a practice, a lost
+    /// device.
+    fn keep_time(&mut self) {
+        let now = self.now();
+        if let Sound::Ready { output, .. } = &mut self.sound
+            && output.is_lost()
+        {
+            self.sound = Sound::Unavailable;
+            self.notices
+                .push("The sound device stopped: the session goes on silently.".to_owned());
+            if let Screen::Session(session) = &mut self.screen {
+                session.lose_sound(now);
+            }
+        }
+        if let Screen::Session(session) = &mut self.screen
+            && session.is_finished(now)
+        {
+            self.finish_session();
+        }
+    }
+
+    /// Draws the current screen into `ui` and applies what it asked for.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if self.applied_theme != Some(self.settings.theme) {
+            theme::apply(&ctx, self.settings.theme);
+            self.applied_theme = Some(self.settings.theme);
+        }
+        if ctx.input(|i| i.viewport().close_requested()) {
+            self.finish_session();
+        }
+        self.keep_time();
+        self.keys(&ctx);
+        let palette = theme::Palette::of(self.settings.theme);
+        let now = self.now();
+        let mut notices = self.notices.clone();
+        notices.extend(self.sound_notice());
+        let frame = egui::Frame::central_panel(ui.style())
+            .fill(palette.background)
+            .inner_margin(24);
+        egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+            match &mut self.screen {
+                Screen::Home => home::show(
+                    ui,
+                    &self.library,
+                    self.selected,
+                    &palette,
+                    &mut self.actions,
+                ),
+                Screen::Session(session) => session::show(
+                    ui,
+                    session,
+                    now,
+                    &self.settings,
+                    &palette,
+                    &mut self.actions,
+                ),
+                Screen::Summary(summary) => summary::show(ui, summary, &palette, &mut self.actions),
+            }
+            widgets::notices(ui, &notices, &palette);
+        });
+        for action in std::mem::take(&mut self.actions) {
+            self.apply(action, &ctx);
+        }
+        let now = self.now();
+        if let Screen::Session(session) = &mut self.screen {
+            let wait = session::next_repaint(session, now, &self.settings);
+            ctx.request_repaint_after(wait);
+        }
+    }
+}
+
+impl eframe::App for DownshiftApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.keep_time();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String> {
+    // Window size and position are kept beside the person's other files.
+    let persistence_path = data_dir
+        .ensure_exists()
+        .ok()
+        .map(|_| data_dir.root().join("window.ron"));
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("downshift")
+            .with_app_id("downshift")
+            .with_inner_size([720.0, 760.0])
+            .with_min_inner_size([420.0, 520.0]),
+        renderer: eframe::Renderer::Glow,
+        persist_window: persistence_path.is_some(),
+        persistence_path,
+        ..Default::default()
+    };
+    let app_options = AppOptions {
+        clock: monotonic_clock(),
+        sound: SoundMode::Device,
+        start,
+    };
+    eframe::run_native(
+        "downshift",
+        options,
+        Box::new(move |_cc| Ok(Box::new(DownshiftApp::new(data_dir, app_options)))),
+    )
+    .map_err(|e| format!("the window could not be opened: {e}"))
+}

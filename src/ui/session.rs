@@ -1,0 +1,200 @@
+//! The breathing screen: the orb, the phase in words, time left, what comes next, and the
+//! controls. Everything shown comes from the timeline at the session's position.
+
+use std::time::Duration;
+
+use egui::RichText;
+
+use super::Action;
+use super::theme::{PHASE_SIZE, PROMPT_SIZE, Palette};
+use super::widgets::{OrbLook, breath_orb, thin_progress};
+use crate::practice::{MICROS_PER_SECOND, Micros, Moment, Phase, Step, StepKind};
+use crate::session::LiveSession;
+use crate::store::Settings;
+
+/// A new step fades in over this long.
+const STEP_FADE: Micros = 800_000;
+
+fn whole_seconds_left(micros: Micros) -> u64 {
+    micros.div_ceil(MICROS_PER_SECOND)
+}
+
+fn clock_text(micros: Micros) -> String {
+    let seconds = whole_seconds_left(micros);
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// What the screen reader and the "up next" line say about the coming phase or step.
+fn up_next(session: &LiveSession, moment: &Moment) -> Option<String> {
+    let next = moment.next?;
+    if next.step_index == moment.step_index {
+        return Some(format!("Up next: {}", next.phase.label()));
+    }
+    let text = match session.practice().steps.get(next.step_index)? {
+        Step::Prompt(prompt) => prompt.text.clone(),
+        Step::Breathe(block) => format!("breathe {}", block.pattern.short_name()),
+    };
+    Some(format!("Up next: {text}"))
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    session: &mut LiveSession,
+    now: Micros,
+    settings: &Settings,
+    palette: &Palette,
+    actions: &mut Vec<Action>,
+) {
+    let moment = session.moment(now);
+    let paused = session.is_paused();
+    let step = session.timeline().steps()[moment.step_index];
+    let into_step = moment.elapsed - step.start;
+    let fade = (into_step as f32 / STEP_FADE as f32).clamp(0.0, 1.0);
+    let practice = session.practice();
+    let step_count = practice.steps.len();
+
+    ui.vertical_centered(|ui| {
+        let mut heading = practice.name.clone();
+        if step_count > 1 {
+            heading.push_str(&format!(
+                "  ·  step {} of {step_count}",
+                moment.step_index + 1
+            ));
+        }
+        ui.label(RichText::new(heading).color(palette.quiet_text));
+        ui.add_space(8.0);
+
+        let orb_size = (ui.available_height() * 0.5)
+            .min(ui.available_width() * 0.8)
+            .clamp(160.0, 460.0);
+        ui.scope(|ui| {
+            ui.multiply_opacity(0.35 + 0.65 * fade);
+            match (moment.step_kind, practice.steps.get(moment.step_index)) {
+                (StepKind::Prompt, Some(Step::Prompt(prompt))) => {
+                    ui.add_space(orb_size * 0.25);
+                    ui.label(RichText::new(&prompt.text).size(PROMPT_SIZE));
+                    ui.add_space(orb_size * 0.25);
+                }
+                _ => {
+                    let hold_progress = moment.phase.is_hold().then(|| stepped_progress(&moment));
+                    breath_orb(
+                        ui,
+                        orb_size,
+                        &OrbLook {
+                            level: moment.level as f32,
+                            paused,
+                            reduced_motion: settings.reduced_motion,
+                            hold_progress,
+                            description: format!("Breathing guide: {}", moment.phase.label()),
+                        },
+                        palette,
+                    );
+                }
+            }
+        });
+
+        let phase_text = if paused {
+            "Paused".to_owned()
+        } else {
+            moment.phase.label().to_owned()
+        };
+        let phase = ui.label(RichText::new(&phase_text).size(PHASE_SIZE));
+        // Screen readers announce each new phase.
+        ui.ctx().accesskit_node_builder(phase.id, |node| {
+            node.set_live(egui::accesskit::Live::Polite);
+        });
+        if settings.show_numbers {
+            let seconds = if moment.step_kind == StepKind::Prompt {
+                moment.step_remaining
+            } else {
+                moment.phase_remaining
+            };
+            ui.label(
+                RichText::new(format!("{}", whole_seconds_left(seconds)))
+                    .size(28.0)
+                    .color(palette.quiet_text),
+            );
+        }
+        if paused {
+            ui.label(RichText::new("Press Space to resume").color(palette.quiet_text));
+        }
+        ui.add_space(8.0);
+        let total = session.timeline().total().max(1);
+        let left = format!("{} left", clock_text(moment.practice_remaining));
+        thin_progress(ui, moment.elapsed as f32 / total as f32, &left, palette);
+        let mut info = left;
+        if let Some(next) = up_next(session, &moment) {
+            info.push_str("   ·   ");
+            info.push_str(&next);
+        }
+        ui.label(RichText::new(info).color(palette.quiet_text));
+        ui.add_space(12.0);
+        controls(ui, paused, settings.muted, actions);
+    });
+}
+
+/// How far through a hold, moved on once a second so the screen need not repaint in between.
+fn stepped_progress(moment: &Moment) -> f32 {
+    let total = moment.phase_remaining as f64 / (1.0 - moment.phase_progress).max(1e-9);
+    let passed = total - moment.phase_remaining as f64;
+    let whole = (passed / MICROS_PER_SECOND as f64).floor() * MICROS_PER_SECOND as f64;
+    (whole / total.max(1.0)) as f32
+}
+
+fn controls(ui: &mut egui::Ui, paused: bool, muted: bool, actions: &mut Vec<Action>) {
+    let buttons = [
+        (
+            if paused { "Resume" } else { "Pause" },
+            "Space",
+            Action::TogglePause,
+        ),
+        ("Skip step", "S", Action::SkipStep),
+        (
+            if muted { "Unmute" } else { "Mute" },
+            "M",
+            Action::ToggleMute,
+        ),
+        ("Full screen", "F", Action::ToggleFullscreen),
+        ("End", "Esc", Action::EndSession),
+    ];
+    let width: f32 = 5.0 * 130.0;
+    ui.allocate_ui(egui::vec2(width.min(ui.available_width()), 56.0), |ui| {
+        ui.horizontal_wrapped(|ui| {
+            for (label, key, action) in buttons {
+                let button = ui.button(label).on_hover_text(format!("Key: {key}"));
+                if button.clicked() {
+                    actions.push(action);
+                }
+            }
+        });
+    });
+}
+
+/// How soon the screen must be drawn again: as fast as the motion needs, capped; once a second
+/// while still (paused, holding, or a prompt).
+pub fn next_repaint(session: &mut LiveSession, now: Micros, settings: &Settings) -> Duration {
+    if session.is_paused() {
+        return Duration::from_secs(3600);
+    }
+    let frame = Duration::from_secs_f64(1.0 / settings.frame_rate_cap.max(1) as f64);
+    let moment = session.moment(now);
+    let step = session.timeline().steps()[moment.step_index];
+    if moment.elapsed - step.start < STEP_FADE {
+        return frame;
+    }
+    match moment.phase {
+        Phase::Inhale | Phase::Exhale | Phase::TopUp => frame,
+        Phase::HoldAfterInhale | Phase::HoldAfterExhale | Phase::Prompt => {
+            let remaining = if moment.phase == Phase::Prompt {
+                moment.step_remaining
+            } else {
+                moment.phase_remaining
+            };
+            let to_next_second = match remaining % MICROS_PER_SECOND {
+                0 => MICROS_PER_SECOND,
+                part => part,
+            };
+            Duration::from_micros(to_next_second.min(moment.phase_remaining).max(1_000))
+        }
+    }
+}

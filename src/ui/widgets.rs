@@ -1,0 +1,113 @@
+//! Shared drawing: the breath orb, the thin progress line, and quiet notices.
+
+use egui::{Pos2, Sense, Stroke, Vec2, epaint::PathShape};
+
+use super::theme::Palette;
+
+/// How the orb should look this frame.
+pub struct OrbLook {
+    /// 0 (empty lungs) ..1 (full), already eased.
+    pub level: f32,
+    pub paused: bool,
+    pub reduced_motion: bool,
+    /// During a hold: how much of it has passed, 0..1, stepped once a second.
+    pub hold_progress: Option<f32>,
+    /// Read out by screen readers.
+    pub description: String,
+}
+
+/// The soft orb that grows on the inhale and shrinks on the exhale. With reduced motion it keeps
+/// its size and brightens and dims instead.
+pub fn breath_orb(
+    ui: &mut egui::Ui,
+    size: f32,
+    look: &OrbLook,
+    palette: &Palette,
+) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(size), Sense::hover());
+    let painter = ui.painter_at(rect.expand(2.0));
+    let center = rect.center();
+    let outer = size / 2.0 - 10.0;
+    let smallest = outer * 0.36;
+    let level = look.level.clamp(0.0, 1.0);
+    let (radius, brightness) = if look.reduced_motion {
+        (outer * 0.72, 0.25 + 0.75 * level)
+    } else {
+        (smallest + (outer - smallest) * level, 0.9)
+    };
+    let dim = if look.paused { 0.45 } else { 1.0 };
+    let colour = palette.breath.gamma_multiply(brightness * dim);
+    painter.circle_stroke(center, outer + 4.0, Stroke::new(1.5, palette.track));
+    // A soft glow: a few fading halos.
+    for halo in 1..=4 {
+        let spread = 1.0 + 0.07 * halo as f32;
+        painter.circle_filled(
+            center,
+            radius * spread,
+            colour.gamma_multiply(0.16 / halo as f32),
+        );
+    }
+    painter.circle_filled(center, radius, colour);
+    if let Some(progress) = look.hold_progress {
+        // Still, but alive: a ring that fills through the hold.
+        painter.circle_stroke(
+            center,
+            radius + 8.0,
+            Stroke::new(1.0, colour.gamma_multiply(0.5)),
+        );
+        arc(
+            &painter,
+            center,
+            radius + 8.0,
+            progress,
+            Stroke::new(3.0, colour),
+        );
+    }
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &look.description));
+    response
+}
+
+fn arc(painter: &egui::Painter, center: Pos2, radius: f32, fraction: f32, stroke: Stroke) {
+    let fraction = fraction.clamp(0.0, 1.0);
+    if fraction <= 0.0 {
+        return;
+    }
+    let start = -std::f32::consts::FRAC_PI_2;
+    let points = (0..=48)
+        .map(|i| {
+            let angle = start + std::f32::consts::TAU * fraction * i as f32 / 48.0;
+            center + radius * Vec2::angled(angle)
+        })
+        .collect();
+    painter.add(PathShape::line(points, stroke));
+}
+
+/// A thin line showing how far through the whole practice the session is.
+pub fn thin_progress(ui: &mut egui::Ui, fraction: f32, label: &str, palette: &Palette) {
+    let width = ui.available_width().min(520.0);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 6.0), Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 3.0, palette.track);
+    let mut done = rect;
+    done.set_width(rect.width() * fraction.clamp(0.0, 1.0));
+    painter.rect_filled(done, 3.0, palette.breath.gamma_multiply(0.8));
+    let label = label.to_owned();
+    response.widget_info(move || {
+        egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &label)
+    });
+}
+
+/// Quiet messages at the foot of a screen.
+pub fn notices(ui: &mut egui::Ui, notices: &[String], palette: &Palette) {
+    if notices.is_empty() {
+        return;
+    }
+    ui.add_space(12.0);
+    for notice in notices {
+        ui.label(
+            egui::RichText::new(notice)
+                .size(16.0)
+                .color(palette.warning),
+        );
+    }
+}
