@@ -140,6 +140,12 @@ pub type Outcome = Result<(), Failure>;
 
 /// Runs the program with the process's arguments.
 pub fn main() -> ExitCode {
+    // Everything downshift writes is the person's own: readable by them only.
+    #[cfg(unix)]
+    // SAFETY: umask only sets this process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("error")).init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

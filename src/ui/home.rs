@@ -31,7 +31,7 @@ pub fn show(
                 let practice = &entry.practice;
                 let mut label = practice.name.clone();
                 if practice.is_ritual() {
-                    label.push_str("  · ritual");
+                    label.push_str(" · ritual");
                 }
                 if matches!(
                     entry.origin,
@@ -40,7 +40,7 @@ pub fn show(
                         ..
                     }
                 ) {
-                    label.push_str("  · customised");
+                    label.push_str(" · customised");
                 }
                 let row = ui.selectable_label(index == selected, label);
                 if index == selected {

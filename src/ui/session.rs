@@ -71,9 +71,12 @@ pub fn show(
             ui.multiply_opacity(0.35 + 0.65 * fade);
             match (moment.step_kind, practice.steps.get(moment.step_index)) {
                 (StepKind::Prompt, Some(Step::Prompt(prompt))) => {
-                    ui.add_space(orb_size * 0.25);
-                    ui.label(RichText::new(&prompt.text).size(PROMPT_SIZE));
-                    ui.add_space(orb_size * 0.25);
+                    // The instruction takes the orb's place, so nothing below it moves.
+                    let area = egui::vec2(ui.available_width(), orb_size);
+                    let centered = egui::Layout::centered_and_justified(egui::Direction::TopDown);
+                    ui.allocate_ui_with_layout(area, centered, |ui| {
+                        ui.label(RichText::new(&prompt.text).size(PROMPT_SIZE));
+                    });
                 }
                 _ => {
                     let hold_progress = moment.phase.is_hold().then(|| stepped_progress(&moment));
@@ -95,6 +98,9 @@ pub fn show(
 
         let phase_text = if paused {
             "Paused".to_owned()
+        } else if moment.step_kind == StepKind::Prompt {
+            // A prompt's words say what to do; the big line counts its time down.
+            clock_text(moment.step_remaining)
         } else {
             moment.phase.label().to_owned()
         };
@@ -103,12 +109,8 @@ pub fn show(
         ui.ctx().accesskit_node_builder(phase.id, |node| {
             node.set_live(egui::accesskit::Live::Polite);
         });
-        if settings.show_numbers {
-            let seconds = if moment.step_kind == StepKind::Prompt {
-                moment.step_remaining
-            } else {
-                moment.phase_remaining
-            };
+        if settings.show_numbers && moment.step_kind == StepKind::Breathe {
+            let seconds = moment.phase_remaining;
             ui.label(
                 RichText::new(format!("{}", whole_seconds_left(seconds)))
                     .size(28.0)

@@ -1,0 +1,194 @@
+//! The window, driven as a person would: keys and clicks, with an injected clock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use downshift::practice::MICROS_PER_SECOND as S;
+use downshift::store::{DataDir, SessionEnd, load_history};
+use downshift::ui::{AppOptions, Clock, DownshiftApp, SoundMode};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+struct Rig {
+    now: Arc<AtomicU64>,
+    dir: tempfile::TempDir,
+}
+
+impl Rig {
+    fn new() -> Self {
+        Rig {
+            now: Arc::new(AtomicU64::new(1_000 * S)),
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn clock(&self) -> Clock {
+        let now = Arc::clone(&self.now);
+        Arc::new(move || now.load(Ordering::SeqCst))
+    }
+
+    fn advance(&self, micros: u64) {
+        self.now.fetch_add(micros, Ordering::SeqCst);
+    }
+
+    fn data_dir(&self) -> DataDir {
+        DataDir::new(self.dir.path())
+    }
+
+    fn harness(&self) -> Harness<'static, DownshiftApp> {
+        let app = DownshiftApp::new(
+            self.data_dir(),
+            AppOptions::new(self.clock(), SoundMode::Off),
+        );
+        Harness::builder()
+            .with_size([720.0, 760.0])
+            .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app)
+    }
+}
+
+#[test]
+fn home_lists_the_practices_and_describes_the_chosen_one() {
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_role_and_label(egui::Role::Button, "Evening wind-down · ritual");
+    harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4");
+    harness.get_by_label_contains("A quiet ten minutes before bed");
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    harness.get_by_label_contains("Close the day, drop the shoulders");
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Extended exhale 4-6")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("In for 4, out for 6");
+    harness.get_by_label("Start");
+}
+
+#[test]
+fn a_session_runs_pauses_resumes_and_ends_into_the_history() {
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert!(harness.state().is_in_session());
+    harness.get_by_label_contains("Dim the lights");
+    harness.get_by_label("0:30");
+
+    // Into the breathing: 30 s of prompt, then 2 s into the first inhale.
+    rig.advance(32 * S);
+    harness.run();
+    harness.get_by_label("Breathe in");
+    harness.get_by_label("Breathing guide: Breathe in");
+    rig.advance(3 * S);
+    harness.run();
+    harness.get_by_label("Breathe out");
+
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("Paused");
+    harness.get_by_label("Resume");
+    rig.advance(600 * S);
+    harness.run();
+    harness.get_by_label("Paused");
+
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("Breathe out");
+
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Session ended.");
+    harness.get_by_label_contains("Ended early, at step 2 of 3");
+    harness.get_by_label("Saved to your history.");
+
+    let history = load_history(&rig.data_dir().history_path()).expect("history reads");
+    assert_eq!(history.records.len(), 1);
+    let record = &history.records[0];
+    assert_eq!(record.practice, "Evening wind-down");
+    assert_eq!(record.end, SessionEnd::EndedEarly { step: 2 });
+    assert_eq!(record.breathed_seconds, 35.0);
+    assert_eq!(record.paused_seconds, 600.0);
+
+    // The summary stays until dismissed, however long it waits.
+    rig.advance(3_600 * S);
+    harness.run();
+    harness.get_by_label("Session ended.");
+    harness.get_by_label("Done").click();
+    harness.run();
+    harness.get_by_label("Start");
+}
+
+#[test]
+fn skip_and_the_buttons_do_what_the_keys_do() {
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_label("Start").click();
+    harness.run();
+    harness.get_by_label_contains("Dim the lights");
+    harness.get_by_label("Skip step").click();
+    harness.run();
+    harness.get_by_label("Breathe in");
+    harness.key_press(egui::Key::S);
+    harness.run();
+    harness.get_by_label_contains("go to sleep");
+    harness.get_by_label("Pause").click();
+    harness.run();
+    harness.get_by_label("Paused");
+    harness.get_by_label("End").click();
+    harness.run();
+    harness.get_by_label_contains("Ended early, at step 3 of 3");
+}
+
+#[test]
+fn a_finished_practice_shows_its_summary_and_is_recorded_as_completed() {
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    for _ in 0..9 {
+        harness.key_press(egui::Key::ArrowDown);
+    }
+    harness.run();
+    harness.get_by_label_contains("In 4, hold 7, out 8");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("Breathe in");
+    rig.advance(4 * S + 1);
+    harness.run();
+    harness.get_by_label("Hold");
+    rig.advance(80 * S);
+    harness.run();
+    harness.get_by_label("Well done.");
+    harness.get_by_label_contains("Completed");
+    harness.get_by_label_contains("4 breaths");
+    let history = load_history(&rig.data_dir().history_path()).expect("history reads");
+    assert_eq!(history.records.len(), 1);
+    assert!(history.records[0].completed());
+}
+
+#[test]
+fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_saved() {
+    let rig = Rig::new();
+    // A file where the data folder should be: nothing can be written inside it.
+    let blocked = rig.dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").expect("write");
+    let app = DownshiftApp::new(
+        DataDir::new(&blocked),
+        AppOptions::new(rig.clock(), SoundMode::Off),
+    );
+    let mut harness = Harness::builder()
+        .with_size([720.0, 760.0])
+        .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app);
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    rig.advance(40 * S);
+    harness.run();
+    harness.get_by_label("Breathe in");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label_contains("This session could not be saved");
+    assert_eq!(std::fs::read_to_string(&blocked).expect("untouched"), "x");
+}
