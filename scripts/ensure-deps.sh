@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages downshift needs when they are missing.
+#   scripts/ensure-deps.sh run    what building and running the app needs
+#   scripts/ensure-deps.sh test   that, plus what the end-to-end tests need
+# Elsewhere it prints the packages to install and stops. If anything stays missing it fails:
+# a test is never skipped for want of a tool.
+set -euo pipefail
+
+run_packages=(pkg-config libasound2-dev libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 libgl1 libegl1 libgl1-mesa-dri)
+test_packages=(xvfb xdotool x11-utils imagemagick pulseaudio pulseaudio-utils libasound2-plugins sox espeak-ng python3)
+
+case "${1:-run}" in
+  run) wanted=("${run_packages[@]}") ;;
+  test) wanted=("${run_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "downshift needs Rust (cargo) 1.95 or newer: see https://rustup.rs" >&2
+  exit 1
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  echo "This is not a Debian/Ubuntu system. Install the equivalents of these packages, then run again:" >&2
+  echo "  ${wanted[*]}" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing missing packages: ${missing[*]}"
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+    echo "Not root and no sudo: install these packages, then run again: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
