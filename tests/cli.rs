@@ -1,0 +1,258 @@
+//! The command line as a script or a person uses it: the real binary, a fresh data folder.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use downshift::store::{SessionEnd, load_history};
+
+fn downshift(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_downshift"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const QUICK: &str = r#"(
+    version: 1,
+    name: "Quick check",
+    description: "Two fast breaths, for tests.",
+    steps: [Breathe(pattern: (inhale: 0.5, exhale: 0.5), breaths: 2)],
+)
+"#;
+
+#[test]
+fn every_command_has_help_and_bad_usage_is_one_line_with_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [
+        vec!["--help"],
+        vec!["play", "--help"],
+        vec!["presets", "--help"],
+        vec!["presets", "list", "--help"],
+        vec!["presets", "show", "--help"],
+        vec!["presets", "validate", "--help"],
+        vec!["presets", "import", "--help"],
+        vec!["presets", "export", "--help"],
+        vec!["history", "--help"],
+    ] {
+        let out = downshift(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
+    }
+    for args in [
+        vec!["breathe"],
+        vec!["play"],
+        vec!["play", "Box 4-4-4-4", "--minutes", "-1"],
+        vec!["history", "--format", "xml"],
+        vec!["presets", "list", "--colour"],
+    ] {
+        let out = downshift(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("downshift: "), "{stderr}");
+    }
+    let out = downshift(dir.path(), &["play", "No such practice", "--no-window"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no practice is called \"No such practice\""));
+}
+
+#[test]
+fn presets_list_is_a_name_a_tab_and_a_description_per_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = downshift(dir.path(), &["presets", "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let listing = text(&out.stdout);
+    let names: Vec<&str> = listing
+        .lines()
+        .map(|line| line.split_once('\t').expect("a tab").0)
+        .collect();
+    for expected in [
+        "Evening wind-down",
+        "Work to home",
+        "Micro-rest reset",
+        "Cyclic sighing",
+        "Resonance 5-5",
+        "Extended exhale 4-6",
+        "Extended exhale 4-8",
+        "Night 3-7",
+        "Box 4-4-4-4",
+        "4-7-8",
+    ] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+    let shown = downshift(dir.path(), &["presets", "show", "NIGHT 3-7"]);
+    assert_eq!(shown.status.code(), Some(0));
+    let preset = downshift::store::presets::parse_preset("shown", &text(&shown.stdout))
+        .expect("show prints a valid preset");
+    assert_eq!(preset.name, "Night 3-7");
+}
+
+#[test]
+fn validate_names_file_line_column_and_field() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("good.ron");
+    std::fs::write(&good, QUICK).expect("write");
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, QUICK.replace("exhale: 0.5", "exhale: 90.0")).expect("write");
+    let out = downshift(
+        dir.path(),
+        &["presets", "validate", good.to_str().expect("utf8")],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("good.ron: ok (Quick check)"));
+
+    let out = downshift(
+        dir.path(),
+        &[
+            "presets",
+            "validate",
+            good.to_str().expect("utf8"),
+            bad.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("bad.ron:5:44: step 1 pattern.exhale: is 90 s; a phase lasts at most 60 s"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn import_never_replaces_without_force_and_export_writes_a_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let file = dir.path().join("quick.ron");
+    std::fs::write(&file, QUICK).expect("write");
+    let path = file.to_str().expect("utf8");
+    let out = downshift(&data, &["presets", "import", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(data.join("presets/quick-check.ron").is_file());
+
+    std::fs::write(&file, QUICK.replace("Two fast breaths", "Changed")).expect("write");
+    let out = downshift(&data, &["presets", "import", path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("add --force"));
+    let kept = std::fs::read_to_string(data.join("presets/quick-check.ron")).expect("read");
+    assert!(kept.contains("Two fast breaths"), "nothing was overwritten");
+    let out = downshift(&data, &["presets", "import", path, "--force"]);
+    assert_eq!(out.status.code(), Some(0));
+    let replaced = std::fs::read_to_string(data.join("presets/quick-check.ron")).expect("read");
+    assert!(replaced.contains("Changed"));
+
+    let exported = dir.path().join("box.ron");
+    let target = exported.to_str().expect("utf8");
+    let out = downshift(&data, &["presets", "export", "box 4-4-4-4", target]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = downshift(&data, &["presets", "export", "box 4-4-4-4", target]);
+    assert_eq!(out.status.code(), Some(2), "refuses to replace a file");
+    let out = downshift(&data, &["presets", "validate", target]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn play_in_the_terminal_prints_each_phase_and_records_the_session() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("presets")).expect("mkdir");
+    std::fs::write(dir.path().join("presets/quick.ron"), QUICK).expect("write");
+    let out = downshift(
+        dir.path(),
+        &["play", "quick check", "--no-window", "--mute"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let phases: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .filter(|word| *word == "Breathe")
+        .collect();
+    assert_eq!(phases.len(), 4, "{stdout}");
+    assert!(stdout.contains("Completed:"), "{stdout}");
+
+    let history = load_history(&dir.path().join("history.log")).expect("reads");
+    assert_eq!(history.records.len(), 1);
+    assert_eq!(history.records[0].end, SessionEnd::Completed);
+    assert_eq!(history.records[0].breaths, 2);
+
+    let table = downshift(dir.path(), &["history"]);
+    assert!(text(&table.stdout).contains("Quick check"));
+    let csv = downshift(dir.path(), &["history", "--format", "csv"]);
+    assert_eq!(text(&csv.stdout).lines().count(), 2);
+}
+
+#[test]
+fn minutes_set_the_length_of_the_breathing() {
+    let library = downshift::store::Library::built_in();
+    let practice =
+        downshift::cli::practice_to_play(&library, "work to home", Some(0.5)).expect("scales");
+    let timeline = downshift::practice::Timeline::new(&practice).expect("valid");
+    let breathing = timeline.breathing_total() as f64 / 1e6;
+    assert!(
+        (breathing - 30.0).abs() <= 6.0,
+        "{breathing} s of breathing"
+    );
+    assert_eq!(
+        practice.steps.len(),
+        library
+            .find("Work to home")
+            .expect("built in")
+            .practice
+            .steps
+            .len()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_a_terminal_session_early_and_it_is_recorded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_downshift"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["play", "Night 3-7", "--no-window", "--mute"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    // Wait for the session to be under way: its first phase line.
+    let first_phase = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|line| line.contains("Breathe in"));
+    assert!(first_phase.is_some(), "the session started");
+    // SAFETY: sends SIGINT to our own child process.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0);
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("exits");
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        rest.iter().any(|l| l.starts_with("Ended early:")),
+        "{rest:?}"
+    );
+    let history = load_history(&dir.path().join("history.log")).expect("reads");
+    assert_eq!(history.records.len(), 1);
+    assert_eq!(history.records[0].end, SessionEnd::EndedEarly { step: 1 });
+}
+
+#[test]
+fn the_readme_preset_example_is_valid() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("```ron\n// Comments are allowed.")
+        .expect("the README has the example");
+    let body = &readme[start + "```ron\n".len()..];
+    let example = &body[..body.find("```").expect("closed")];
+    let practice = downshift::store::presets::parse_preset("README.md", example)
+        .expect("the example is valid");
+    assert_eq!(practice.steps.len(), 6);
+}
