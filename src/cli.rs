@@ -300,7 +300,10 @@ fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: bool) -> Outco
         None
     } else {
         match AudioOutput::open() {
-            Ok(output) => Some(output),
+            Ok(output) => {
+                output.wait_until_flowing();
+                Some(output)
+            }
             Err(reason) => {
                 eprintln!("downshift: no sound device ({reason}); the session runs silently");
                 None

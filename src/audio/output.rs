@@ -28,7 +28,7 @@ pub struct SessionControl {
 }
 
 impl SessionControl {
-    fn new(volume: f32, muted: bool) -> Self {
+    pub fn new(volume: f32, muted: bool) -> Self {
         SessionControl {
             paused: AtomicBool::new(false),
             muted: AtomicBool::new(muted),
@@ -97,6 +97,12 @@ pub struct CueSource {
 impl CueSource {
     pub fn new(track: CueTrack, control: Arc<SessionControl>, channels: ChannelCount) -> Self {
         let rate = NonZero::new(track.sample_rate()).unwrap_or(NonZero::<u32>::MIN);
+        // Start at the set volume, so the very first cue is as loud as the rest.
+        let gain = if control.muted.load(Ordering::Acquire) {
+            0.0
+        } else {
+            f32::from_bits(control.volume_bits.load(Ordering::Acquire))
+        };
         CueSource {
             track,
             control,
@@ -104,7 +110,7 @@ impl CueSource {
             sample_rate: rate,
             channel: 0,
             current: 0.0,
-            gain: 0.0,
+            gain,
         }
     }
 
@@ -151,6 +157,44 @@ impl Iterator for CueSource {
 
 impl Source for CueSource {
     // None: one endless span, so rodio never rebuilds its converter on the audio thread.
+    fn current_span_len(&self) -> Option<usize> {
+        None
+    }
+
+    fn channels(&self) -> ChannelCount {
+        self.channels
+    }
+
+    fn sample_rate(&self) -> SampleRate {
+        self.sample_rate
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// Silence that counts how much of it the device has pulled.
+struct SilenceProbe {
+    pulled: Arc<AtomicU64>,
+    left: u64,
+    channels: ChannelCount,
+    sample_rate: SampleRate,
+}
+
+impl Iterator for SilenceProbe {
+    type Item = rodio::Sample;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.left = self.left.checked_sub(1)?;
+        if self.left % self.channels.get() as u64 == 0 {
+            self.pulled.fetch_add(1, Ordering::AcqRel);
+        }
+        Some(0.0)
+    }
+}
+
+impl Source for SilenceProbe {
     fn current_span_len(&self) -> Option<usize> {
         None
     }
@@ -219,6 +263,25 @@ impl AudioOutput {
 
     pub fn sample_rate(&self) -> u32 {
         self.sink.config().sample_rate().get()
+    }
+
+    /// A freshly opened stream (PulseAudio's especially) drops the start of what is first played
+    /// while it settles its latency. Waits (at most 1.5 s) until a quarter second of silence has
+    /// been pulled through it, so the first cue arrives whole and on time.
+    pub fn wait_until_flowing(&self) {
+        let pulled = Arc::new(AtomicU64::new(0));
+        let needed = self.sample_rate() as u64 / 4;
+        let channels = self.sink.config().channel_count();
+        self.sink.mixer().add(SilenceProbe {
+            pulled: Arc::clone(&pulled),
+            left: needed * channels.get() as u64,
+            channels,
+            sample_rate: self.sink.config().sample_rate(),
+        });
+        let deadline = std::time::Instant::now() + Duration::from_millis(1_500);
+        while pulled.load(Ordering::Acquire) < needed && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// How far the sound heard lags the samples rendered, roughly one device buffer.

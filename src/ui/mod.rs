@@ -155,6 +155,7 @@ impl DownshiftApp {
         if let Sound::NotOpened = self.sound {
             self.sound = match AudioOutput::open() {
                 Ok(output) => {
+                    output.wait_until_flowing();
                     let (bank, problems) =
                         SoundBank::load(output.sample_rate(), Some(&self.data_dir.sounds_dir()));
                     self.notices.extend(problems);
