@@ -22,9 +22,12 @@ focus_window "$window"
 # The first frames may still be on their way.
 sleep 1
 
-# Space starts the selected (default) practice: the evening wind-down, which opens with a
-# 30-second settling prompt. S skips it, so the breathing orb is on screen.
+# Space starts the selected (default) practice: the evening wind-down. First it asks how tense
+# you feel (7), then opens with a 30-second settling prompt; S skips that, so the breathing orb
+# is on screen.
 xdotool key space
+sleep 1
+xdotool key 7
 sleep 2
 xdotool key s
 sleep 10
@@ -42,7 +45,10 @@ mkdir -p docs
 import -window root -crop 720x760+0+0 -strip "png:docs/screenshot.png"
 echo "saved docs/screenshot.png"
 
+# Esc ends the session; it asks again (4), then shows the summary.
 xdotool key Escape
+sleep 1
+xdotool key 4
 sleep 1
 xdotool key ctrl+q
 wait_for_exit "$APP_PID" 15 || die "the app did not quit on Ctrl+Q"
@@ -65,6 +71,7 @@ assert r["practice"] == "Evening wind-down", r
 assert r["outcome"] == "ended early", r
 assert r["ended_at_step"] == 2, r
 assert r["breathed_seconds"] >= 9, r
+assert (r["tension_before"], r["tension_after"]) == (7, 4), r
 print(f"ok: one record, ended early at step {r['ended_at_step']}, {r['breathed_seconds']} s breathed")
 PY
 mode=$(stat -c %a "$data/history.log")

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::audio::{AudioOutput, CueSet, SoundBank};
+use crate::audio::{AudioOutput, SoundBank};
 use crate::practice::{Micros, Moment, Phase, Practice, Step, StepKind, Timeline};
 use crate::session::{LiveSession, SoundChoice};
 use crate::store::presets::{file_name_for, read_preset_file, to_ron, write_preset};
@@ -326,11 +326,7 @@ fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: bool) -> Outco
     }
     let epoch = Instant::now();
     let now = || epoch.elapsed().as_micros() as Micros;
-    let sound = SoundChoice {
-        cue_set: CueSet::Tones,
-        volume: settings.master_volume,
-        muted: settings.muted && !mute,
-    };
+    let sound = SoundChoice::from_settings(&settings);
     let mut session =
         LiveSession::start(practice, now(), output.as_ref().zip(bank.as_ref()), sound)
             .map_err(|problems| Failure::usage(problems[0].to_string()))?;

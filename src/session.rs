@@ -6,10 +6,10 @@
 use std::sync::Arc;
 
 use crate::audio::{
-    AudioOutput, CueSet, CueTrack, SessionControl, SoundBank, frame_to_micros, micros_to_frame,
-    schedule,
+    AudioOutput, CueTrack, SessionControl, SoundBank, frame_to_micros, micros_to_frame, schedule,
 };
-use crate::practice::{Micros, Moment, Outcome, Practice, Problem, SessionClock, Timeline};
+use crate::practice::{CueSet, Micros, Moment, Outcome, Practice, Problem, SessionClock, Timeline};
+use crate::store::Settings;
 use crate::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, new_record_id};
 
 /// The screen follows the sound; it is pulled back when it strays further than this from the
@@ -32,11 +32,29 @@ pub struct LiveSession {
 }
 
 /// How the cues should sound.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SoundChoice {
+    /// Used unless the practice names its own.
     pub cue_set: CueSet,
-    pub volume: f32,
+    pub master_volume: f32,
+    pub tones_volume: f32,
+    pub voice_volume: f32,
+    /// The continuous breath tone's volume, if it is on.
+    pub breath_tone: Option<f32>,
     pub muted: bool,
+}
+
+impl SoundChoice {
+    pub fn from_settings(settings: &Settings) -> Self {
+        SoundChoice {
+            cue_set: settings.cue_set,
+            master_volume: settings.master_volume,
+            tones_volume: settings.tones_volume,
+            voice_volume: settings.voice_volume,
+            breath_tone: settings.breath_tone.then_some(settings.breath_tone_volume),
+            muted: settings.muted,
+        }
+    }
 }
 
 impl LiveSession {
@@ -49,8 +67,22 @@ impl LiveSession {
     ) -> Result<LiveSession, Vec<Problem>> {
         let timeline = Timeline::new(&practice)?;
         let audio = output.map(|(device, bank)| {
-            let cues = schedule(&timeline.cue_events(), bank.sample_rate(), sound.cue_set);
-            let control = device.play(CueTrack::new(cues, bank), sound.volume, sound.muted);
+            let cue_set = practice.cues.unwrap_or(sound.cue_set);
+            let set_volume = match cue_set {
+                CueSet::Tones => sound.tones_volume,
+                CueSet::Voice => sound.voice_volume,
+            };
+            let cues = schedule(
+                &timeline.cue_events(),
+                bank.sample_rate(),
+                cue_set,
+                set_volume,
+            );
+            let mut track = CueTrack::new(cues, bank);
+            if let Some(volume) = sound.breath_tone {
+                track = track.with_breath_tone(timeline.level_course(), volume);
+            }
+            let control = device.play(track, sound.master_volume, sound.muted);
             SessionAudio {
                 control,
                 sample_rate: bank.sample_rate(),
@@ -210,11 +242,7 @@ mod tests {
     use crate::practice::{BreatheBlock, MICROS_PER_SECOND as S, Pattern, Phase, Step};
 
     fn silent() -> SoundChoice {
-        SoundChoice {
-            cue_set: CueSet::Tones,
-            volume: 0.5,
-            muted: false,
-        }
+        SoundChoice::from_settings(&Settings::default())
     }
 
     #[test]

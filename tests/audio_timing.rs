@@ -4,8 +4,8 @@
 use std::num::NonZero;
 use std::sync::Arc;
 
-use downshift::audio::{CueSet, CueSource, CueTrack, SessionControl, SoundBank, schedule};
-use downshift::practice::{CueKind, Timeline};
+use downshift::audio::{CueSource, CueTrack, SessionControl, SoundBank, schedule};
+use downshift::practice::{CueKind, CueSet, Timeline};
 use downshift::store::Library;
 
 const RATE: u32 = 48_000;
@@ -45,7 +45,10 @@ fn every_cue_of_a_twenty_minute_practice_starts_on_its_planned_sample() {
     assert_eq!(timeline.total(), 20 * 60 * 1_000_000);
     // Every sound is a short click, so each cue's first sample is plain to see.
     let bank = SoundBank::clicks(RATE);
-    let mut track = CueTrack::new(schedule(&timeline.cue_events(), RATE, CueSet::Tones), &bank);
+    let mut track = CueTrack::new(
+        schedule(&timeline.cue_events(), RATE, CueSet::Tones, 1.0),
+        &bank,
+    );
     let frames = planned_frames(&timeline);
     let length = *frames.last().expect("an end") as usize + RATE as usize;
     let rendered: Vec<f32> = (0..length).map(|_| track.next_frame(true)).collect();
@@ -69,12 +72,12 @@ fn the_stream_keeps_going_through_a_pause_and_cues_resume_shifted_by_it() {
     let events = timeline.cue_events();
     assert!(matches!(events[0].kind, CueKind::StepStart { .. }));
     let bank = SoundBank::clicks(RATE);
-    let track = CueTrack::new(schedule(&events, RATE, CueSet::Tones), &bank);
+    let track = CueTrack::new(schedule(&events, RATE, CueSet::Tones, 1.0), &bank);
     let control = Arc::new(SessionControl::new(1.0, false));
     let channels = NonZero::new(2).expect("two channels");
     let mut source = CueSource::new(track, Arc::clone(&control), channels);
     let mut left = Vec::new();
-    let mut render = |source: &mut CueSource, frames: usize, out: &mut Vec<f32>| {
+    let render = |source: &mut CueSource, frames: usize, out: &mut Vec<f32>| {
         for _ in 0..frames {
             let l = source.next().expect("the stream never runs dry");
             let r = source.next().expect("the stream never runs dry");
@@ -88,16 +91,30 @@ fn the_stream_keeps_going_through_a_pause_and_cues_resume_shifted_by_it() {
     render(&mut source, before, &mut left);
     control.set_paused(true);
     render(&mut source, paused, &mut left);
-    assert_eq!(control.position(), before as u64, "time stood still while paused");
+    assert_eq!(
+        control.position(),
+        before as u64,
+        "time stood still while paused"
+    );
     control.set_paused(false);
     render(&mut source, 30 * RATE as usize, &mut left);
-    assert_eq!(left.len(), before + paused + 30 * RATE as usize, "the stream kept going");
+    assert_eq!(
+        left.len(),
+        before + paused + 30 * RATE as usize,
+        "the stream kept going"
+    );
 
     let planned = planned_frames(&timeline);
     let expected: Vec<u64> = planned
         .iter()
         .filter(|&&f| f < (before + 30 * RATE as usize) as u64)
-        .map(|&f| if f < before as u64 { f } else { f + paused as u64 })
+        .map(|&f| {
+            if f < before as u64 {
+                f
+            } else {
+                f + paused as u64
+            }
+        })
         .collect();
     assert_eq!(onsets(&left), expected);
 }

@@ -15,7 +15,16 @@ struct Rig {
 }
 
 impl Rig {
+    /// A fresh data folder whose settings skip the tension question.
     fn new() -> Self {
+        let rig = Rig::asking_tension();
+        std::fs::write(rig.dir.path().join("settings.ron"), "(ask_tension: false)")
+            .expect("settings");
+        rig
+    }
+
+    /// A fresh data folder with the default settings.
+    fn asking_tension() -> Self {
         Rig {
             now: Arc::new(AtomicU64::new(1_000 * S)),
             dir: tempfile::tempdir().expect("temp dir"),
@@ -184,11 +193,86 @@ fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_sav
     harness.run();
     harness.key_press(egui::Key::Space);
     harness.run();
+    // Its settings cannot be read either, so it asks about tension: skip that.
+    harness.key_press(egui::Key::S);
+    harness.run();
     rig.advance(40 * S);
     harness.run();
     harness.get_by_label("Breathe in");
     harness.key_press(egui::Key::Escape);
     harness.run();
+    harness.key_press(egui::Key::S);
+    harness.run();
     harness.get_by_label_contains("This session could not be saved");
     assert_eq!(std::fs::read_to_string(&blocked).expect("untouched"), "x");
+}
+
+#[test]
+fn tension_is_asked_before_and_after_with_one_key_and_kept_in_the_record() {
+    let rig = Rig::asking_tension();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("How tense do you feel right now?");
+    // 1 then 0 is ten.
+    harness.key_press(egui::Key::Num1);
+    harness.run();
+    harness.get_by_label("1 — press 0 for 10, or Enter for 1");
+    harness.key_press(egui::Key::Num0);
+    harness.run();
+    harness.get_by_label_contains("Dim the lights");
+    rig.advance(40 * S);
+    harness.run();
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("And how tense do you feel now?");
+    harness.get_by_label("6").click();
+    harness.run();
+    harness.get_by_label("Tension: 10 before, 6 after");
+    let history = load_history(&rig.data_dir().history_path()).expect("reads");
+    assert_eq!(history.records.len(), 1);
+    assert_eq!(history.records[0].tension_before, Some(10));
+    assert_eq!(history.records[0].tension_after, Some(6));
+}
+
+#[test]
+fn the_rating_can_be_skipped_and_turned_off() {
+    let rig = Rig::asking_tension();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("Skip").click();
+    harness.run();
+    harness.get_by_label_contains("Dim the lights");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.key_press(egui::Key::S);
+    harness.run();
+    harness.get_by_label("Session ended.");
+    let history = load_history(&rig.data_dir().history_path()).expect("reads");
+    assert_eq!(history.records[0].tension_before, None);
+    assert_eq!(history.records[0].tension_after, None);
+
+    // Settings: never ask.
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("Settings").click();
+    harness.run();
+    let ask = harness.get_by_label("Ask how tense I feel before and after a session");
+    ask.scroll_to_me();
+    harness.run();
+    harness
+        .get_by_label("Ask how tense I feel before and after a session")
+        .click();
+    harness.run();
+    harness.get_by_label("Back").click();
+    harness.run();
+    assert!(!harness.state().settings().ask_tension);
+    let saved = std::fs::read_to_string(rig.data_dir().settings_path()).expect("saved");
+    assert!(saved.contains("ask_tension: false"), "{saved}");
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label_contains("Dim the lights");
 }

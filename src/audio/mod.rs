@@ -8,4 +8,4 @@ mod track;
 
 pub use output::{AudioOutput, CueSource, SessionControl};
 pub use sounds::{SoundBank, SoundId, decode_wav};
-pub use track::{CueSet, CueTrack, ScheduledCue, frame_to_micros, micros_to_frame, schedule};
+pub use track::{CueTrack, ScheduledCue, frame_to_micros, micros_to_frame, schedule};

@@ -187,7 +187,7 @@ impl Iterator for SilenceProbe {
 
     fn next(&mut self) -> Option<Self::Item> {
         self.left = self.left.checked_sub(1)?;
-        if self.left % self.channels.get() as u64 == 0 {
+        if self.left.is_multiple_of(self.channels.get() as u64) {
             self.pulled.fetch_add(1, Ordering::AcqRel);
         }
         Some(0.0)
@@ -318,8 +318,8 @@ impl AudioOutput {
 mod tests {
     use super::*;
     use crate::audio::sounds::{SoundBank, SoundId};
-    use crate::audio::track::{CueSet, ScheduledCue, schedule};
-    use crate::practice::{CueEvent, CueKind, Phase};
+    use crate::audio::track::{ScheduledCue, schedule};
+    use crate::practice::{CueEvent, CueKind, CueSet, Phase};
 
     fn click_bank() -> SoundBank {
         SoundBank::clicks(1_000)
@@ -393,7 +393,7 @@ mod tests {
             },
         ];
         let control = Arc::new(SessionControl::new(1.0, false));
-        let track = CueTrack::new(schedule(&events, 1_000, CueSet::Tones), &click_bank());
+        let track = CueTrack::new(schedule(&events, 1_000, CueSet::Tones, 1.0), &click_bank());
         let mut source = CueSource::new(track, Arc::clone(&control), stereo());
         run(&mut source, 5);
         control.seek(20);

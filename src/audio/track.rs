@@ -3,19 +3,11 @@
 
 use std::sync::Arc;
 
-use crate::practice::{CueEvent, CueKind, MICROS_PER_SECOND, Micros, Phase};
+use crate::practice::{
+    CueEvent, CueKind, CueSet, LevelSpan, MICROS_PER_SECOND, Micros, Phase, ease,
+};
 
 use super::sounds::{SoundBank, SoundId};
-
-/// Which sounds mark the breath.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum CueSet {
-    /// Gentle tones: rising for in, falling for out, muted for holds; a chime between steps.
-    #[default]
-    Tones,
-    /// A calm voice: "breathe in", "hold", "breathe out".
-    Voice,
-}
 
 /// The timeline position (µs) as a frame number at `sample_rate`, exactly, rounding to nearest.
 pub fn micros_to_frame(micros: Micros, sample_rate: u32) -> u64 {
@@ -53,12 +45,23 @@ fn phase_sound(phase: Phase, set: CueSet) -> Option<SoundId> {
 /// Chimes and bells sit a little under the breath cues so they never startle.
 const CHIME_GAIN: f32 = 0.6;
 
-/// The sounds for a practice's cue events, in order, on exact frames.
-pub fn schedule(events: &[CueEvent], sample_rate: u32, set: CueSet) -> Vec<ScheduledCue> {
+/// The sounds for a practice's cue events, in order, on exact frames, at `gain`.
+pub fn schedule(
+    events: &[CueEvent],
+    sample_rate: u32,
+    set: CueSet,
+    gain: f32,
+) -> Vec<ScheduledCue> {
     let mut cues = Vec::with_capacity(events.len() + 8);
     for event in events {
         let frame = micros_to_frame(event.at, sample_rate);
-        let mut push = |sound, gain| cues.push(ScheduledCue { frame, sound, gain });
+        let mut push = |sound, level: f32| {
+            cues.push(ScheduledCue {
+                frame,
+                sound,
+                gain: level * gain,
+            })
+        };
         match event.kind {
             CueKind::StepStart { step_index, phase } => {
                 if step_index > 0 {
@@ -96,6 +99,64 @@ struct Voice {
 
 const MAX_VOICES: usize = 8;
 
+/// One phase of the breath level on frames.
+#[derive(Clone, Copy, Debug)]
+struct LevelFrames {
+    start: u64,
+    end: u64,
+    from: f32,
+    to: f32,
+}
+
+/// A soft, low, continuous tone that rises and swells as the lungs fill and sinks as they empty.
+struct BreathTone {
+    course: Arc<[LevelFrames]>,
+    cursor: usize,
+    phase: f32,
+    gain: f32,
+    /// Follows 1 while breathing, 0 while paused, smoothly.
+    presence: f32,
+}
+
+impl BreathTone {
+    const LOW_HZ: f32 = 110.0;
+    const HIGH_HZ: f32 = 146.83;
+
+    fn level_at(&mut self, frame: u64) -> f32 {
+        while let Some(span) = self.course.get(self.cursor) {
+            if frame < span.end {
+                break;
+            }
+            self.cursor += 1;
+        }
+        match self.course.get(self.cursor) {
+            Some(span) if frame >= span.start => {
+                let progress = (frame - span.start) as f64 / (span.end - span.start).max(1) as f64;
+                ease(span.from, span.to, progress) as f32
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn seek(&mut self, frame: u64) {
+        self.cursor = self.course.partition_point(|s| s.end <= frame);
+    }
+
+    fn next(&mut self, frame: u64, running: bool, sample_rate: u32) -> f32 {
+        let target = if running { 1.0 } else { 0.0 };
+        self.presence += (target - self.presence) * 0.0005;
+        if self.presence < 1e-4 && !running {
+            return 0.0;
+        }
+        let level = self.level_at(frame);
+        let hz = Self::LOW_HZ + (Self::HIGH_HZ - Self::LOW_HZ) * level;
+        self.phase =
+            (self.phase + std::f32::consts::TAU * hz / sample_rate as f32) % std::f32::consts::TAU;
+        let wave = self.phase.sin() + 0.15 * (2.0 * self.phase).sin();
+        wave * self.gain * self.presence * (0.25 + 0.75 * level)
+    }
+}
+
 /// Renders a schedule. Everything it needs is allocated when it is made; `next_frame` only reads
 /// and adds.
 pub struct CueTrack {
@@ -105,6 +166,8 @@ pub struct CueTrack {
     next_cue: usize,
     position: u64,
     voices: [Option<Voice>; MAX_VOICES],
+    breath_tone: Option<BreathTone>,
+    stopped: bool,
 }
 
 impl CueTrack {
@@ -119,7 +182,31 @@ impl CueTrack {
             next_cue: 0,
             position: 0,
             voices: [None; MAX_VOICES],
+            breath_tone: None,
+            stopped: false,
         }
+    }
+
+    /// Adds the continuous breath tone, following `course` (the timeline's level course), at
+    /// `gain`.
+    pub fn with_breath_tone(mut self, course: impl Iterator<Item = LevelSpan>, gain: f32) -> Self {
+        let rate = self.sample_rate;
+        let frames: Vec<LevelFrames> = course
+            .map(|span| LevelFrames {
+                start: micros_to_frame(span.start, rate),
+                end: micros_to_frame(span.end, rate),
+                from: span.from,
+                to: span.to,
+            })
+            .collect();
+        self.breath_tone = Some(BreathTone {
+            course: frames.into(),
+            cursor: 0,
+            phase: 0.0,
+            gain,
+            presence: 1.0,
+        });
+        self
     }
 
     pub fn sample_rate(&self) -> u32 {
@@ -138,23 +225,35 @@ impl CueTrack {
 
     /// Whether every cue has started and every sound has died away.
     pub fn is_done(&self) -> bool {
-        self.next_cue >= self.cues.len() && self.voices.iter().all(Option::is_none)
+        let tone_quiet = self
+            .breath_tone
+            .as_ref()
+            .is_none_or(|tone| tone.presence < 1e-4);
+        self.next_cue >= self.cues.len() && self.voices.iter().all(Option::is_none) && tone_quiet
     }
 
     /// Jumps to `frame` (skip step). Sounds already ringing ring on; cues at `frame` play.
     pub fn seek(&mut self, frame: u64) {
         self.position = frame;
         self.next_cue = self.cues.partition_point(|c| c.frame < frame);
+        if let Some(tone) = &mut self.breath_tone {
+            tone.seek(frame);
+        }
     }
 
     /// Stops starting new cues (the session ended); what rings fades out naturally.
     pub fn stop_cues(&mut self) {
         self.next_cue = self.cues.len();
+        self.stopped = true;
     }
 
     /// One mono sample. With `advance` false (paused) time stands still: no cue starts, but
     /// sounds already ringing finish, so nothing is cut off with a click.
     pub fn next_frame(&mut self, advance: bool) -> f32 {
+        let mut mixed = match &mut self.breath_tone {
+            Some(tone) => tone.next(self.position, advance && !self.stopped, self.sample_rate),
+            None => 0.0,
+        };
         if advance {
             while let Some(cue) = self.cues.get(self.next_cue) {
                 if cue.frame > self.position {
@@ -165,7 +264,6 @@ impl CueTrack {
             }
             self.position += 1;
         }
-        let mut mixed = 0.0;
         for slot in &mut self.voices {
             if let Some(voice) = slot {
                 let samples = &self.sounds[voice.sound];
@@ -248,7 +346,7 @@ mod tests {
             ),
             event(11_000_000, CueKind::End),
         ];
-        let sounds: Vec<(u64, SoundId)> = schedule(&events, 1_000, CueSet::Tones)
+        let sounds: Vec<(u64, SoundId)> = schedule(&events, 1_000, CueSet::Tones, 1.0)
             .iter()
             .map(|c| (c.frame, c.sound))
             .collect();
@@ -261,7 +359,7 @@ mod tests {
                 (11_000, SoundId::Bell)
             ]
         );
-        let voiced: Vec<SoundId> = schedule(&events, 1_000, CueSet::Voice)
+        let voiced: Vec<SoundId> = schedule(&events, 1_000, CueSet::Voice, 1.0)
             .iter()
             .map(|c| c.sound)
             .collect();
@@ -275,5 +373,37 @@ mod tests {
                 SoundId::VoiceEnd
             ]
         );
+    }
+
+    fn rms(samples: &[f32]) -> f32 {
+        (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt()
+    }
+
+    #[test]
+    fn the_breath_tone_swells_with_the_breath_and_falls_quiet_when_paused() {
+        let course = [
+            LevelSpan {
+                start: 0,
+                end: 4_000_000,
+                from: 0.0,
+                to: 1.0,
+            },
+            LevelSpan {
+                start: 4_000_000,
+                end: 10_000_000,
+                from: 1.0,
+                to: 0.0,
+            },
+        ];
+        let bank = SoundBank::clicks(8_000);
+        let mut track = CueTrack::new(Vec::new(), &bank).with_breath_tone(course.into_iter(), 0.5);
+        let rendered: Vec<f32> = (0..80_000).map(|_| track.next_frame(true)).collect();
+        let full = rms(&rendered[31_000..33_000]); // around the top of the inhale
+        let empty = rms(&rendered[77_000..79_000]); // the end of the exhale
+        assert!(full > 2.5 * empty, "full {full} vs empty {empty}");
+        assert!(empty > 0.0, "the tone is continuous");
+        let paused: Vec<f32> = (0..40_000).map(|_| track.next_frame(false)).collect();
+        assert!(rms(&paused[30_000..]) < 0.01 * full, "quiet while paused");
+        assert_eq!(track.position(), 80_000);
     }
 }

@@ -7,9 +7,9 @@ mod timeline;
 mod validate;
 
 pub use clock::{Outcome, SessionClock};
-pub use model::{BreatheBlock, FORMAT_VERSION, Pattern, Practice, PromptStep, Step};
+pub use model::{BreatheBlock, CueSet, FORMAT_VERSION, Pattern, Practice, PromptStep, Step};
 pub use timeline::{
-    CueEvent, CueKind, MICROS_PER_SECOND, Micros, Moment, Phase, StepKind, StepSpan, Timeline,
-    Upcoming, micros_to_seconds, seconds_to_micros,
+    CueEvent, CueKind, LevelSpan, MICROS_PER_SECOND, Micros, Moment, Phase, StepKind, StepSpan,
+    Timeline, Upcoming, ease, micros_to_seconds, seconds_to_micros,
 };
 pub use validate::{Problem, Profile, duplicate_names, estimated_seconds, validate};

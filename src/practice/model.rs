@@ -118,6 +118,16 @@ pub struct PromptStep {
     pub seconds: f64,
 }
 
+/// Which sounds mark the breath.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CueSet {
+    /// Gentle tones: rising for in, falling for out, muted for holds; a chime between steps.
+    #[default]
+    Tones,
+    /// A calm voice: "breathe in", "hold", "breathe out".
+    Voice,
+}
+
 /// A named sequence of steps. One breathing block is a plain preset; more steps make a ritual.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -130,6 +140,9 @@ pub struct Practice {
     pub notes: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// The cues this practice sounds best with; the person's setting otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cues: Option<CueSet>,
     pub steps: Vec<Step>,
 }
 
@@ -171,6 +184,7 @@ impl Practice {
             description: String::new(),
             notes: String::new(),
             sources: Vec::new(),
+            cues: None,
             steps,
         }
     }

@@ -127,6 +127,15 @@ pub struct Moment {
     pub finished: bool,
 }
 
+/// One phase of the breath level: from `from` at `start` to `to` at `end`, eased.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LevelSpan {
+    pub start: Micros,
+    pub end: Micros,
+    pub from: f32,
+    pub to: f32,
+}
+
 /// A sound-worthy instant: each phase start (the first phase of a step is a step start), and the
 /// end. Times are strictly increasing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,6 +292,16 @@ impl Timeline {
         }
     }
 
+    /// The breath level's course: each phase's start, end, and the levels it eases between.
+    pub fn level_course(&self) -> impl Iterator<Item = LevelSpan> + '_ {
+        self.segments.iter().map(|s| LevelSpan {
+            start: s.start,
+            end: s.end(),
+            from: s.level_from,
+            to: s.level_to,
+        })
+    }
+
     /// Every cue in order: phase starts (a step's first phase is its step start) and the end.
     pub fn cue_events(&self) -> Vec<CueEvent> {
         let mut events = Vec::with_capacity(self.segments.len() + 1);
@@ -315,7 +334,7 @@ impl Timeline {
 }
 
 /// A breath's motion: slow at the turns, quicker in the middle, like lungs filling and emptying.
-fn ease(from: f32, to: f32, progress: f64) -> f64 {
+pub fn ease(from: f32, to: f32, progress: f64) -> f64 {
     let p = progress.clamp(0.0, 1.0);
     let shaped = (1.0 - (std::f64::consts::PI * p).cos()) / 2.0;
     let level = from as f64 + (to as f64 - from as f64) * shaped;

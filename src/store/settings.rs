@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
+use crate::practice::CueSet;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Theme {
@@ -24,6 +25,16 @@ pub struct Settings {
     pub muted: bool,
     /// 0..1 over everything.
     pub master_volume: f32,
+    /// Tones or voice, unless a preset asks for one.
+    pub cue_set: CueSet,
+    /// 0..1 for the tones, and for the voice.
+    pub tones_volume: f32,
+    pub voice_volume: f32,
+    /// A soft continuous tone that swells and rises with each breath.
+    pub breath_tone: bool,
+    pub breath_tone_volume: f32,
+    /// Ask "How tense do you feel?" before and after a session.
+    pub ask_tension: bool,
     /// No growing and shrinking: the breath shows as a slow change of brightness instead.
     pub reduced_motion: bool,
     pub show_numbers: bool,
@@ -38,6 +49,12 @@ impl Default for Settings {
             theme: Theme::Evening,
             muted: false,
             master_volume: 0.6,
+            cue_set: CueSet::Tones,
+            tones_volume: 0.8,
+            voice_volume: 0.9,
+            breath_tone: false,
+            breath_tone_volume: 0.25,
+            ask_tension: true,
             reduced_motion: false,
             show_numbers: true,
             frame_rate_cap: 30,
@@ -90,10 +107,19 @@ impl Settings {
 
     /// Brings out-of-range values back into range.
     fn sanitized(mut self) -> Self {
-        if !self.master_volume.is_finite() {
-            self.master_volume = Settings::default().master_volume;
+        let defaults = Settings::default();
+        for (volume, default) in [
+            (&mut self.master_volume, defaults.master_volume),
+            (&mut self.tones_volume, defaults.tones_volume),
+            (&mut self.voice_volume, defaults.voice_volume),
+            (&mut self.breath_tone_volume, defaults.breath_tone_volume),
+        ] {
+            *volume = if volume.is_finite() {
+                volume.clamp(0.0, 1.0)
+            } else {
+                default
+            };
         }
-        self.master_volume = self.master_volume.clamp(0.0, 1.0);
         self.frame_rate_cap = self.frame_rate_cap.clamp(5, 120);
         self
     }

@@ -80,4 +80,10 @@ pub fn show(
     } else {
         ui.label("No practices could be loaded.");
     }
+    ui.add_space(8.0);
+    ui.vertical_centered(|ui| {
+        if ui.button("Settings").clicked() {
+            actions.push(Action::OpenSettings);
+        }
+    });
 }

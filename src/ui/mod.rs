@@ -2,7 +2,9 @@
 //! the frame. Files and sound are touched here, in the app, never in a widget.
 
 mod home;
+mod rating;
 mod session;
+mod settings;
 mod summary;
 pub mod theme;
 mod widgets;
@@ -10,10 +12,12 @@ mod widgets;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::audio::{AudioOutput, CueSet, SoundBank};
+use crate::audio::{AudioOutput, SoundBank};
+use crate::practice::Outcome;
 use crate::practice::{Micros, Practice};
 use crate::session::{LiveSession, SoundChoice};
-use crate::store::{DataDir, Library, Settings, append_record};
+use crate::store::{DataDir, Library, SessionRecord, Settings, append_record};
+use rating::{RatingScreen, RatingStage};
 
 pub use summary::SessionSummary;
 
@@ -68,6 +72,11 @@ pub enum Action {
     ToggleMute,
     ToggleFullscreen,
     Dismiss,
+    OpenSettings,
+    /// A tension rating, or `None` to skip it.
+    Rate(Option<u8>),
+    /// Back from a secondary screen (settings) to the home screen.
+    CloseScreen,
     Quit,
 }
 
@@ -85,6 +94,8 @@ enum Screen {
     Home,
     Session(Box<LiveSession>),
     Summary(SessionSummary),
+    Settings,
+    Rating(Box<RatingScreen>),
 }
 
 pub struct DownshiftApp {
@@ -100,6 +111,8 @@ pub struct DownshiftApp {
     actions: Vec<Action>,
     fullscreen: bool,
     applied_theme: Option<crate::store::settings::Theme>,
+    /// The rating given before the running session, for its record.
+    tension_before: Option<u8>,
 }
 
 impl DownshiftApp {
@@ -129,12 +142,13 @@ impl DownshiftApp {
             actions: Vec::new(),
             fullscreen: false,
             applied_theme: None,
+            tension_before: None,
         };
         if let Some(request) = options.start {
             if request.muted {
                 app.settings.muted = true;
             }
-            app.begin(request.practice);
+            app.begin(request.practice, None);
         }
         app
     }
@@ -169,17 +183,14 @@ impl DownshiftApp {
         }
     }
 
-    fn begin(&mut self, practice: Practice) {
+    fn begin(&mut self, practice: Practice, tension_before: Option<u8>) {
+        self.tension_before = tension_before;
         self.open_sound();
         let device = match &self.sound {
             Sound::Ready { output, bank } => Some((output, bank)),
             _ => None,
         };
-        let choice = SoundChoice {
-            cue_set: CueSet::Tones,
-            volume: self.settings.master_volume,
-            muted: self.settings.muted,
-        };
+        let choice = SoundChoice::from_settings(&self.settings);
         match LiveSession::start(practice, self.now(), device, choice) {
             Ok(session) => self.screen = Screen::Session(Box::new(session)),
             Err(problems) => self.notices.push(format!(
@@ -192,14 +203,36 @@ impl DownshiftApp {
         }
     }
 
-    /// Ends the running session, saves it, and shows its summary.
-    fn finish_session(&mut self) {
+    /// Ends the running session. Its record is saved at once, or, when the person is asked how
+    /// tense they feel afterwards (and is not leaving), once they answer or skip.
+    fn finish_session(&mut self, leaving: bool) {
         let now = self.now();
         let Screen::Session(session) = &mut self.screen else {
             return;
         };
         let outcome = session.end(now);
-        let record = session.record();
+        let mut record = session.record();
+        if let Some(record) = &mut record {
+            record.tension_before = self.tension_before;
+        }
+        let practice = session.practice().clone();
+        if self.settings.ask_tension && !leaving {
+            self.screen = Screen::Rating(Box::new(RatingScreen::new(RatingStage::After {
+                practice,
+                outcome,
+                record: record.map(Box::new),
+            })));
+        } else {
+            self.save_and_summarize(&practice, &outcome, record);
+        }
+    }
+
+    fn save_and_summarize(
+        &mut self,
+        practice: &Practice,
+        outcome: &Outcome,
+        record: Option<SessionRecord>,
+    ) {
         let saved = match &record {
             Some(record) => append_record(&self.data_dir.history_path(), record).map_err(|e| {
                 format!(
@@ -209,8 +242,38 @@ impl DownshiftApp {
             }),
             None => Ok(()),
         };
-        let summary = SessionSummary::new(session.practice(), &outcome, saved);
+        let tension = record.as_ref().map(|r| (r.tension_before, r.tension_after));
+        let summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);
         self.screen = Screen::Summary(summary);
+    }
+
+    /// Saves whatever is in flight before the window closes.
+    fn leave(&mut self) {
+        self.finish_session(true);
+        if let Screen::Rating(screen) = &self.screen
+            && matches!(screen.stage, RatingStage::After { .. })
+        {
+            self.rate(None);
+        }
+    }
+
+    fn rate(&mut self, value: Option<u8>) {
+        let Screen::Rating(screen) = std::mem::replace(&mut self.screen, Screen::Home) else {
+            return;
+        };
+        match screen.stage {
+            RatingStage::Before { practice } => self.begin(practice, value),
+            RatingStage::After {
+                practice,
+                outcome,
+                mut record,
+            } => {
+                if let Some(record) = &mut record {
+                    record.tension_after = value;
+                }
+                self.save_and_summarize(&practice, &outcome, record.map(|r| *r));
+            }
+        }
     }
 
     fn save_settings(&mut self) {
@@ -233,9 +296,17 @@ impl DownshiftApp {
             Action::Start => {
                 if let Some(entry) = self.library.entries.get(self.selected) {
                     let practice = entry.practice.clone();
-                    self.begin(practice);
+                    if self.settings.ask_tension {
+                        self.screen =
+                            Screen::Rating(Box::new(RatingScreen::new(RatingStage::Before {
+                                practice,
+                            })));
+                    } else {
+                        self.begin(practice, None);
+                    }
                 }
             }
+            Action::Rate(value) => self.rate(value),
             Action::TogglePause => {
                 if let Screen::Session(session) = &mut self.screen {
                     session.toggle_pause(now);
@@ -246,7 +317,7 @@ impl DownshiftApp {
                     session.skip_step(now);
                 }
             }
-            Action::EndSession => self.finish_session(),
+            Action::EndSession => self.finish_session(false),
             Action::ToggleMute => {
                 self.settings.muted = !self.settings.muted;
                 if let Screen::Session(session) = &self.screen {
@@ -259,8 +330,15 @@ impl DownshiftApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
             }
             Action::Dismiss => self.screen = Screen::Home,
+            Action::OpenSettings => self.screen = Screen::Settings,
+            Action::CloseScreen => {
+                if matches!(self.screen, Screen::Settings) {
+                    self.save_settings();
+                }
+                self.screen = Screen::Home;
+            }
             Action::Quit => {
-                self.finish_session();
+                self.leave();
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
         }
@@ -309,6 +387,43 @@ impl DownshiftApp {
                     self.actions.push(Action::Dismiss);
                 }
             }
+            Screen::Settings => {
+                if pressed(Key::Escape) {
+                    self.actions.push(Action::CloseScreen);
+                }
+            }
+            Screen::Rating(_) => {
+                let keys = [
+                    Key::Num0,
+                    Key::Num1,
+                    Key::Num2,
+                    Key::Num3,
+                    Key::Num4,
+                    Key::Num5,
+                    Key::Num6,
+                    Key::Num7,
+                    Key::Num8,
+                    Key::Num9,
+                    Key::Enter,
+                    Key::Space,
+                ];
+                let typed: Vec<Key> = keys.into_iter().filter(|&k| pressed(k)).collect();
+                let skip = pressed(Key::S);
+                let escape = pressed(Key::Escape);
+                if let Screen::Rating(screen) = &mut self.screen {
+                    for key in typed {
+                        if let Some(value) = screen.key(key) {
+                            self.actions.push(Action::Rate(Some(value)));
+                        }
+                    }
+                    let before = matches!(screen.stage, RatingStage::Before { .. });
+                    if skip || (escape && !before) {
+                        self.actions.push(Action::Rate(None));
+                    } else if escape {
+                        self.actions.push(Action::CloseScreen);
+                    }
+                }
+            }
         }
         if pressed(Key::F) && !matches!(self.screen, Screen::Session(_)) {
             self.actions.push(Action::ToggleFullscreen);
@@ -341,7 +456,7 @@ impl DownshiftApp {
         if let Screen::Session(session) = &mut self.screen
             && session.is_finished(now)
         {
-            self.finish_session();
+            self.finish_session(false);
         }
     }
 
@@ -353,7 +468,7 @@ impl DownshiftApp {
             self.applied_theme = Some(self.settings.theme);
         }
         if ctx.input(|i| i.viewport().close_requested()) {
-            self.finish_session();
+            self.leave();
         }
         self.keep_time();
         self.keys(&ctx);
@@ -382,6 +497,10 @@ impl DownshiftApp {
                     &mut self.actions,
                 ),
                 Screen::Summary(summary) => summary::show(ui, summary, &palette, &mut self.actions),
+                Screen::Settings => {
+                    settings::show(ui, &mut self.settings, &palette, &mut self.actions)
+                }
+                Screen::Rating(screen) => rating::show(ui, screen, &palette, &mut self.actions),
             }
             widgets::notices(ui, &notices, &palette);
         });

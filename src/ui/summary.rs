@@ -14,6 +14,8 @@ pub struct SessionSummary {
     pub details: String,
     /// `Err` with the reason when the record could not be saved.
     pub saved: Result<(), String>,
+    /// "Tension 6 → 3", when rated.
+    pub tension: Option<String>,
 }
 
 impl SessionSummary {
@@ -51,7 +53,20 @@ impl SessionSummary {
             practice: practice.name.clone(),
             details: format!("{how} · {minutes:.1} minutes · {breaths}"),
             saved,
+            tension: None,
         }
+    }
+
+    pub fn with_tension(mut self, ratings: Option<(Option<u8>, Option<u8>)>) -> Self {
+        self.tension = match ratings {
+            Some((Some(before), Some(after))) => {
+                Some(format!("Tension: {before} before, {after} after"))
+            }
+            Some((Some(before), None)) => Some(format!("Tension before: {before}")),
+            Some((None, Some(after))) => Some(format!("Tension after: {after}")),
+            _ => None,
+        };
+        self
     }
 }
 
@@ -67,6 +82,9 @@ pub fn show(
         ui.add_space(8.0);
         ui.label(RichText::new(&summary.practice).heading());
         ui.label(&summary.details);
+        if let Some(tension) = &summary.tension {
+            ui.label(tension);
+        }
         ui.add_space(8.0);
         match &summary.saved {
             Ok(()) => ui.label(RichText::new("Saved to your history.").color(palette.quiet_text)),
