@@ -10,7 +10,7 @@ use crate::audio::{
 };
 use crate::practice::{CueSet, Micros, Moment, Outcome, Practice, Problem, SessionClock, Timeline};
 use crate::store::Settings;
-use crate::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, new_record_id};
+use crate::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime, new_record_id};
 
 /// The screen follows the sound; it is pulled back when it strays further than this from the
 /// stream (the stream renders a buffer at a time, so small differences are expected).
@@ -27,7 +27,7 @@ pub struct LiveSession {
     timeline: Timeline,
     clock: SessionClock,
     audio: Option<SessionAudio>,
-    started: jiff::Zoned,
+    started: StartTime,
     outcome: Option<Outcome>,
 }
 
@@ -93,7 +93,7 @@ impl LiveSession {
             practice,
             timeline,
             audio,
-            started: jiff::Zoned::now(),
+            started: StartTime::now(),
             outcome: None,
         })
     }
@@ -214,7 +214,7 @@ impl LiveSession {
         Some(SessionRecord {
             version: RECORD_VERSION,
             id: new_record_id(&self.started),
-            started: self.started.clone(),
+            started: self.started,
             practice: self.practice.name.clone(),
             practised: self.practice.summary(),
             planned_seconds: seconds(self.timeline.total()),

@@ -3,9 +3,11 @@
 
 mod atomic;
 pub mod history;
+pub mod insights;
 mod locate;
 mod paths;
 pub mod presets;
+mod record_reader;
 pub mod settings;
 
 pub use atomic::write_atomic;

@@ -1,0 +1,236 @@
+//! What the history says: streaks, this week, what works, and the course of minutes and tension.
+//! Pure: computed from records and a given "today", so it can be tested and timed.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use super::history::SessionRecord;
+
+/// Days shown in the charts at most.
+pub const CHART_DAYS: usize = 90;
+
+/// One practice's record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PracticeStats {
+    pub practice: String,
+    pub sessions: u32,
+    pub minutes: f64,
+    /// Sessions rated both before and after.
+    pub rated: u32,
+    /// Mean of (after − before) over rated sessions: negative means tension eased.
+    pub average_change: Option<f64>,
+}
+
+/// One rated session, for the tension chart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TensionPoint {
+    /// Days before today (0 is today).
+    pub days_ago: u32,
+    pub before: u8,
+    pub after: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Insights {
+    pub sessions: usize,
+    /// Days in a row with at least one session, up to today (or yesterday, if none yet today).
+    pub streak_days: u32,
+    /// Since Monday.
+    pub week_sessions: u32,
+    pub week_minutes: f64,
+    /// Most sessions first.
+    pub per_practice: Vec<PracticeStats>,
+    /// Minutes practised each day, `CHART_DAYS` long, today last.
+    pub minutes_by_day: Vec<f64>,
+    /// Rated sessions of the last `CHART_DAYS` days, oldest first.
+    pub tension: Vec<TensionPoint>,
+}
+
+/// Days from `date` to `today` (0 for today; `None` for a date after today).
+fn days_before(today: Date, date: Date) -> Option<u32> {
+    if date > today {
+        return None;
+    }
+    // Day numbers on the proleptic Gregorian calendar, without going through spans.
+    let number = |d: Date| -> i64 {
+        let (y, m, day) = (d.year() as i64, d.month() as i64, d.day() as i64);
+        let (y, m) = if m <= 2 { (y - 1, m + 12) } else { (y, m) };
+        365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + day
+    };
+    u32::try_from(number(today) - number(date)).ok()
+}
+
+#[derive(Default)]
+struct Tally {
+    sessions: u32,
+    minutes: f64,
+    rated: u32,
+    change_sum: f64,
+}
+
+impl Insights {
+    pub fn of(records: &[SessionRecord], today: Date) -> Insights {
+        let mut insights = Insights {
+            sessions: records.len(),
+            minutes_by_day: vec![0.0; CHART_DAYS],
+            ..Insights::default()
+        };
+        let week_days = today.weekday().to_monday_zero_offset() as u32;
+        let mut tallies: HashMap<&str, Tally> = HashMap::new();
+        let mut practised_days: Vec<u32> = Vec::new();
+        for record in records {
+            let minutes = record.breathed_seconds / 60.0;
+            let tally = tallies.entry(record.practice.as_str()).or_default();
+            tally.sessions += 1;
+            tally.minutes += minutes;
+            if let (Some(before), Some(after)) = (record.tension_before, record.tension_after) {
+                tally.rated += 1;
+                tally.change_sum += after as f64 - before as f64;
+            }
+            let Some(days_ago) = days_before(today, record.started.date()) else {
+                continue;
+            };
+            practised_days.push(days_ago);
+            if days_ago <= week_days {
+                insights.week_sessions += 1;
+                insights.week_minutes += minutes;
+            }
+            if (days_ago as usize) < CHART_DAYS {
+                insights.minutes_by_day[CHART_DAYS - 1 - days_ago as usize] += minutes;
+                if let (Some(before), Some(after)) = (record.tension_before, record.tension_after) {
+                    insights.tension.push(TensionPoint {
+                        days_ago,
+                        before,
+                        after,
+                    });
+                }
+            }
+        }
+        insights.tension.sort_by(|a, b| b.days_ago.cmp(&a.days_ago));
+        practised_days.sort_unstable();
+        practised_days.dedup();
+        insights.streak_days = streak(&practised_days);
+        let mut per_practice: Vec<PracticeStats> = tallies
+            .into_iter()
+            .map(|(practice, t)| PracticeStats {
+                practice: practice.to_owned(),
+                sessions: t.sessions,
+                minutes: t.minutes,
+                rated: t.rated,
+                average_change: (t.rated > 0).then(|| t.change_sum / t.rated as f64),
+            })
+            .collect();
+        per_practice.sort_by(|a, b| {
+            b.sessions
+                .cmp(&a.sessions)
+                .then_with(|| a.practice.cmp(&b.practice))
+        });
+        insights.per_practice = per_practice;
+        insights
+    }
+}
+
+/// Consecutive days back from today, or from yesterday when today has no session yet.
+fn streak(sorted_days_ago: &[u32]) -> u32 {
+    let mut expected = match sorted_days_ago.first() {
+        Some(0) => 0,
+        Some(1) => 1,
+        _ => return 0,
+    };
+    let mut count = 0;
+    for &day in sorted_days_ago {
+        if day == expected {
+            count += 1;
+            expected += 1;
+        } else if day > expected {
+            break;
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::history::SessionEnd;
+    use crate::store::history::tests::sample_record;
+
+    fn on(day: &str, practice: &str, minutes: f64, tension: Option<(u8, u8)>) -> SessionRecord {
+        let mut record = sample_record(practice, SessionEnd::Completed);
+        record.started = format!("{day}T21:00:00+01:00").parse().expect("time");
+        record.breathed_seconds = minutes * 60.0;
+        record.tension_before = tension.map(|t| t.0);
+        record.tension_after = tension.map(|t| t.1);
+        record
+    }
+
+    #[test]
+    fn streak_week_and_what_works() {
+        // Thursday 2026-11-19 is "today".
+        let today: Date = "2026-11-19".parse().expect("date");
+        let records = vec![
+            on("2026-11-10", "Box 4-4-4-4", 5.0, Some((6, 6))),
+            on("2026-11-16", "Night 3-7", 20.0, Some((7, 3))), // Monday
+            on("2026-11-17", "Night 3-7", 10.0, Some((6, 4))),
+            on("2026-11-17", "Box 4-4-4-4", 5.0, None),
+            on("2026-11-18", "Night 3-7", 20.0, None),
+        ];
+        let insights = Insights::of(&records, today);
+        // Nothing yet today: the streak runs back from yesterday.
+        assert_eq!(insights.streak_days, 3);
+        assert_eq!(insights.week_sessions, 4);
+        assert_eq!(insights.week_minutes, 55.0);
+        assert_eq!(insights.per_practice[0].practice, "Night 3-7");
+        assert_eq!(insights.per_practice[0].sessions, 3);
+        assert_eq!(insights.per_practice[0].average_change, Some(-3.0));
+        assert_eq!(insights.per_practice[1].average_change, Some(0.0));
+        assert_eq!(insights.minutes_by_day[CHART_DAYS - 2], 20.0);
+        assert_eq!(insights.minutes_by_day[CHART_DAYS - 3], 15.0);
+        assert_eq!(
+            insights
+                .tension
+                .iter()
+                .map(|t| t.days_ago)
+                .collect::<Vec<_>>(),
+            vec![9, 3, 2]
+        );
+    }
+
+    #[test]
+    fn a_gap_breaks_the_streak_and_today_counts() {
+        let today: Date = "2026-11-19".parse().expect("date");
+        let records = vec![
+            on("2026-11-15", "Box 4-4-4-4", 5.0, None),
+            on("2026-11-18", "Box 4-4-4-4", 5.0, None),
+            on("2026-11-19", "Box 4-4-4-4", 5.0, None),
+        ];
+        assert_eq!(Insights::of(&records, today).streak_days, 2);
+        let stale = vec![on("2026-11-12", "Box 4-4-4-4", 5.0, None)];
+        assert_eq!(Insights::of(&stale, today).streak_days, 0);
+        assert_eq!(
+            Insights::of(&[], today),
+            Insights {
+                minutes_by_day: vec![0.0; CHART_DAYS],
+                ..Insights::default()
+            }
+        );
+    }
+
+    #[test]
+    fn day_numbers_agree_with_the_calendar() {
+        let today: Date = "2026-03-01".parse().expect("date");
+        assert_eq!(
+            days_before(today, "2026-02-28".parse().expect("date")),
+            Some(1)
+        );
+        assert_eq!(
+            days_before(today, "2024-03-01".parse().expect("date")),
+            Some(730)
+        );
+        assert_eq!(
+            days_before(today, "2026-03-02".parse().expect("date")),
+            None
+        );
+    }
+}
