@@ -173,16 +173,31 @@ pub fn append_record(path: &Path, record: &SessionRecord) -> io::Result<()> {
     result
 }
 
+/// The longest tail searched for the end of the last whole record.
+const TORN_TAIL_LIMIT: u64 = 64 * 1024;
+
 fn append_locked(file: &mut File, line: &str) -> io::Result<()> {
     let length = file.seek(SeekFrom::End(0))?;
     let mut text = String::with_capacity(line.len() + 2);
+    let mut last = [0u8; 1];
     if length > 0 {
-        let mut last = [0u8; 1];
         file.seek(SeekFrom::Start(length - 1))?;
         file.read_exact(&mut last)?;
-        if last[0] != b'\n' {
-            // A record cut short earlier: end its line so this one starts fresh.
-            text.push('\n');
+    }
+    if length > 0 && last[0] != b'\n' {
+        let tail_start = length.saturating_sub(TORN_TAIL_LIMIT);
+        let mut tail = Vec::with_capacity((length - tail_start) as usize);
+        file.seek(SeekFrom::Start(tail_start))?;
+        file.read_to_end(&mut tail)?;
+        // A record cut short by a crash: it was the session in flight and cannot be read.
+        // Drop the fragment, so it is reported only until now, and start on a fresh line.
+        match tail.iter().rposition(|&b| b == b'\n') {
+            Some(end) => {
+                log::warn!("dropping a cut-short history record");
+                file.set_len(tail_start + end as u64 + 1)?;
+            }
+            None if tail_start == 0 => file.set_len(0)?,
+            None => text.push('\n'),
         }
     }
     text.push_str(line);
@@ -422,13 +437,12 @@ pub(crate) mod tests {
         assert_eq!(history.problems.len(), 1);
         assert!(history.problems[0].contains(":2: the last record was cut short"));
 
-        // The next session's record starts on a line of its own.
+        // The next session's record replaces the fragment: it is reported no more.
         let third = sample_record("4-7-8", SessionEnd::EndedEarly { step: 1 });
         append_record(&path, &third).expect("append");
         let history = load_history(&path).expect("reads");
         assert_eq!(history.records, vec![first, third]);
-        assert_eq!(history.problems.len(), 1);
-        assert!(history.problems[0].contains(":2: not a readable record"));
+        assert_eq!(history.problems, Vec::<String>::new());
     }
 
     #[test]

@@ -70,9 +70,8 @@ struct Tally {
 }
 
 impl Insights {
-    pub fn of(records: &[SessionRecord], today: Date) -> Insights {
+    pub fn of<'a>(records: impl IntoIterator<Item = &'a SessionRecord>, today: Date) -> Insights {
         let mut insights = Insights {
-            sessions: records.len(),
             minutes_by_day: vec![0.0; CHART_DAYS],
             ..Insights::default()
         };
@@ -80,6 +79,7 @@ impl Insights {
         let mut tallies: HashMap<&str, Tally> = HashMap::new();
         let mut practised_days: Vec<u32> = Vec::new();
         for record in records {
+            insights.sessions += 1;
             let minutes = record.breathed_seconds / 60.0;
             let tally = tallies.entry(record.practice.as_str()).or_default();
             tally.sessions += 1;
@@ -107,7 +107,9 @@ impl Insights {
                 }
             }
         }
-        insights.tension.sort_by(|a, b| b.days_ago.cmp(&a.days_ago));
+        insights
+            .tension
+            .sort_by_key(|t| std::cmp::Reverse(t.days_ago));
         practised_days.sort_unstable();
         practised_days.dedup();
         insights.streak_days = streak(&practised_days);

@@ -81,7 +81,10 @@ pub fn show(
         ui.label("No practices could be loaded.");
     }
     ui.add_space(8.0);
-    ui.vertical_centered(|ui| {
+    ui.horizontal(|ui| {
+        if ui.button("History").clicked() {
+            actions.push(Action::OpenHistory);
+        }
         if ui.button("Settings").clicked() {
             actions.push(Action::OpenSettings);
         }

@@ -1,6 +1,7 @@
 //! The window: one module per screen. Screens draw and return actions; the app applies them after
 //! the frame. Files and sound are touched here, in the app, never in a widget.
 
+mod history;
 mod home;
 mod rating;
 mod session;
@@ -73,6 +74,11 @@ pub enum Action {
     ToggleFullscreen,
     Dismiss,
     OpenSettings,
+    OpenHistory,
+    /// Show one practice's sessions (an index into the history's practice list), or all.
+    HistoryFilter(Option<usize>),
+    HistoryDays(usize),
+    ExportHistory(history::ExportFormat),
     /// A tension rating, or `None` to skip it.
     Rate(Option<u8>),
     /// Back from a secondary screen (settings) to the home screen.
@@ -96,6 +102,7 @@ enum Screen {
     Summary(SessionSummary),
     Settings,
     Rating(Box<RatingScreen>),
+    History(Box<history::HistoryScreen>),
 }
 
 pub struct DownshiftApp {
@@ -276,6 +283,50 @@ impl DownshiftApp {
         }
     }
 
+    /// Reads the history from disk and shows it.
+    pub fn open_history(&mut self) {
+        let path = self.data_dir.history_path();
+        match crate::store::load_history(&path) {
+            Ok(history) => {
+                let today = jiff::Zoned::now().date();
+                self.screen =
+                    Screen::History(Box::new(history::HistoryScreen::new(history, today)));
+            }
+            Err(e) => self.notices.push(format!(
+                "The history in {} cannot be read: {e}",
+                path.display()
+            )),
+        }
+    }
+
+    fn export_history(&mut self, format: history::ExportFormat) {
+        let Screen::History(screen) = &mut self.screen else {
+            return;
+        };
+        let (extension, result) = {
+            let mut bytes = Vec::new();
+            let records = screen.records();
+            match format {
+                history::ExportFormat::Csv => (
+                    "csv",
+                    crate::store::history::write_csv(&mut bytes, records).map(|_| bytes),
+                ),
+                history::ExportFormat::Json => (
+                    "json",
+                    crate::store::history::write_json(&mut bytes, records).map(|_| bytes),
+                ),
+            }
+        };
+        let name = format!("history-{}.{extension}", jiff::Zoned::now().date());
+        let path = self.data_dir.root().join("exports").join(name);
+        screen.message = Some(
+            match result.and_then(|bytes| crate::store::write_atomic(&path, &bytes)) {
+                Ok(()) => format!("Exported to {}", path.display()),
+                Err(e) => format!("Could not export to {}: {e}", path.display()),
+            },
+        );
+    }
+
     fn save_settings(&mut self) {
         if let Err(e) = self.settings.save(&self.data_dir.settings_path()) {
             let message = format!("Settings could not be saved: {e}");
@@ -331,6 +382,18 @@ impl DownshiftApp {
             }
             Action::Dismiss => self.screen = Screen::Home,
             Action::OpenSettings => self.screen = Screen::Settings,
+            Action::OpenHistory => self.open_history(),
+            Action::HistoryFilter(filter) => {
+                if let Screen::History(screen) = &mut self.screen {
+                    screen.set_filter(filter);
+                }
+            }
+            Action::HistoryDays(days) => {
+                if let Screen::History(screen) = &mut self.screen {
+                    screen.set_chart_days(days);
+                }
+            }
+            Action::ExportHistory(format) => self.export_history(format),
             Action::CloseScreen => {
                 if matches!(self.screen, Screen::Settings) {
                     self.save_settings();
@@ -387,7 +450,7 @@ impl DownshiftApp {
                     self.actions.push(Action::Dismiss);
                 }
             }
-            Screen::Settings => {
+            Screen::Settings | Screen::History(_) => {
                 if pressed(Key::Escape) {
                     self.actions.push(Action::CloseScreen);
                 }
@@ -501,6 +564,7 @@ impl DownshiftApp {
                     settings::show(ui, &mut self.settings, &palette, &mut self.actions)
                 }
                 Screen::Rating(screen) => rating::show(ui, screen, &palette, &mut self.actions),
+                Screen::History(screen) => history::show(ui, screen, &palette, &mut self.actions),
             }
             widgets::notices(ui, &notices, &palette);
         });

@@ -1,0 +1,113 @@
+//! The history screen with an injected data folder: empty, then with sessions.
+
+use std::sync::Arc;
+
+use downshift::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime};
+use downshift::store::{DataDir, append_record};
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
+    let app = DownshiftApp::new(
+        data.clone(),
+        AppOptions::new(Arc::new(|| 0), SoundMode::Off),
+    );
+    Harness::builder()
+        .with_size([900.0, 900.0])
+        .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app)
+}
+
+fn session(
+    practice: &str,
+    hours_ago: i64,
+    minutes: f64,
+    tension: Option<(u8, u8)>,
+) -> SessionRecord {
+    let when = jiff::Zoned::now()
+        .checked_sub(jiff::SignedDuration::from_hours(hours_ago))
+        .expect("in range");
+    let started = StartTime::of(&when);
+    SessionRecord {
+        version: RECORD_VERSION,
+        id: format!("{practice}-{hours_ago}"),
+        started,
+        practice: practice.to_owned(),
+        practised: "4-6, 5 min".to_owned(),
+        planned_seconds: 300.0,
+        breathed_seconds: minutes * 60.0,
+        paused_seconds: 0.0,
+        breaths: 30,
+        end: SessionEnd::Completed,
+        tension_before: tension.map(|t| t.0),
+        tension_after: tension.map(|t| t.1),
+        note: String::new(),
+        app_version: "test".to_owned(),
+    }
+}
+
+#[test]
+fn an_empty_history_is_a_friendly_first_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(&DataDir::new(dir.path()));
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    harness.get_by_label("No sessions yet.");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Start");
+}
+
+#[test]
+fn sessions_show_newest_first_with_what_works_and_can_be_filtered_and_exported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    for record in [
+        session("Box 4-4-4-4", 50, 5.0, Some((6, 6))),
+        session("Night 3-7", 26, 20.0, Some((7, 3))),
+        session("Night 3-7", 0, 10.0, Some((6, 4))),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+    let mut harness = harness(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    harness.get_by_label_contains("Streak: ");
+    harness.get_by_label_contains("This week: ");
+    harness.get_by_label("What works for me");
+    // Night 3-7 eased tension by 3 on average; Box did not change it.
+    harness.get_by_label("-3.0");
+    harness.get_by_label("+0.0");
+    let rows = harness.query_all_by_label_contains("5.0 min").count()
+        + harness.query_all_by_label_contains("20.0 min").count()
+        + harness.query_all_by_label_contains("10.0 min").count();
+    assert_eq!(rows, 3, "all three sessions are listed");
+    let newest = harness.get_by_label_contains("10.0 min").rect().top();
+    let oldest = harness.get_by_label_contains("5.0 min").rect().top();
+    assert!(newest < oldest, "newest first");
+
+    harness.get_by_label("Practice").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.query_all_by_label_contains("Night 3-7   ").count(),
+        0
+    );
+    harness.get_by_label_contains("Box 4-4-4-4  ·  5.0 min");
+
+    harness.get_by_label("Export CSV").click();
+    harness.run();
+    harness.get_by_label_contains("Exported to");
+    let exports: Vec<_> = std::fs::read_dir(dir.path().join("exports"))
+        .expect("exports folder")
+        .filter_map(|e| e.ok())
+        .collect();
+    assert_eq!(exports.len(), 1);
+    let csv = std::fs::read_to_string(exports[0].path()).expect("reads");
+    assert_eq!(csv.lines().count(), 4, "a header and three sessions: {csv}");
+}
