@@ -111,3 +111,46 @@ fn sessions_show_newest_first_with_what_works_and_can_be_filtered_and_exported()
     let csv = std::fs::read_to_string(exports[0].path()).expect("reads");
     assert_eq!(csv.lines().count(), 4, "a header and three sessions: {csv}");
 }
+
+#[test]
+fn a_session_can_be_deleted_after_saying_yes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    append_record(&data.history_path(), &session("Box 4-4-4-4", 5, 5.0, None)).expect("appends");
+    append_record(&data.history_path(), &session("Night 3-7", 1, 20.0, None)).expect("appends");
+    let mut harness = harness(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    harness
+        .get_by_label_contains("Box 4-4-4-4  ·  5.0 min")
+        .click();
+    harness.run();
+    harness.get_by_label("Delete this session…").click();
+    harness.run();
+    harness.get_by_label("Keep").click();
+    harness.run();
+    assert_eq!(
+        downshift::store::load_history(&data.history_path())
+            .expect("reads")
+            .records
+            .len(),
+        2
+    );
+    harness.get_by_label("Delete this session…").click();
+    harness.run();
+    harness.get_by_label("Delete").click();
+    harness.run();
+    harness.get_by_label("The session was deleted.");
+    let left = downshift::store::load_history(&data.history_path())
+        .expect("reads")
+        .records;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].practice, "Night 3-7");
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Box 4-4-4-4  ·")
+            .count(),
+        0
+    );
+}

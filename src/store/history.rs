@@ -166,9 +166,63 @@ pub fn append_record(path: &Path, record: &SessionRecord) -> io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         super::paths::create_private_dir(dir)?;
     }
-    let mut file = open_private_append(path)?;
-    file.lock()?;
+    let mut file = lock_log(path)?;
     let result = append_locked(&mut file, &line);
+    let _ = file.unlock();
+    result
+}
+
+/// Opens the log and takes its lock, making sure the file locked is still the one at `path`
+/// (a deletion elsewhere may have replaced it while this copy waited).
+fn lock_log(path: &Path) -> io::Result<File> {
+    for _ in 0..20 {
+        let file = open_private_append(path)?;
+        file.lock()?;
+        if is_current(path, &file) {
+            return Ok(file);
+        }
+        let _ = file.unlock();
+    }
+    Err(io::Error::other(
+        "the history log keeps being replaced; try again",
+    ))
+}
+
+#[cfg(unix)]
+fn is_current(path: &Path, file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(path), file.metadata()) {
+        (Ok(on_disk), Ok(open)) => on_disk.ino() == open.ino() && on_disk.dev() == open.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_current(_path: &Path, _file: &File) -> bool {
+    true
+}
+
+/// Removes the record `id`, rewriting the log atomically; says whether it was there.
+pub fn delete_record(path: &Path, id: &str) -> io::Result<bool> {
+    let file = lock_log(path)?;
+    let result = (|| {
+        let bytes = std::fs::read(path)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut kept = String::with_capacity(text.len());
+        let mut found = false;
+        for line in text.split_inclusive('\n') {
+            let is_it = !found && parse_record_line(line.trim_end()).is_ok_and(|r| r.id == id);
+            if is_it {
+                found = true;
+            } else {
+                kept.push_str(line);
+            }
+        }
+        if found {
+            super::atomic::write_atomic(path, kept.as_bytes())?;
+        }
+        Ok(found)
+    })();
     let _ = file.unlock();
     result
 }
@@ -467,6 +521,39 @@ pub(crate) mod tests {
         let parsed: serde_json::Value = serde_json::from_slice(&json_out).expect("valid json");
         assert_eq!(parsed[1]["outcome"], "ended early");
         assert_eq!(parsed[0]["ended_at_step"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn deleting_a_record_keeps_every_other_line_as_it_was() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.log");
+        let mut records = Vec::new();
+        for (n, practice) in ["a", "b", "c"].iter().enumerate() {
+            let mut record = sample_record(practice, SessionEnd::Completed);
+            record.id = format!("id-{n}");
+            append_record(&path, &record).expect("append");
+            records.push(record);
+        }
+        std::fs::write(
+            &path,
+            std::fs::read_to_string(&path).expect("read") + "a hand-written remark\n",
+        )
+        .expect("write");
+        assert!(delete_record(&path, "id-1").expect("deletes"));
+        assert!(!delete_record(&path, "id-1").expect("runs"), "already gone");
+        let history = load_history(&path).expect("reads");
+        assert_eq!(
+            history.records,
+            vec![records[0].clone(), records[2].clone()]
+        );
+        assert_eq!(
+            history.problems.len(),
+            1,
+            "the remark is kept, and still reported"
+        );
+        // Appending after a rewrite goes to the new file.
+        append_record(&path, &records[1]).expect("append");
+        assert_eq!(load_history(&path).expect("reads").records.len(), 3);
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct HistoryScreen {
     today: jiff::civil::Date,
     chart_days: usize,
     pub message: Option<String>,
+    /// The session picked in the list (an index into `records`), and whether its deletion
+    /// waits for a yes.
+    selected: Option<usize>,
+    confirming_delete: bool,
 }
 
 impl HistoryScreen {
@@ -47,6 +51,8 @@ impl HistoryScreen {
             today,
             chart_days: 30,
             message: None,
+            selected: None,
+            confirming_delete: false,
         };
         screen.refilter();
         screen
@@ -59,6 +65,33 @@ impl HistoryScreen {
     pub fn set_filter(&mut self, filter: Option<usize>) {
         self.filter = filter.filter(|&i| i < self.practices.len());
         self.refilter();
+    }
+
+    pub fn select(&mut self, index: usize) {
+        self.selected = (index < self.records.len()).then_some(index);
+        self.confirming_delete = false;
+    }
+
+    pub fn ask_to_delete(&mut self, asking: bool) {
+        self.confirming_delete = asking && self.selected.is_some();
+    }
+
+    /// The id of the session to delete, once the person has said yes.
+    pub fn confirmed_deletion(&self) -> Option<&str> {
+        self.selected
+            .filter(|_| self.confirming_delete)
+            .map(|i| self.records[i].id.as_str())
+    }
+
+    /// The practice the list is filtered to.
+    pub fn filter_name(&self) -> Option<&str> {
+        self.filter.map(|i| self.practices[i].as_str())
+    }
+
+    /// Filters to the practice called `name`, if it is there.
+    pub fn filter_to(&mut self, name: Option<&str>) {
+        let index = name.and_then(|n| self.practices.iter().position(|p| p == n));
+        self.set_filter(index);
     }
 
     pub fn set_chart_days(&mut self, days: usize) {
@@ -173,13 +206,40 @@ pub fn show(
     charts(ui, screen, palette);
     what_works(ui, insights, palette);
     ui.add_space(6.0);
+    if let Some(index) = screen.selected {
+        ui.horizontal_wrapped(|ui| {
+            let when = screen.records[index]
+                .started
+                .local
+                .strftime("%a %d %b %Y, %H:%M");
+            if screen.confirming_delete {
+                ui.label(format!(
+                    "Delete the session of {when}? This cannot be undone."
+                ));
+                if ui.button("Delete").clicked() {
+                    actions.push(Action::DeleteSession);
+                }
+                if ui.button("Keep").clicked() {
+                    actions.push(Action::AskDeleteSession(false));
+                }
+            } else if ui.button("Delete this session…").clicked() {
+                actions.push(Action::AskDeleteSession(true));
+            }
+        });
+    }
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     egui::ScrollArea::vertical()
         .id_salt("sessions")
         .auto_shrink([false, false])
         .show_rows(ui, row_height, screen.shown.len(), |ui, rows| {
             for &index in &screen.shown[rows] {
-                ui.label(RichText::new(row_text(&screen.records[index])).size(17.0));
+                let text = RichText::new(row_text(&screen.records[index])).size(17.0);
+                if ui
+                    .selectable_label(screen.selected == Some(index), text)
+                    .clicked()
+                {
+                    actions.push(Action::HistorySelect(index));
+                }
             }
         });
 }

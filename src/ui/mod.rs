@@ -78,6 +78,10 @@ pub enum Action {
     /// Show one practice's sessions (an index into the history's practice list), or all.
     HistoryFilter(Option<usize>),
     HistoryDays(usize),
+    HistorySelect(usize),
+    /// Ask (true) or stop asking (false) whether to delete the selected session.
+    AskDeleteSession(bool),
+    DeleteSession,
     ExportHistory(history::ExportFormat),
     /// A tension rating, or `None` to skip it.
     Rate(Option<u8>),
@@ -299,6 +303,27 @@ impl DownshiftApp {
         }
     }
 
+    fn delete_session(&mut self) {
+        let Screen::History(screen) = &self.screen else {
+            return;
+        };
+        let Some(id) = screen.confirmed_deletion().map(str::to_owned) else {
+            return;
+        };
+        let filter = screen.filter_name().map(str::to_owned);
+        let path = self.data_dir.history_path();
+        let result = crate::store::history::delete_record(&path, &id);
+        self.open_history();
+        if let Screen::History(screen) = &mut self.screen {
+            screen.filter_to(filter.as_deref());
+            screen.message = Some(match result {
+                Ok(true) => "The session was deleted.".to_owned(),
+                Ok(false) => "That session was already gone.".to_owned(),
+                Err(e) => format!("The session could not be deleted: {e}"),
+            });
+        }
+    }
+
     fn export_history(&mut self, format: history::ExportFormat) {
         let Screen::History(screen) = &mut self.screen else {
             return;
@@ -394,6 +419,17 @@ impl DownshiftApp {
                 }
             }
             Action::ExportHistory(format) => self.export_history(format),
+            Action::HistorySelect(index) => {
+                if let Screen::History(screen) = &mut self.screen {
+                    screen.select(index);
+                }
+            }
+            Action::AskDeleteSession(asking) => {
+                if let Screen::History(screen) = &mut self.screen {
+                    screen.ask_to_delete(asking);
+                }
+            }
+            Action::DeleteSession => self.delete_session(),
             Action::CloseScreen => {
                 if matches!(self.screen, Screen::Settings) {
                     self.save_settings();
