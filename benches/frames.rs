@@ -1,0 +1,105 @@
+//! What one frame costs on the CPU: building the screen with egui and tessellating it into
+//! triangles (no GPU). The session screen is drawn up to 30 times a second; the history screen
+//! must stay smooth with 100,000 sessions.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use downshift::practice::MICROS_PER_SECOND;
+use downshift::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime, record_line};
+use downshift::store::{DataDir, Library};
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode, StartRequest};
+
+fn input() -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(720.0, 760.0),
+        )),
+        ..Default::default()
+    }
+}
+
+fn frame(ctx: &egui::Context, app: &mut DownshiftApp) -> usize {
+    let output = ctx.run_ui(input(), |ui| app.show(ui));
+    ctx.tessellate(output.shapes, output.pixels_per_point).len()
+}
+
+fn history_file(data: &DataDir, count: usize) {
+    let first: jiff::Zoned = "2016-01-01T07:30:00+01:00[Europe/Berlin]".parse().expect("time");
+    let names = ["Evening wind-down", "Work to home", "Micro-rest reset", "Night 3-7"];
+    let mut text = String::new();
+    for i in 0..count {
+        let when = first
+            .checked_add(jiff::SignedDuration::from_secs(i as i64 * 3_151))
+            .expect("in range");
+        let record = SessionRecord {
+            version: RECORD_VERSION,
+            id: format!("r{i}"),
+            started: StartTime::of(&when),
+            practice: names[i % names.len()].to_owned(),
+            practised: "4-6, 5 min".to_owned(),
+            planned_seconds: 300.0,
+            breathed_seconds: 300.0,
+            paused_seconds: 0.0,
+            breaths: 30,
+            end: SessionEnd::Completed,
+            tension_before: Some((i % 9) as u8),
+            tension_after: Some((i % 5) as u8),
+            note: String::new(),
+            app_version: "bench".to_owned(),
+        };
+        text.push_str(&record_line(&record).expect("line"));
+        text.push('\n');
+    }
+    std::fs::write(data.history_path(), text).expect("write");
+}
+
+fn frame_benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    std::fs::write(data.settings_path(), "(ask_tension: false)").expect("settings");
+    let now = Arc::new(AtomicU64::new(0));
+    let clock = {
+        let now = Arc::clone(&now);
+        Arc::new(move || now.load(Ordering::Relaxed))
+    };
+
+    // A session in the breathing block of the evening wind-down.
+    let practice = Library::built_in()
+        .find("Evening wind-down")
+        .expect("built in")
+        .practice
+        .clone();
+    let mut options = AppOptions::new(clock.clone(), SoundMode::Off);
+    options.start = Some(StartRequest {
+        practice,
+        muted: true,
+    });
+    let mut app = DownshiftApp::new(data.clone(), options);
+    let ctx = egui::Context::default();
+    now.store(40 * MICROS_PER_SECOND, Ordering::Relaxed);
+    assert!(frame(&ctx, &mut app) > 0);
+    assert!(app.is_in_session(), "the session screen is what is measured");
+    c.bench_function("session screen frame (build + tessellate)", |b| {
+        b.iter(|| {
+            // 30 frames a second of breathing.
+            now.fetch_add(33_333, Ordering::Relaxed);
+            black_box(frame(&ctx, &mut app))
+        })
+    });
+
+    history_file(&data, 100_000);
+    let mut app = DownshiftApp::new(data.clone(), AppOptions::new(clock, SoundMode::Off));
+    app.open_history();
+    let ctx = egui::Context::default();
+    assert!(frame(&ctx, &mut app) > 0);
+    c.bench_function("history screen frame, 100,000 sessions (build + tessellate)", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app)))
+    });
+}
+
+criterion_group!(benches, frame_benches);
+criterion_main!(benches);
