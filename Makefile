@@ -31,6 +31,7 @@ unit:
 e2e:
 	$(CARGO) build --release --locked
 	scripts/e2e-smoke.sh
+	scripts/e2e-audio.sh
 
 bench: deps-test
 	scripts/bench.sh

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use downshift::practice::MICROS_PER_SECOND;
-use downshift::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime, record_line};
+use downshift::store::history::{
+    RECORD_VERSION, SessionEnd, SessionRecord, StartTime, record_line,
+};
 use downshift::store::{DataDir, Library};
 use downshift::ui::{AppOptions, DownshiftApp, SoundMode, StartRequest};
 
@@ -28,8 +30,15 @@ fn frame(ctx: &egui::Context, app: &mut DownshiftApp) -> usize {
 }
 
 fn history_file(data: &DataDir, count: usize) {
-    let first: jiff::Zoned = "2016-01-01T07:30:00+01:00[Europe/Berlin]".parse().expect("time");
-    let names = ["Evening wind-down", "Work to home", "Micro-rest reset", "Night 3-7"];
+    let first: jiff::Zoned = "2016-01-01T07:30:00+01:00[Europe/Berlin]"
+        .parse()
+        .expect("time");
+    let names = [
+        "Evening wind-down",
+        "Work to home",
+        "Micro-rest reset",
+        "Night 3-7",
+    ];
     let mut text = String::new();
     for i in 0..count {
         let when = first
@@ -82,7 +91,10 @@ fn frame_benches(c: &mut Criterion) {
     let ctx = egui::Context::default();
     now.store(40 * MICROS_PER_SECOND, Ordering::Relaxed);
     assert!(frame(&ctx, &mut app) > 0);
-    assert!(app.is_in_session(), "the session screen is what is measured");
+    assert!(
+        app.is_in_session(),
+        "the session screen is what is measured"
+    );
     c.bench_function("session screen frame (build + tessellate)", |b| {
         b.iter(|| {
             // 30 frames a second of breathing.
@@ -96,9 +108,10 @@ fn frame_benches(c: &mut Criterion) {
     app.open_history();
     let ctx = egui::Context::default();
     assert!(frame(&ctx, &mut app) > 0);
-    c.bench_function("history screen frame, 100,000 sessions (build + tessellate)", |b| {
-        b.iter(|| black_box(frame(&ctx, &mut app)))
-    });
+    c.bench_function(
+        "history screen frame, 100,000 sessions (build + tessellate)",
+        |b| b.iter(|| black_box(frame(&ctx, &mut app))),
+    );
 }
 
 criterion_group!(benches, frame_benches);

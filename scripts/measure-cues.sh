@@ -37,4 +37,4 @@ grep -q "no sound device" "$work/play.log" && { echo "downshift found no sound d
 # Anything downshift had to say (a device that stopped, say) belongs with the figures.
 grep "^downshift:" "$work/play.log" >&2 || true
 python3 scripts/analyze-cues.py "$work/cues.wav" 4 6
-[[ -n "${KEEP_RECORDING:-}" ]] && cp "$work/cues.wav" "$KEEP_RECORDING"
+if [[ -n "${KEEP_RECORDING:-}" ]]; then cp "$work/cues.wav" "$KEEP_RECORDING"; fi

@@ -217,6 +217,20 @@ impl Source for SilenceProbe {
 struct DeviceHealth {
     lost: AtomicBool,
     errors: AtomicU32,
+    last_kind: AtomicU32,
+}
+
+/// A number for each kind of device error, so the audio thread can hand it over in an atomic.
+fn kind_code(kind: rodio::cpal::ErrorKind) -> u32 {
+    use rodio::cpal::ErrorKind;
+    match kind {
+        ErrorKind::DeviceNotAvailable => 1,
+        ErrorKind::StreamInvalidated => 2,
+        ErrorKind::Xrun => 3,
+        ErrorKind::BackendError => 4,
+        ErrorKind::DeviceBusy => 5,
+        _ => 9,
+    }
 }
 
 /// Consecutive errors (underruns that never recover) that count as a lost device.
@@ -238,6 +252,9 @@ impl AudioOutput {
             move |error: rodio::cpal::Error| {
                 // Runs on the audio thread: only atomics here.
                 use rodio::cpal::ErrorKind;
+                health
+                    .last_kind
+                    .store(kind_code(error.kind()), Ordering::Release);
                 match error.kind() {
                     ErrorKind::DeviceNotAvailable | ErrorKind::StreamInvalidated => {
                         health.lost.store(true, Ordering::Release);
@@ -305,11 +322,21 @@ impl AudioOutput {
     /// The device has gone (unplugged, server stopped) or keeps failing. Call now and then.
     pub fn is_lost(&mut self) -> bool {
         if self.health.lost.load(Ordering::Acquire) {
+            log::warn!(
+                "sound device lost (error kind {})",
+                self.health.last_kind.load(Ordering::Acquire)
+            );
             return true;
         }
         let errors = self.health.errors.load(Ordering::Acquire);
         let new_errors = errors.saturating_sub(self.errors_seen);
         self.errors_seen = errors;
+        if new_errors > 0 {
+            log::info!(
+                "{new_errors} sound device errors (last kind {})",
+                self.health.last_kind.load(Ordering::Acquire)
+            );
+        }
         new_errors >= ERRORS_MEANING_LOST
     }
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# End-to-end sound checks through the real audio stack (a private PulseAudio null sink):
+#  1. cue timing: record half a minute of `downshift play --no-window`, check every cue against
+#     the plan (spacing error p95 <= 1 ms, drift <= 2 ms);
+#  2. the device vanishing mid-session: stop the sound server during a session; the session must
+#     carry on silently, say so, finish and be recorded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib-x11.sh
+need pulseaudio pactl parecord python3
+BIN=${BIN:-target/release/downshift}
+[[ -x "$BIN" ]] || die "$BIN is not built: run cargo build --release"
+work=$(mktemp -d)
+trap 'kill "${PLAY_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+figures=$(scripts/measure-cues.sh 0.5) || die "the cue measurement failed"
+echo "$figures"
+python3 - "$figures" <<'PY' || die "cue timing is off target"
+import sys
+fields = dict(item.split("=") for item in sys.argv[1].split())
+p95, drift = float(fields["spacing_error_p95_ms"]), abs(float(fields["drift_ms"]))
+assert int(fields["cues"]) == 7, fields
+assert p95 <= 1.0, f"spacing error p95 {p95} ms"
+assert drift <= 2.0, f"drift {drift} ms"
+print(f"ok: 7 cues, spacing error p95 {p95} ms, drift {drift} ms")
+PY
+
+eval "$(scripts/pulse-null.sh)"
+mkdir -p "$work/data/presets"
+cat >"$work/data/presets/short.ron" <<'RON'
+(version: 1, name: "Short 4-6", description: "Half a minute.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 3)])
+RON
+"$BIN" --data-dir "$work/data" play "Short 4-6" --no-window >"$work/play.out" 2>"$work/play.err" &
+PLAY_PID=$!
+for _ in $(seq 100); do grep -q "Breathe out" "$work/play.out" && break; sleep 0.1; done
+grep -q "Breathe out" "$work/play.out" || die "the session did not start: $(cat "$work/play.err")"
+pulseaudio --kill || pkill -x pulseaudio || true
+wait_for_exit "$PLAY_PID" 60 || die "the session did not finish after the sound server stopped"
+PLAY_PID=
+[[ "$EXIT_CODE" == 0 ]] || die "play exited with $EXIT_CODE: $(cat "$work/play.err")"
+grep -q "the sound device stopped; the session goes on silently" "$work/play.err" \
+  || die "no notice that the sound stopped: $(cat "$work/play.err")"
+grep -qi "panick" "$work/play.err" && die "a panic message reached the user: $(cat "$work/play.err")"
+grep -q "Completed:" "$work/play.out" || die "the session did not complete: $(cat "$work/play.out")"
+"$BIN" --data-dir "$work/data" history --format csv | grep -q "Short 4-6,.*,completed," \
+  || die "the session was not recorded as completed"
+echo "ok: the sound server stopped mid-session; the session finished silently and was recorded"
+echo "e2e audio: 2 passed, 0 failed"
