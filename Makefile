@@ -34,4 +34,4 @@ e2e:
 	scripts/e2e-audio.sh
 
 bench: deps-test
-	scripts/bench.sh
+	scripts/bench.sh --readme

@@ -14,6 +14,10 @@ data="$work/data"
 trap 'kill "${APP_PID:-}" "${XVFB_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 start_xvfb
+# The practice offered first depends on the time of day; pin it, so the test is the same at
+# every hour: the evening wind-down.
+mkdir -p "$data"
+echo '(time_slots: [(from: "00:00", practice: "Evening wind-down", reason: "the test")])' >"$data/settings.ron"
 "$BIN" --data-dir "$data" >"$work/app.log" 2>&1 &
 APP_PID=$!
 window=$(wait_for_window downshift 30) || die "no downshift window appeared"

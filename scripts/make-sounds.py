@@ -2,7 +2,7 @@
 """Makes downshift's cue sounds in sounds/ from sources this repo owns.
 
 Tones are synthesised here (sums of sine partials with soft attacks and long decays); spoken cues
-are made with espeak-ng (voice en+f3, slow). Everything is 48 kHz mono 16-bit WAV. Run it again
+are made with espeak-ng (voice en+f3, slow). Everything is 24 kHz mono 16-bit WAV (plenty for soft cues; half the size in the binary). Run it again
 after changing anything below: `python3 scripts/make-sounds.py` (needs espeak-ng and sox).
 """
 import math
@@ -13,7 +13,7 @@ import sys
 import tempfile
 import wave
 
-RATE = 48_000
+RATE = 24_000
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(os.path.dirname(HERE), "sounds")
 

@@ -51,8 +51,9 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct PlayArgs {
-    /// The practice's name, as `downshift presets list` prints it (any case).
-    pub preset: String,
+    /// The practice's name, as `downshift presets list` prints it (any case). Left out, the one
+    /// suggested for this time of day (as on the home screen).
+    pub preset: Option<String>,
     /// Length of the breathing in minutes (fractions allowed, e.g. 0.5); a ritual's breathing
     /// blocks are scaled to fit.
     #[arg(long, value_name = "M", value_parser = parse_minutes)]
@@ -242,7 +243,18 @@ pub fn practice_to_play(
 
 fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
     let library = library(data_dir);
-    let practice = practice_to_play(&library, &args.preset, args.minutes)?;
+    let name = match &args.preset {
+        Some(name) => name.clone(),
+        None => {
+            let (settings, _) = Settings::load(&data_dir.settings_path());
+            let minute = crate::ui::local_minute_of_day();
+            let (index, why) = crate::ui::suggestion(&library, &settings, minute)
+                .ok_or_else(|| Failure::usage("no practice is suggested for now: name one"))?;
+            println!("{why}");
+            library.entries[index].practice.name.clone()
+        }
+    };
+    let practice = practice_to_play(&library, &name, args.minutes)?;
     if !args.no_window {
         return crate::ui::run(
             data_dir.clone(),

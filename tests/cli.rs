@@ -47,7 +47,7 @@ fn every_command_has_help_and_bad_usage_is_one_line_with_exit_2() {
     }
     for args in [
         vec!["breathe"],
-        vec!["play"],
+        vec!["play", "--minutes"],
         vec!["play", "Box 4-4-4-4", "--minutes", "-1"],
         vec!["history", "--format", "xml"],
         vec!["presets", "list", "--colour"],

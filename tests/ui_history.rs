@@ -9,10 +9,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
-    let app = DownshiftApp::new(
-        data.clone(),
-        AppOptions::new(Arc::new(|| 0), SoundMode::Off),
-    );
+    let mut options = AppOptions::new(Arc::new(|| 0), SoundMode::Off);
+    options.minute_of_day = Some(21 * 60);
+    let app = DownshiftApp::new(data.clone(), options);
     Harness::builder()
         .with_size([900.0, 900.0])
         .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app)

@@ -45,10 +45,14 @@ impl Rig {
     }
 
     fn harness(&self) -> Harness<'static, DownshiftApp> {
-        let app = DownshiftApp::new(
-            self.data_dir(),
-            AppOptions::new(self.clock(), SoundMode::Off),
-        );
+        self.harness_at(21 * 60)
+    }
+
+    /// The window as it opens at `minute_of_day` (which practice it suggests depends on it).
+    fn harness_at(&self, minute_of_day: u32) -> Harness<'static, DownshiftApp> {
+        let mut options = AppOptions::new(self.clock(), SoundMode::Off);
+        options.minute_of_day = Some(minute_of_day);
+        let app = DownshiftApp::new(self.data_dir(), options);
         Harness::builder()
             .with_size([720.0, 760.0])
             .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app)
@@ -183,10 +187,9 @@ fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_sav
     // A file where the data folder should be: nothing can be written inside it.
     let blocked = rig.dir.path().join("not-a-folder");
     std::fs::write(&blocked, "x").expect("write");
-    let app = DownshiftApp::new(
-        DataDir::new(&blocked),
-        AppOptions::new(rig.clock(), SoundMode::Off),
-    );
+    let mut options = AppOptions::new(rig.clock(), SoundMode::Off);
+    options.minute_of_day = Some(21 * 60);
+    let app = DownshiftApp::new(DataDir::new(&blocked), options);
     let mut harness = Harness::builder()
         .with_size([720.0, 760.0])
         .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app);
@@ -275,4 +278,79 @@ fn the_rating_can_be_skipped_and_turned_off() {
     harness.key_press(egui::Key::Space);
     harness.run();
     harness.get_by_label_contains("Dim the lights");
+}
+
+#[test]
+fn the_home_screen_suggests_a_practice_for_the_time_of_day() {
+    let rig = Rig::new();
+    let mut harness = rig.harness_at(18 * 60 + 10);
+    harness.run();
+    harness.get_by_label("It's 18:10 — time to leave work behind.");
+    harness.get_by_label_contains("Close the day, drop the shoulders");
+    let mut harness = rig.harness_at(10 * 60);
+    harness.run();
+    harness.get_by_label("It's 10:00 — a short reset between tasks.");
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label_contains("Let your shoulders drop and your jaw unclench");
+}
+
+/// Selects "Extended exhale 4-6" (progressive toward 8 s) and breathes it to the end.
+fn finish_extended_exhale(rig: &Rig, harness: &mut Harness<'static, DownshiftApp>) {
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Extended exhale 4-6")
+        .click();
+    harness.run();
+    harness.get_by_label("Start").click();
+    harness.run();
+    rig.advance(10 * 60 * S);
+    harness.run();
+    harness.get_by_label("Well done.");
+}
+
+#[test]
+fn after_three_calm_sessions_a_longer_exhale_is_offered_and_accepted() {
+    let rig = Rig::new();
+    std::fs::write(
+        rig.data_dir().progress_path(),
+        r#"(practices: {"Extended exhale 4-6": (progress: (exhale: 6.0, calm_in_a_row: 2))})"#,
+    )
+    .expect("progress");
+    let mut harness = rig.harness();
+    finish_extended_exhale(&rig, &mut harness);
+    harness.get_by_label("Lengthen the exhale from 6.0 s to 6.6 s?");
+    harness.get_by_label("Lengthen").click();
+    harness.run();
+    harness.get_by_label("Your exhale is now 6.6 s.");
+    let saved = std::fs::read_to_string(rig.data_dir().progress_path()).expect("saved");
+    assert!(saved.contains("exhale: 6.6"), "{saved}");
+    assert!(saved.contains("from: 6.0"), "the change is kept: {saved}");
+    harness.get_by_label("Done").click();
+    harness.run();
+    harness.get_by_label_contains("Your exhale: 6.6 s, building toward 8.0 s");
+}
+
+#[test]
+fn a_declined_offer_changes_nothing_and_is_not_repeated_at_once() {
+    let rig = Rig::new();
+    std::fs::write(
+        rig.data_dir().progress_path(),
+        r#"(practices: {"Extended exhale 4-6": (progress: (exhale: 6.0, calm_in_a_row: 2))})"#,
+    )
+    .expect("progress");
+    let mut harness = rig.harness();
+    finish_extended_exhale(&rig, &mut harness);
+    harness.get_by_label("Not now").click();
+    harness.run();
+    harness.get_by_label("Staying at 6.0 s for now.");
+    harness.get_by_label("Done").click();
+    harness.run();
+    finish_extended_exhale(&rig, &mut harness);
+    assert!(
+        harness.query_by_label("Lengthen").is_none(),
+        "no offer straight after a no"
+    );
+    let saved = std::fs::read_to_string(rig.data_dir().progress_path()).expect("saved");
+    assert!(saved.contains("exhale: 6.0"), "{saved}");
 }

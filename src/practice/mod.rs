@@ -3,11 +3,14 @@
 
 mod clock;
 mod model;
+pub mod pacing;
 mod timeline;
 mod validate;
 
 pub use clock::{Outcome, SessionClock};
-pub use model::{BreatheBlock, CueSet, FORMAT_VERSION, Pattern, Practice, PromptStep, Step};
+pub use model::{
+    BreatheBlock, CueSet, FORMAT_VERSION, Pattern, Practice, Progression, PromptStep, Step,
+};
 pub use timeline::{
     CueEvent, CueKind, LevelSpan, MICROS_PER_SECOND, Micros, Moment, Phase, StepKind, StepSpan,
     Timeline, Upcoming, ease, micros_to_seconds, seconds_to_micros,

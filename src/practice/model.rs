@@ -118,6 +118,14 @@ pub struct PromptStep {
     pub seconds: f64,
 }
 
+/// A progressive practice: the exhale starts where the preset says and lengthens, in small steps
+/// the person accepts, toward `target_exhale`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Progression {
+    pub target_exhale: f64,
+}
+
 /// Which sounds mark the breath.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CueSet {
@@ -143,6 +151,9 @@ pub struct Practice {
     /// The cues this practice sounds best with; the person's setting otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cues: Option<CueSet>,
+    /// Build the exhale up gradually toward a target, at the person's pace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progression: Option<Progression>,
     pub steps: Vec<Step>,
 }
 
@@ -185,6 +196,7 @@ impl Practice {
             notes: String::new(),
             sources: Vec::new(),
             cues: None,
+            progression: None,
             steps,
         }
     }
@@ -240,6 +252,24 @@ impl Practice {
             })
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// The exhale the practice starts from (its first breathing block's).
+    pub fn base_exhale(&self) -> Option<f64> {
+        self.breathe_blocks().next().map(|b| b.pattern.exhale)
+    }
+
+    /// The same practice breathed with `exhale` seconds out in every block that does not ramp.
+    pub fn with_exhale(&self, exhale: f64) -> Practice {
+        let mut changed = self.clone();
+        for step in &mut changed.steps {
+            if let Step::Breathe(block) = step
+                && block.ramp_to.is_none()
+            {
+                block.pattern.exhale = exhale;
+            }
+        }
+        changed
     }
 
     /// The same practice with its breathing stretched or shrunk to `minutes` in all; prompts keep

@@ -117,6 +117,17 @@ pub fn validate(practice: &Practice, profile: Profile) -> Vec<Problem> {
             ),
         ));
     }
+    if let Some(progression) = &practice.progression {
+        let target = progression.target_exhale;
+        if let Some(message) = phase_problem(target, false) {
+            problems.push(Problem::practice("progression.target_exhale", message));
+        } else if practice.base_exhale().is_some_and(|base| target < base) {
+            problems.push(Problem::practice(
+                "progression.target_exhale",
+                "is shorter than the exhale it starts from",
+            ));
+        }
+    }
     for (index, step) in practice.steps.iter().enumerate() {
         match step {
             Step::Breathe(block) => check_block(index, block, profile, &mut problems),

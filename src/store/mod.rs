@@ -7,6 +7,7 @@ pub mod insights;
 mod locate;
 mod paths;
 pub mod presets;
+pub mod progress;
 mod record_reader;
 pub mod settings;
 

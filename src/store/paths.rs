@@ -43,6 +43,10 @@ impl DataDir {
         self.root.join("history.log")
     }
 
+    pub fn progress_path(&self) -> PathBuf {
+        self.root.join("progress.ron")
+    }
+
     pub fn settings_path(&self) -> PathBuf {
         self.root.join("settings.ron")
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
 use crate::practice::CueSet;
+use crate::practice::pacing::{TimeSlot, default_time_slots};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Theme {
@@ -35,6 +36,8 @@ pub struct Settings {
     pub breath_tone_volume: f32,
     /// Ask "How tense do you feel?" before and after a session.
     pub ask_tension: bool,
+    /// Which practice the home screen suggests at which time of day.
+    pub time_slots: Vec<TimeSlot>,
     /// No growing and shrinking: the breath shows as a slow change of brightness instead.
     pub reduced_motion: bool,
     pub show_numbers: bool,
@@ -55,6 +58,7 @@ impl Default for Settings {
             breath_tone: false,
             breath_tone_volume: 0.25,
             ask_tension: true,
+            time_slots: default_time_slots(),
             reduced_motion: false,
             show_numbers: true,
             frame_rate_cap: 30,

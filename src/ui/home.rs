@@ -6,16 +6,33 @@ use super::Action;
 use super::theme::Palette;
 use crate::store::{Library, Origin};
 
+/// What the home screen says at a glance.
+pub struct Glance<'a> {
+    /// Why the preselected practice suits the time of day.
+    pub suggestion: Option<&'a str>,
+    /// The streak and the last session.
+    pub recent: Option<&'a str>,
+    /// The selected practice's current exhale and target, if it is progressive.
+    pub level: Option<(f64, f64)>,
+}
+
 pub fn show(
     ui: &mut egui::Ui,
     library: &Library,
     selected: usize,
+    glance: &Glance,
     palette: &Palette,
     actions: &mut Vec<Action>,
 ) {
     ui.vertical_centered(|ui| {
         ui.add_space(8.0);
         ui.heading("downshift");
+        if let Some(recent) = glance.recent {
+            ui.label(RichText::new(recent).size(17.0).color(palette.quiet_text));
+        }
+        if let Some(suggestion) = glance.suggestion {
+            ui.label(RichText::new(suggestion).color(palette.breath));
+        }
         ui.label(
             RichText::new("Choose a practice, then press Space or Start.")
                 .color(palette.quiet_text),
@@ -59,6 +76,14 @@ pub fn show(
         let practice = &entry.practice;
         ui.label(RichText::new(&practice.name).heading());
         ui.label(&practice.description);
+        if let Some((level, target)) = glance.level {
+            ui.label(
+                RichText::new(format!(
+                    "Your exhale: {level:.1} s, building toward {target:.1} s at your pace."
+                ))
+                .color(palette.quiet_text),
+            );
+        }
         if practice.has_holds() {
             ui.label(
                 RichText::new(

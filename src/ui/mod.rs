@@ -15,8 +15,10 @@ use std::time::Instant;
 
 use crate::audio::{AudioOutput, SoundBank};
 use crate::practice::Outcome;
+use crate::practice::pacing::{SessionFacts, after_session, answer};
 use crate::practice::{Micros, Practice};
 use crate::session::{LiveSession, SoundChoice};
+use crate::store::progress::{LevelChange, ProgressBook};
 use crate::store::{DataDir, Library, SessionRecord, Settings, append_record};
 use rating::{RatingScreen, RatingStage};
 
@@ -50,6 +52,9 @@ pub struct AppOptions {
     pub clock: Clock,
     pub sound: SoundMode,
     pub start: Option<StartRequest>,
+    /// The local time of day in minutes after midnight, for choosing the suggested practice;
+    /// `None` reads the system's clock.
+    pub minute_of_day: Option<u32>,
 }
 
 impl AppOptions {
@@ -58,8 +63,33 @@ impl AppOptions {
             clock,
             sound,
             start: None,
+            minute_of_day: None,
         }
     }
+}
+
+/// The local time now, in minutes after midnight.
+pub fn local_minute_of_day() -> u32 {
+    let now = jiff::Zoned::now();
+    now.hour() as u32 * 60 + now.minute() as u32
+}
+
+/// The practice to suggest at `minute_of_day`, as an index into `library`, and why.
+pub fn suggestion(
+    library: &Library,
+    settings: &Settings,
+    minute_of_day: u32,
+) -> Option<(usize, String)> {
+    let slot = crate::practice::pacing::slot_at(&settings.time_slots, minute_of_day)?;
+    let index = library
+        .entries
+        .iter()
+        .position(|e| e.practice.name.eq_ignore_ascii_case(slot.practice.trim()))?;
+    let (hours, minutes) = (minute_of_day / 60, minute_of_day % 60);
+    Some((
+        index,
+        format!("It's {hours:02}:{minutes:02} — {}.", slot.reason),
+    ))
 }
 
 /// What a screen asks the app to do.
@@ -85,6 +115,8 @@ pub enum Action {
     ExportHistory(history::ExportFormat),
     /// A tension rating, or `None` to skip it.
     Rate(Option<u8>),
+    /// Yes or no to the progression step on the summary.
+    AnswerOffer(bool),
     /// Back from a secondary screen (settings) to the home screen.
     CloseScreen,
     Quit,
@@ -124,6 +156,13 @@ pub struct DownshiftApp {
     applied_theme: Option<crate::store::settings::Theme>,
     /// The rating given before the running session, for its record.
     tension_before: Option<u8>,
+    /// Set when the first frame's time is to be reported (`DOWNSHIFT_REPORT_FIRST_FRAME`).
+    report_first_frame: Option<Instant>,
+    progress: ProgressBook,
+    /// Why the preselected practice was chosen ("It's 18:10 — time to leave work behind.").
+    suggestion: Option<String>,
+    /// The streak and the last session, for the home screen.
+    glance: Option<String>,
 }
 
 impl DownshiftApp {
@@ -131,6 +170,10 @@ impl DownshiftApp {
         let library = Library::load(Some(&data_dir.presets_dir()));
         let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
         let mut notices: Vec<String> = settings_problem.into_iter().collect();
+        let (progress, progress_problem) = ProgressBook::load(&data_dir.progress_path());
+        notices.extend(progress_problem);
+        let minute_of_day = options.minute_of_day.unwrap_or_else(local_minute_of_day);
+        let suggested = suggestion(&library, &settings, minute_of_day);
         if !library.problems.is_empty() {
             notices.push(format!(
                 "{} preset file{} could not be used: see `downshift presets list` for details",
@@ -142,7 +185,7 @@ impl DownshiftApp {
             data_dir,
             library,
             settings,
-            selected: 0,
+            selected: suggested.as_ref().map_or(0, |(index, _)| *index),
             screen: Screen::Home,
             sound: match options.sound {
                 SoundMode::Device => Sound::NotOpened,
@@ -154,7 +197,12 @@ impl DownshiftApp {
             fullscreen: false,
             applied_theme: None,
             tension_before: None,
+            report_first_frame: None,
+            progress,
+            suggestion: suggested.map(|(_, why)| why),
+            glance: None,
         };
+        app.glance = app.glance_text();
         if let Some(request) = options.start {
             if request.muted {
                 app.settings.muted = true;
@@ -194,7 +242,37 @@ impl DownshiftApp {
         }
     }
 
+    /// The streak and the last session, from the history.
+    fn glance_text(&self) -> Option<String> {
+        let history = crate::store::load_history(&self.data_dir.history_path()).ok()?;
+        let last = history.records.last()?;
+        let today = jiff::Zoned::now().date();
+        let insights = crate::store::insights::Insights::of(&history.records, today);
+        let streak = match insights.streak_days {
+            0 => String::new(),
+            1 => "1 day in a row  ·  ".to_owned(),
+            n => format!("{n} days in a row  ·  "),
+        };
+        Some(format!(
+            "{streak}Last: {}, {}",
+            last.practice,
+            last.started.local.strftime("%a %d %b, %H:%M")
+        ))
+    }
+
+    /// The exhale a progressive practice is breathed at now, and its target.
+    fn level_of(&self, practice: &Practice) -> Option<(f64, f64)> {
+        let progression = practice.progression?;
+        let base = practice.base_exhale()?;
+        let level = self.progress.standing(&practice.name, base).exhale;
+        Some((level, progression.target_exhale))
+    }
+
     fn begin(&mut self, practice: Practice, tension_before: Option<u8>) {
+        let practice = match self.level_of(&practice) {
+            Some((level, _)) => practice.with_exhale(level),
+            None => practice,
+        };
         self.tension_before = tension_before;
         self.open_sound();
         let device = match &self.sound {
@@ -254,8 +332,75 @@ impl DownshiftApp {
             None => Ok(()),
         };
         let tension = record.as_ref().map(|r| (r.tension_before, r.tension_after));
-        let summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);
+        let mut summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);
+        summary.offer = record
+            .as_ref()
+            .and_then(|r| self.progress_after(practice, r));
         self.screen = Screen::Summary(summary);
+    }
+
+    /// Moves a progressive practice's standing on after a session; returns an offer if due.
+    fn progress_after(
+        &mut self,
+        practice: &Practice,
+        record: &SessionRecord,
+    ) -> Option<crate::practice::pacing::Offer> {
+        let (_, target) = self.level_of(practice)?;
+        let standing = self
+            .progress
+            .standing(&practice.name, practice.base_exhale()?);
+        let facts = SessionFacts {
+            completed: record.completed(),
+            tension_before: record.tension_before,
+            tension_after: record.tension_after,
+        };
+        // Never an exhale shorter than the inhale: the out-breath stays the longer one.
+        let floor = practice
+            .breathe_blocks()
+            .next()
+            .map_or(2.0, |b| b.pattern.inhale);
+        let (next, offer) = after_session(&standing, facts, target, floor);
+        self.progress.set(&practice.name, next, None);
+        self.save_progress();
+        offer
+    }
+
+    fn answer_offer(&mut self, accepted: bool) {
+        let Screen::Summary(summary) = &mut self.screen else {
+            return;
+        };
+        let Some(offer) = summary.offer.take() else {
+            return;
+        };
+        let name = summary.practice.clone();
+        let base = self
+            .library
+            .find(&name)
+            .and_then(|e| e.practice.base_exhale())
+            .unwrap_or(offer.from);
+        let standing = self.progress.standing(&name, base);
+        let next = answer(&standing, &offer, accepted);
+        let change = accepted.then(|| LevelChange {
+            date: jiff::Zoned::now().date().to_string(),
+            from: offer.from,
+            to: offer.to,
+        });
+        summary.offer_answer = Some(if accepted {
+            format!("Your exhale is now {:.1} s.", offer.to)
+        } else {
+            format!("Staying at {:.1} s for now.", offer.from)
+        });
+        self.progress.set(&name, next, change);
+        self.save_progress();
+    }
+
+    fn save_progress(&mut self) {
+        if let Err(e) = self.progress.save(&self.data_dir.progress_path()) {
+            let message = format!("Your progress could not be saved: {e}");
+            if !self.notices.contains(&message) {
+                self.notices.push(message);
+            }
+        }
     }
 
     /// Saves whatever is in flight before the window closes.
@@ -383,6 +528,7 @@ impl DownshiftApp {
                 }
             }
             Action::Rate(value) => self.rate(value),
+            Action::AnswerOffer(accepted) => self.answer_offer(accepted),
             Action::TogglePause => {
                 if let Screen::Session(session) = &mut self.screen {
                     session.toggle_pause(now);
@@ -405,7 +551,10 @@ impl DownshiftApp {
                 self.fullscreen = !self.fullscreen;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
             }
-            Action::Dismiss => self.screen = Screen::Home,
+            Action::Dismiss => {
+                self.glance = self.glance_text();
+                self.screen = Screen::Home;
+            }
             Action::OpenSettings => self.screen = Screen::Settings,
             Action::OpenHistory => self.open_history(),
             Action::HistoryFilter(filter) => {
@@ -580,13 +729,26 @@ impl DownshiftApp {
             .inner_margin(24);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
             match &mut self.screen {
-                Screen::Home => home::show(
-                    ui,
-                    &self.library,
-                    self.selected,
-                    &palette,
-                    &mut self.actions,
-                ),
+                Screen::Home => {
+                    let level = self
+                        .library
+                        .entries
+                        .get(self.selected)
+                        .and_then(|e| self.level_of(&e.practice));
+                    let glance = home::Glance {
+                        suggestion: self.suggestion.as_deref(),
+                        recent: self.glance.as_deref(),
+                        level,
+                    };
+                    home::show(
+                        ui,
+                        &self.library,
+                        self.selected,
+                        &glance,
+                        &palette,
+                        &mut self.actions,
+                    )
+                }
                 Screen::Session(session) => session::show(
                     ui,
                     session,
@@ -622,6 +784,10 @@ impl eframe::App for DownshiftApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        if let Some(launched) = self.report_first_frame.take() {
+            // For scripts/bench.sh: how long from launch until the first frame was built.
+            eprintln!("first frame after {} ms", launched.elapsed().as_millis());
+        }
     }
 
     fn persist_egui_memory(&self) -> bool {
@@ -631,6 +797,7 @@ impl eframe::App for DownshiftApp {
 
 /// Opens the window and runs until it is closed.
 pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String> {
+    let launched = Instant::now();
     // Window size and position are kept beside the person's other files.
     let persistence_path = data_dir
         .ensure_exists()
@@ -642,20 +809,36 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
             .with_app_id("downshift")
             .with_inner_size([720.0, 760.0])
             .with_min_inner_size([420.0, 520.0]),
-        renderer: eframe::Renderer::Glow,
+        renderer: renderer(),
         persist_window: persistence_path.is_some(),
         persistence_path,
         ..Default::default()
     };
     let app_options = AppOptions {
-        clock: monotonic_clock(),
-        sound: SoundMode::Device,
         start,
+        ..AppOptions::new(monotonic_clock(), SoundMode::Device)
     };
     eframe::run_native(
         "downshift",
         options,
-        Box::new(move |_cc| Ok(Box::new(DownshiftApp::new(data_dir, app_options)))),
+        Box::new(move |_cc| {
+            let mut app = DownshiftApp::new(data_dir, app_options);
+            if std::env::var_os("DOWNSHIFT_REPORT_FIRST_FRAME").is_some() {
+                app.report_first_frame = Some(launched);
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| format!("the window could not be opened: {e}"))
+}
+
+/// OpenGL (glow) draws the window: measured lighter than wgpu under software rendering (see the
+/// README's Performance section). A build with the `wgpu` feature can be asked for wgpu with
+/// `DOWNSHIFT_RENDERER=wgpu`, to compare the two.
+fn renderer() -> eframe::Renderer {
+    #[cfg(feature = "wgpu")]
+    if std::env::var("DOWNSHIFT_RENDERER").as_deref() == Ok("wgpu") {
+        return eframe::Renderer::Wgpu;
+    }
+    eframe::Renderer::Glow
 }

@@ -4,6 +4,7 @@ use egui::RichText;
 
 use super::Action;
 use super::theme::Palette;
+use crate::practice::pacing::Offer;
 use crate::practice::{Outcome, Practice, Step};
 
 /// What the summary says; made once when the session ends.
@@ -16,6 +17,10 @@ pub struct SessionSummary {
     pub saved: Result<(), String>,
     /// "Tension 6 → 3", when rated.
     pub tension: Option<String>,
+    /// A progression step waiting for a yes or a no.
+    pub offer: Option<Offer>,
+    /// What became of the offer.
+    pub offer_answer: Option<String>,
 }
 
 impl SessionSummary {
@@ -54,6 +59,8 @@ impl SessionSummary {
             details: format!("{how} · {minutes:.1} minutes · {breaths}"),
             saved,
             tension: None,
+            offer: None,
+            offer_answer: None,
         }
     }
 
@@ -90,6 +97,38 @@ pub fn show(
             Ok(()) => ui.label(RichText::new("Saved to your history.").color(palette.quiet_text)),
             Err(reason) => ui.label(RichText::new(reason).color(palette.warning)),
         };
+        if let Some(offer) = &summary.offer {
+            ui.add_space(16.0);
+            ui.label(RichText::new(&offer.reason).color(palette.quiet_text));
+            let question = if offer.lengthens() {
+                format!(
+                    "Lengthen the exhale from {:.1} s to {:.1} s?",
+                    offer.from, offer.to
+                )
+            } else {
+                format!(
+                    "Step the exhale back from {:.1} s to {:.1} s?",
+                    offer.from, offer.to
+                )
+            };
+            ui.label(question);
+            ui.horizontal(|ui| {
+                let yes = if offer.lengthens() {
+                    "Lengthen"
+                } else {
+                    "Step back"
+                };
+                if ui.button(yes).clicked() {
+                    actions.push(Action::AnswerOffer(true));
+                }
+                if ui.button("Not now").clicked() {
+                    actions.push(Action::AnswerOffer(false));
+                }
+            });
+        }
+        if let Some(answer) = &summary.offer_answer {
+            ui.label(RichText::new(answer).color(palette.quiet_text));
+        }
         ui.add_space(24.0);
         let done = ui.add(
             egui::Button::new(RichText::new("Done").size(24.0)).min_size(egui::vec2(160.0, 52.0)),
