@@ -6,6 +6,7 @@
 
 pub mod audio;
 pub mod cli;
+pub mod keep_awake;
 pub mod practice;
 pub mod session;
 pub mod store;

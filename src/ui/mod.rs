@@ -55,6 +55,8 @@ pub struct AppOptions {
     /// The local time of day in minutes after midnight, for choosing the suggested practice;
     /// `None` reads the system's clock.
     pub minute_of_day: Option<u32>,
+    /// Ask the desktop to keep the screen on during sessions (the real window does).
+    pub keep_screen_on: bool,
 }
 
 impl AppOptions {
@@ -64,6 +66,7 @@ impl AppOptions {
             sound,
             start: None,
             minute_of_day: None,
+            keep_screen_on: false,
         }
     }
 }
@@ -163,6 +166,9 @@ pub struct DownshiftApp {
     suggestion: Option<String>,
     /// The streak and the last session, for the home screen.
     glance: Option<String>,
+    /// Holds the screen saver off while a session runs (real windows only).
+    keep_awake: Option<crate::keep_awake::KeepAwake>,
+    keep_screen_on: bool,
 }
 
 impl DownshiftApp {
@@ -201,6 +207,8 @@ impl DownshiftApp {
             progress,
             suggestion: suggested.map(|(_, why)| why),
             glance: None,
+            keep_awake: None,
+            keep_screen_on: options.keep_screen_on,
         };
         app.glance = app.glance_text();
         if let Some(request) = options.start {
@@ -281,7 +289,14 @@ impl DownshiftApp {
         };
         let choice = SoundChoice::from_settings(&self.settings);
         match LiveSession::start(practice, self.now(), device, choice) {
-            Ok(session) => self.screen = Screen::Session(Box::new(session)),
+            Ok(session) => {
+                if self.keep_screen_on {
+                    self.keep_awake = Some(crate::keep_awake::KeepAwake::request(
+                        "A breathing session is running",
+                    ));
+                }
+                self.screen = Screen::Session(Box::new(session));
+            }
             Err(problems) => self.notices.push(format!(
                 "This practice cannot be started: {}",
                 problems
@@ -300,6 +315,7 @@ impl DownshiftApp {
             return;
         };
         let outcome = session.end(now);
+        self.keep_awake = None;
         let mut record = session.record();
         if let Some(record) = &mut record {
             record.tension_before = self.tension_before;
@@ -718,6 +734,7 @@ impl DownshiftApp {
         if ctx.input(|i| i.viewport().close_requested()) {
             self.leave();
         }
+        scale_to_window(&ctx);
         self.keep_time();
         self.keys(&ctx);
         let palette = theme::Palette::of(self.settings.theme);
@@ -777,6 +794,24 @@ impl DownshiftApp {
     }
 }
 
+/// Everything grows with the window (full screen, a large monitor) and shrinks a little with a
+/// small one: the layout is made for 720 × 760 points.
+fn scale_to_window(ctx: &egui::Context) {
+    let Some(inner) = ctx.input(|i| i.viewport().inner_rect) else {
+        return;
+    };
+    let zoom = ctx.zoom_factor();
+    let unzoomed = inner.size() * zoom;
+    let fit = (unzoomed.x / 720.0)
+        .min(unzoomed.y / 760.0)
+        .clamp(0.85, 2.0);
+    // In steps of 5 %, so dragging the window's edge does not re-lay the text at every pixel.
+    let wanted = (fit * 20.0).round() / 20.0;
+    if (wanted - zoom).abs() > 0.01 {
+        ctx.set_zoom_factor(wanted);
+    }
+}
+
 impl eframe::App for DownshiftApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.keep_time();
@@ -816,6 +851,7 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
     };
     let app_options = AppOptions {
         start,
+        keep_screen_on: true,
         ..AppOptions::new(monotonic_clock(), SoundMode::Device)
     };
     eframe::run_native(
