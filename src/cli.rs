@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::audio::{AudioOutput, SoundBank};
 use crate::practice::{Micros, Moment, Phase, Practice, Step, StepKind, Timeline};
 use crate::session::{LiveSession, SoundChoice};
-use crate::store::presets::{file_name_for, read_preset_file, to_ron, write_preset};
+use crate::store::presets::{file_name_for, free_path, read_preset_file, to_ron, write_preset};
 use crate::store::{DataDir, Library, Origin, Settings, append_record, load_history};
 
 #[derive(Parser, Debug)]
@@ -524,19 +524,6 @@ fn import(data_dir: &DataDir, file: &Path, force: bool) -> Outcome {
         }
     );
     Ok(())
-}
-
-/// `dir/name`, or `dir/name-2.ron` and so on if that file is taken.
-fn free_path(dir: &Path, name: &str) -> PathBuf {
-    let first = dir.join(name);
-    if !first.exists() {
-        return first;
-    }
-    let stem = name.trim_end_matches(".ron");
-    (2..)
-        .map(|n| dir.join(format!("{stem}-{n}.ron")))
-        .find(|p| !p.exists())
-        .unwrap_or(first)
 }
 
 fn history(data_dir: &DataDir, format: HistoryFormat) -> Outcome {

@@ -295,6 +295,15 @@ fn the_home_screen_suggests_a_practice_for_the_time_of_day() {
     harness.get_by_label_contains("Let your shoulders drop and your jaw unclench");
 }
 
+/// Extended exhale 4-6 at 6 s out, after two calm sessions in a row.
+fn two_calm_sessions_so_far(rig: &Rig) {
+    std::fs::write(
+        rig.data_dir().progress_path(),
+        r#"(practices: {"Extended exhale 4-6": (progress: (exhale: 6.0, calm_in_a_row: 2))})"#,
+    )
+    .expect("progress");
+}
+
 /// Selects "Extended exhale 4-6" (progressive toward 8 s) and breathes it to the end.
 fn finish_extended_exhale(rig: &Rig, harness: &mut Harness<'static, DownshiftApp>) {
     harness.run();
@@ -312,11 +321,7 @@ fn finish_extended_exhale(rig: &Rig, harness: &mut Harness<'static, DownshiftApp
 #[test]
 fn after_three_calm_sessions_a_longer_exhale_is_offered_and_accepted() {
     let rig = Rig::new();
-    std::fs::write(
-        rig.data_dir().progress_path(),
-        r#"(practices: {"Extended exhale 4-6": (progress: (exhale: 6.0, calm_in_a_row: 2))})"#,
-    )
-    .expect("progress");
+    two_calm_sessions_so_far(&rig);
     let mut harness = rig.harness();
     finish_extended_exhale(&rig, &mut harness);
     harness.get_by_label("Lengthen the exhale from 6.0 s to 6.6 s?");
@@ -334,11 +339,7 @@ fn after_three_calm_sessions_a_longer_exhale_is_offered_and_accepted() {
 #[test]
 fn a_declined_offer_changes_nothing_and_is_not_repeated_at_once() {
     let rig = Rig::new();
-    std::fs::write(
-        rig.data_dir().progress_path(),
-        r#"(practices: {"Extended exhale 4-6": (progress: (exhale: 6.0, calm_in_a_row: 2))})"#,
-    )
-    .expect("progress");
+    two_calm_sessions_so_far(&rig);
     let mut harness = rig.harness();
     finish_extended_exhale(&rig, &mut harness);
     harness.get_by_label("Not now").click();

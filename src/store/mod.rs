@@ -9,6 +9,7 @@ mod paths;
 pub mod presets;
 pub mod progress;
 mod record_reader;
+mod ron_file;
 pub mod settings;
 
 pub use atomic::write_atomic;

@@ -343,6 +343,19 @@ pub fn file_name_for(name: &str) -> String {
     }
 }
 
+/// `dir/name`, or `dir/name-2.ron` and so on if that file is taken.
+pub fn free_path(dir: &Path, name: &str) -> PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let stem = name.trim_end_matches(".ron");
+    (2..)
+        .map(|n| dir.join(format!("{stem}-{n}.ron")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
 /// Writes `practice` to `path` atomically as a RON preset.
 pub fn write_preset(path: &Path, practice: &Practice) -> std::io::Result<()> {
     write_atomic(path, to_ron(practice).as_bytes())

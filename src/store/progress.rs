@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomic;
+use super::ron_file::{read_or_default, write_pretty};
 use crate::practice::pacing::Progress;
 
 /// One accepted change of level.
@@ -37,42 +37,13 @@ impl ProgressBook {
     /// Reads the book; a missing file is an empty book, an unreadable one an empty book and the
     /// reason (the file is left alone).
     pub fn load(path: &Path) -> (ProgressBook, Option<String>) {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return (ProgressBook::default(), None);
-            }
-            Err(e) => {
-                return (
-                    ProgressBook::default(),
-                    Some(format!("{}: {e}", path.display())),
-                );
-            }
-        };
-        match ron::Options::default()
-            .with_recursion_limit(16)
-            .from_str::<ProgressBook>(&text)
-        {
-            Ok(book) => (book, None),
-            Err(e) => (
-                ProgressBook::default(),
-                Some(format!(
-                    "{}:{}:{}: {}",
-                    path.display(),
-                    e.span.start.line,
-                    e.span.start.col,
-                    e.code
-                )),
-            ),
-        }
+        read_or_default(path)
     }
 
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let mut book = self.clone();
         book.version = 1;
-        let text = ron::ser::to_string_pretty(&book, ron::ser::PrettyConfig::new())
-            .map_err(std::io::Error::other)?;
-        write_atomic(path, format!("{text}\n").as_bytes())
+        write_pretty(path, &book)
     }
 
     /// The standing in `practice`, starting at `base_exhale` the first time.

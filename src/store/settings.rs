@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomic;
+use super::ron_file::{read_or_default, write_pretty};
 use crate::practice::CueSet;
 use crate::practice::pacing::{TimeSlot, default_time_slots};
 
@@ -70,43 +70,15 @@ impl Settings {
     /// Reads the settings; a missing file gives the defaults, an unreadable one gives the
     /// defaults and the reason (the file is left as it is).
     pub fn load(path: &Path) -> (Settings, Option<String>) {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return (Settings::default(), None);
-            }
-            Err(e) => {
-                return (
-                    Settings::default(),
-                    Some(format!(
-                        "{} cannot be read ({e}); using the defaults",
-                        path.display()
-                    )),
-                );
-            }
-        };
-        match ron::Options::default()
-            .with_recursion_limit(8)
-            .from_str::<Settings>(&text)
-        {
-            Ok(settings) => (settings.sanitized(), None),
-            Err(e) => (
-                Settings::default(),
-                Some(format!(
-                    "{}:{}:{}: {}; using the defaults until it is fixed",
-                    path.display(),
-                    e.span.start.line,
-                    e.span.start.col,
-                    e.code
-                )),
-            ),
-        }
+        let (settings, problem) = read_or_default::<Settings>(path);
+        (
+            settings.sanitized(),
+            problem.map(|p| format!("{p}; using the defaults until it is fixed")),
+        )
     }
 
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
-            .map_err(std::io::Error::other)?;
-        write_atomic(path, format!("{text}\n").as_bytes())
+        write_pretty(path, self)
     }
 
     /// Brings out-of-range values back into range.

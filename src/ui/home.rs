@@ -2,8 +2,8 @@
 
 use egui::{RichText, ScrollArea};
 
-use super::Action;
 use super::theme::Palette;
+use super::{Action, HomeQuestion};
 use crate::store::{Library, Origin};
 
 /// What the home screen says at a glance.
@@ -14,6 +14,8 @@ pub struct Glance<'a> {
     pub recent: Option<&'a str>,
     /// The selected practice's current exhale and target, if it is progressive.
     pub level: Option<(f64, f64)>,
+    /// A question waiting for a yes or a no.
+    pub question: Option<HomeQuestion>,
 }
 
 pub fn show(
@@ -21,6 +23,7 @@ pub fn show(
     library: &Library,
     selected: usize,
     glance: &Glance,
+    file_path: &mut String,
     palette: &Palette,
     actions: &mut Vec<Action>,
 ) {
@@ -106,12 +109,95 @@ pub fn show(
         ui.label("No practices could be loaded.");
     }
     ui.add_space(8.0);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("History").clicked() {
             actions.push(Action::OpenHistory);
         }
         if ui.button("Settings").clicked() {
             actions.push(Action::OpenSettings);
         }
+        ui.separator();
+        if ui.button("New").clicked() {
+            actions.push(Action::NewPreset);
+        }
+        if ui.button("Edit").clicked() {
+            actions.push(Action::EditPreset);
+        }
+        if ui.button("Duplicate").clicked() {
+            actions.push(Action::DuplicatePreset);
+        }
+        let question = match library.entries.get(selected).map(|e| &e.origin) {
+            Some(Origin::User {
+                customises: true, ..
+            }) => Some(("Restore original", HomeQuestion::RestoreOriginal)),
+            Some(Origin::User { .. }) => Some(("Delete", HomeQuestion::Delete)),
+            _ => None,
+        };
+        if let Some((label, question)) = question
+            && ui.button(label).clicked()
+        {
+            actions.push(Action::AskHome(question));
+        }
     });
+    if let (Some(question), Some(entry)) = (glance.question, library.entries.get(selected)) {
+        ui.horizontal_wrapped(|ui| {
+            let text = match question {
+                HomeQuestion::Delete => {
+                    format!("Delete \"{}\"? Its file is removed.", entry.practice.name)
+                }
+                HomeQuestion::RestoreOriginal => format!(
+                    "Restore the original \"{}\"? Your changes to it are removed.",
+                    entry.practice.name
+                ),
+            };
+            ui.label(RichText::new(text).color(palette.warning));
+            let yes = match question {
+                HomeQuestion::Delete => "Yes, delete",
+                HomeQuestion::RestoreOriginal => "Yes, restore",
+            };
+            if ui.button(yes).clicked() {
+                actions.push(Action::AnswerHome(true));
+            }
+            if ui.button("No").clicked() {
+                actions.push(Action::AnswerHome(false));
+            }
+        });
+    }
+    egui::CollapsingHeader::new("Import or export a preset file")
+        .id_salt("import_export")
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let label = ui.label("File");
+                ui.add(egui::TextEdit::singleline(file_path).desired_width(320.0))
+                    .labelled_by(label.id);
+                if ui.button("Import").clicked() {
+                    actions.push(Action::ImportPreset);
+                }
+                if ui.button("Export selected").clicked() {
+                    actions.push(Action::ExportPreset);
+                }
+            });
+            ui.label(
+                RichText::new("Or drop a .ron file on the window to import it.")
+                    .size(16.0)
+                    .color(palette.quiet_text),
+            );
+        });
+    if !library.problems.is_empty() {
+        egui::CollapsingHeader::new(format!(
+            "Problems: {} preset file{} could not be used",
+            library.problems.len(),
+            if library.problems.len() == 1 { "" } else { "s" }
+        ))
+        .id_salt("problems")
+        .show(ui, |ui| {
+            for problem in &library.problems {
+                ui.label(
+                    RichText::new(problem.to_string())
+                        .size(15.0)
+                        .color(palette.warning),
+                );
+            }
+        });
+    }
 }

@@ -1,6 +1,7 @@
 //! The window: one module per screen. Screens draw and return actions; the app applies them after
 //! the frame. Files and sound are touched here, in the app, never in a widget.
 
+mod editor;
 mod history;
 mod home;
 mod rating;
@@ -19,7 +20,9 @@ use crate::practice::pacing::{SessionFacts, after_session, answer};
 use crate::practice::{Micros, Practice};
 use crate::session::{LiveSession, SoundChoice};
 use crate::store::progress::{LevelChange, ProgressBook};
-use crate::store::{DataDir, Library, SessionRecord, Settings, append_record};
+use crate::store::{
+    DataDir, Library, LibraryEntry, Origin, SessionRecord, Settings, append_record,
+};
 use rating::{RatingScreen, RatingStage};
 
 pub use summary::SessionSummary;
@@ -95,6 +98,15 @@ pub fn suggestion(
     ))
 }
 
+/// A question the home screen asks before changing files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HomeQuestion {
+    /// Delete the selected preset of one's own.
+    Delete,
+    /// Remove one's customisation of the selected built-in.
+    RestoreOriginal,
+}
+
 /// What a screen asks the app to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -120,6 +132,19 @@ pub enum Action {
     Rate(Option<u8>),
     /// Yes or no to the progression step on the summary.
     AnswerOffer(bool),
+    NewPreset,
+    EditPreset,
+    DuplicatePreset,
+    /// Ask before deleting the selected preset of one's own (or restoring a built-in).
+    AskHome(HomeQuestion),
+    AnswerHome(bool),
+    ImportPreset,
+    ExportPreset,
+    EditSteps(editor::StepEdit),
+    SavePreset,
+    LeaveEditor,
+    DiscardEdits,
+    KeepEditing,
     /// Back from a secondary screen (settings) to the home screen.
     CloseScreen,
     Quit,
@@ -142,6 +167,7 @@ enum Screen {
     Settings,
     Rating(Box<RatingScreen>),
     History(Box<history::HistoryScreen>),
+    Editor(Box<editor::Editor>),
 }
 
 pub struct DownshiftApp {
@@ -169,6 +195,10 @@ pub struct DownshiftApp {
     /// Holds the screen saver off while a session runs (real windows only).
     keep_awake: Option<crate::keep_awake::KeepAwake>,
     keep_screen_on: bool,
+    /// A question waiting on the home screen.
+    home_question: Option<HomeQuestion>,
+    /// The path typed for importing or exporting a preset.
+    pub file_path: String,
 }
 
 impl DownshiftApp {
@@ -180,13 +210,6 @@ impl DownshiftApp {
         notices.extend(progress_problem);
         let minute_of_day = options.minute_of_day.unwrap_or_else(local_minute_of_day);
         let suggested = suggestion(&library, &settings, minute_of_day);
-        if !library.problems.is_empty() {
-            notices.push(format!(
-                "{} preset file{} could not be used: see `downshift presets list` for details",
-                library.problems.len(),
-                if library.problems.len() == 1 { "" } else { "s" }
-            ));
-        }
         let mut app = DownshiftApp {
             data_dir,
             library,
@@ -209,6 +232,8 @@ impl DownshiftApp {
             glance: None,
             keep_awake: None,
             keep_screen_on: options.keep_screen_on,
+            home_question: None,
+            file_path: String::new(),
         };
         app.glance = app.glance_text();
         if let Some(request) = options.start {
@@ -410,6 +435,166 @@ impl DownshiftApp {
         self.save_progress();
     }
 
+    fn open_editor(
+        &mut self,
+        practice: Practice,
+        path: Option<std::path::PathBuf>,
+        original: Option<String>,
+    ) {
+        let taken = self
+            .library
+            .names()
+            .map(|n| n.trim().to_lowercase())
+            .collect();
+        let editor = editor::Editor::new(practice, path, original, taken, self.now());
+        self.screen = Screen::Editor(Box::new(editor));
+    }
+
+    /// `name`, or "name (copy)", "name (copy 2)"… whichever no practice has yet.
+    fn free_name(&self, name: &str) -> String {
+        let taken = |candidate: &str| self.library.find(candidate).is_some();
+        let mut candidate = format!("{name} (copy)");
+        let mut n = 2;
+        while taken(&candidate) {
+            candidate = format!("{name} (copy {n})");
+            n += 1;
+        }
+        candidate
+    }
+
+    /// Reads the presets again, keeping the selection on `name` if it is still there.
+    fn reload_library(&mut self, name: Option<&str>) {
+        self.library = Library::load(Some(&self.data_dir.presets_dir()));
+        if let Some(index) = name.and_then(|n| {
+            self.library
+                .entries
+                .iter()
+                .position(|e| e.practice.name.eq_ignore_ascii_case(n))
+        }) {
+            self.selected = index;
+        }
+        self.selected = self
+            .selected
+            .min(self.library.entries.len().saturating_sub(1));
+    }
+
+    fn notice(&mut self, message: String) {
+        if !self.notices.contains(&message) {
+            self.notices.push(message);
+        }
+    }
+
+    fn save_preset(&mut self) {
+        let Screen::Editor(editor) = &mut self.screen else {
+            return;
+        };
+        if !editor.can_save() {
+            return;
+        }
+        let presets = self.data_dir.presets_dir();
+        let path = editor.path.clone().unwrap_or_else(|| {
+            crate::store::presets::free_path(
+                &presets,
+                &crate::store::presets::file_name_for(&editor.draft.name),
+            )
+        });
+        match crate::store::presets::write_preset(&path, &editor.draft) {
+            Ok(()) => {
+                editor.mark_saved(path);
+                let name = editor.draft.name.clone();
+                self.reload_library(Some(&name));
+                // The editor stays open; its file and name are now these.
+                if let Screen::Editor(editor) = &mut self.screen {
+                    editor.taken_names = self
+                        .library
+                        .names()
+                        .map(|n| n.trim().to_lowercase())
+                        .collect();
+                }
+            }
+            Err(e) => self.notice(format!(
+                "The preset could not be saved to {}: {e}",
+                path.display()
+            )),
+        }
+    }
+
+    /// Deletes the selected preset of one's own; for a customised built-in this restores the
+    /// original.
+    fn remove_selected_preset(&mut self) {
+        let Some(entry) = self.library.entries.get(self.selected).cloned() else {
+            return;
+        };
+        let Origin::User { path, .. } = &entry.origin else {
+            return;
+        };
+        match std::fs::remove_file(path) {
+            Ok(()) => self.reload_library(Some(&entry.practice.name)),
+            Err(e) => self.notice(format!("{} could not be removed: {e}", path.display())),
+        }
+    }
+
+    /// Adds a preset file to one's presets, after checking it; never replaces one of one's own.
+    pub fn import_preset(&mut self, file: &std::path::Path) {
+        let practice = match crate::store::presets::read_preset_file(file) {
+            Ok(practice) => practice,
+            Err(errors) => {
+                let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                self.notice(format!("Not imported: {first}"));
+                return;
+            }
+        };
+        if let Some(LibraryEntry {
+            origin: Origin::User { path, .. },
+            ..
+        }) = self.library.find(&practice.name)
+        {
+            self.notice(format!(
+                "Not imported: you already have a practice called \"{}\" ({}). Rename one of them first.",
+                practice.name,
+                path.display()
+            ));
+            return;
+        }
+        let presets = self.data_dir.presets_dir();
+        let target = crate::store::presets::free_path(
+            &presets,
+            &crate::store::presets::file_name_for(&practice.name),
+        );
+        match crate::store::presets::write_preset(&target, &practice) {
+            Ok(()) => {
+                self.reload_library(Some(&practice.name));
+                self.notice(format!("Imported \"{}\".", practice.name));
+            }
+            Err(e) => self.notice(format!(
+                "Not imported: {} could not be written: {e}",
+                target.display()
+            )),
+        }
+    }
+
+    fn export_preset(&mut self) {
+        let Some(entry) = self.library.entries.get(self.selected) else {
+            return;
+        };
+        let target = std::path::PathBuf::from(self.file_path.trim());
+        let message = if self.file_path.trim().is_empty() {
+            "Type the file to export to first.".to_owned()
+        } else if target.exists() {
+            format!("Not exported: {} already exists.", target.display())
+        } else {
+            match crate::store::presets::write_preset(&target, &entry.practice) {
+                Ok(()) => format!(
+                    "Exported \"{}\" to {}.",
+                    entry.practice.name,
+                    target.display()
+                ),
+                Err(e) => format!("Not exported: {e}"),
+            }
+        };
+        self.notice(message);
+    }
+
     fn save_progress(&mut self) {
         if let Err(e) = self.progress.save(&self.data_dir.progress_path()) {
             let message = format!("Your progress could not be saved: {e}");
@@ -545,6 +730,57 @@ impl DownshiftApp {
             }
             Action::Rate(value) => self.rate(value),
             Action::AnswerOffer(accepted) => self.answer_offer(accepted),
+            Action::NewPreset => self.open_editor(editor::Editor::blank_practice(), None, None),
+            Action::EditPreset => {
+                if let Some(entry) = self.library.entries.get(self.selected).cloned() {
+                    let path = match entry.origin {
+                        Origin::User { path, .. } => Some(path),
+                        Origin::BuiltIn => None,
+                    };
+                    let name = entry.practice.name.clone();
+                    self.open_editor(entry.practice, path, Some(name));
+                }
+            }
+            Action::DuplicatePreset => {
+                if let Some(entry) = self.library.entries.get(self.selected) {
+                    let mut copy = entry.practice.clone();
+                    copy.name = self.free_name(&copy.name);
+                    self.open_editor(copy, None, None);
+                }
+            }
+            Action::AskHome(question) => self.home_question = Some(question),
+            Action::AnswerHome(yes) => {
+                if let (true, Some(_)) = (yes, self.home_question) {
+                    self.remove_selected_preset();
+                }
+                self.home_question = None;
+            }
+            Action::ImportPreset => {
+                let path = std::path::PathBuf::from(self.file_path.trim());
+                self.import_preset(&path);
+            }
+            Action::ExportPreset => self.export_preset(),
+            Action::EditSteps(edit) => {
+                if let Screen::Editor(editor) = &mut self.screen {
+                    editor.edit_steps(edit);
+                }
+            }
+            Action::SavePreset => self.save_preset(),
+            Action::LeaveEditor => {
+                if let Screen::Editor(editor) = &mut self.screen {
+                    if editor.has_changes() {
+                        editor.confirming_leave = true;
+                    } else {
+                        self.screen = Screen::Home;
+                    }
+                }
+            }
+            Action::DiscardEdits => self.screen = Screen::Home,
+            Action::KeepEditing => {
+                if let Screen::Editor(editor) = &mut self.screen {
+                    editor.confirming_leave = false;
+                }
+            }
             Action::TogglePause => {
                 if let Screen::Session(session) = &mut self.screen {
                     session.toggle_pause(now);
@@ -602,6 +838,13 @@ impl DownshiftApp {
                 self.screen = Screen::Home;
             }
             Action::Quit => {
+                if let Screen::Editor(editor) = &mut self.screen
+                    && editor.has_changes()
+                    && !editor.confirming_leave
+                {
+                    editor.confirming_leave = true;
+                    return;
+                }
                 self.leave();
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
@@ -616,6 +859,11 @@ impl DownshiftApp {
         if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Q)) {
             self.actions.push(Action::Quit);
             return;
+        }
+        if matches!(self.screen, Screen::Editor(_))
+            && ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::S))
+        {
+            self.actions.push(Action::SavePreset);
         }
         if typing {
             return;
@@ -649,6 +897,11 @@ impl DownshiftApp {
             Screen::Summary(_) => {
                 if pressed(Key::Enter) || pressed(Key::Space) || pressed(Key::Escape) {
                     self.actions.push(Action::Dismiss);
+                }
+            }
+            Screen::Editor(_) => {
+                if pressed(Key::Escape) {
+                    self.actions.push(Action::LeaveEditor);
                 }
             }
             Screen::Settings | Screen::History(_) => {
@@ -732,7 +985,26 @@ impl DownshiftApp {
             self.applied_theme = Some(self.settings.theme);
         }
         if ctx.input(|i| i.viewport().close_requested()) {
-            self.leave();
+            if let Screen::Editor(editor) = &mut self.screen
+                && editor.has_changes()
+                && !editor.confirming_leave
+            {
+                // Unsaved edits are never lost silently: ask first.
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                editor.confirming_leave = true;
+            } else {
+                self.leave();
+            }
+        }
+        let dropped: Vec<std::path::PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        for file in dropped {
+            self.import_preset(&file);
         }
         scale_to_window(&ctx);
         self.keep_time();
@@ -756,12 +1028,14 @@ impl DownshiftApp {
                         suggestion: self.suggestion.as_deref(),
                         recent: self.glance.as_deref(),
                         level,
+                        question: self.home_question,
                     };
                     home::show(
                         ui,
                         &self.library,
                         self.selected,
                         &glance,
+                        &mut self.file_path,
                         &palette,
                         &mut self.actions,
                     )
@@ -780,6 +1054,14 @@ impl DownshiftApp {
                 }
                 Screen::Rating(screen) => rating::show(ui, screen, &palette, &mut self.actions),
                 Screen::History(screen) => history::show(ui, screen, &palette, &mut self.actions),
+                Screen::Editor(editor) => editor::show(
+                    ui,
+                    editor,
+                    now,
+                    self.settings.reduced_motion,
+                    &palette,
+                    &mut self.actions,
+                ),
             }
             widgets::notices(ui, &notices, &palette);
         });
@@ -787,9 +1069,16 @@ impl DownshiftApp {
             self.apply(action, &ctx);
         }
         let now = self.now();
-        if let Screen::Session(session) = &mut self.screen {
-            let wait = session::next_repaint(session, now, &self.settings);
-            ctx.request_repaint_after(wait);
+        match &mut self.screen {
+            Screen::Session(session) => {
+                let wait = session::next_repaint(session, now, &self.settings);
+                ctx.request_repaint_after(wait);
+            }
+            // The preview breathes while the editor is open.
+            Screen::Editor(_) => ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                1.0 / self.settings.frame_rate_cap.max(1) as f64,
+            )),
+            _ => {}
         }
     }
 }

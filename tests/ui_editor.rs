@@ -1,0 +1,166 @@
+//! The preset editor, driven by keys and clicks: build a ritual, save it, find it again after a
+//! restart; see a problem beside the field and Save held back; never lose edits silently.
+
+use std::sync::Arc;
+
+use downshift::practice::Step;
+use downshift::store::{DataDir, Library};
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
+    let mut options = AppOptions::new(Arc::new(|| 0), SoundMode::Off);
+    options.minute_of_day = Some(21 * 60);
+    let app = DownshiftApp::new(data.clone(), options);
+    let mut harness = Harness::builder()
+        .with_size([900.0, 1800.0])
+        .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app);
+    // The editor's preview breathes, so frames are stepped rather than run to rest.
+    harness.run_steps(2);
+    harness
+}
+
+/// Replaces what the text field named `label` holds, as a person would: select all, type.
+/// (The visible label naming a field is not itself matched: kittest leaves labels out.)
+fn replace_text(harness: &mut Harness<'static, DownshiftApp>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.run_steps(1);
+    if !text.is_empty() {
+        harness.get_by_label(label).type_text(text);
+    }
+    harness.run_steps(2);
+}
+
+#[test]
+fn a_ritual_built_from_scratch_is_saved_and_still_there_after_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let mut harness = harness(&data);
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    harness.get_by_label("New practice");
+    replace_text(&mut harness, "Name", "Shoulders, then breath");
+    harness.get_by_label("Add prompt").click();
+    harness.run_steps(2);
+    harness.get_by_label("Move step 2 up").click();
+    harness.run_steps(2);
+    harness.get_by_label("Step 1: prompt");
+    harness.get_by_label("Add prompt").click();
+    harness.run_steps(2);
+    replace_text(
+        &mut harness,
+        "Step 3 instruction",
+        "Stand and walk across the room.",
+    );
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+    harness.get_by_label("Edit practice");
+    harness.get_by_label("Back").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath · ritual");
+
+    // Open the app again on the same folder.
+    let again = self::harness(&data);
+    again.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath · ritual");
+    let library = Library::load(Some(&data.presets_dir()));
+    assert!(library.problems.is_empty(), "{:?}", library.problems);
+    let practice = &library
+        .find("shoulders, then breath")
+        .expect("saved")
+        .practice;
+    assert!(matches!(practice.steps[0], Step::Prompt(_)));
+    assert!(matches!(practice.steps[1], Step::Breathe(_)));
+    let Step::Prompt(last) = &practice.steps[2] else {
+        panic!("the third step is a prompt")
+    };
+    assert_eq!(last.text, "Stand and walk across the room.");
+}
+
+#[test]
+fn an_invalid_value_shows_its_message_and_save_waits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let mut harness = harness(&data);
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    assert!(
+        !harness.get_by_label("Save").accesskit_node().is_disabled(),
+        "a fresh practice can be saved"
+    );
+    replace_text(&mut harness, "Name", "");
+    harness.get_by_label("needs a name");
+    assert!(harness.get_by_label("Save").accesskit_node().is_disabled());
+    replace_text(&mut harness, "Name", "Box 4-4-4-4");
+    harness.get_by_label("another practice already has this name");
+    assert!(harness.get_by_label("Save").accesskit_node().is_disabled());
+    replace_text(&mut harness, "Name", "Mine");
+    assert!(
+        harness
+            .query_by_label("another practice already has this name")
+            .is_none()
+    );
+    assert!(!harness.get_by_label("Save").accesskit_node().is_disabled());
+}
+
+#[test]
+fn leaving_with_unsaved_changes_asks_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let mut harness = harness(&data);
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    harness.get_by_label("You have unsaved changes.");
+    harness.get_by_label("Keep editing").click();
+    harness.run_steps(2);
+    harness.get_by_label("New practice");
+    harness.get_by_label("Back").click();
+    harness.run_steps(2);
+    harness.get_by_label("Discard changes").click();
+    harness.run_steps(2);
+    harness.get_by_label("Start");
+    assert!(
+        !data.presets_dir().exists()
+            || std::fs::read_dir(data.presets_dir())
+                .expect("dir")
+                .next()
+                .is_none()
+    );
+}
+
+#[test]
+fn a_customised_built_in_can_be_restored_after_a_yes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let mut harness = harness(&data);
+    // Edit the evening wind-down (selected at 21:00): shorten its description and save.
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Description", "Mine now.");
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+    harness.get_by_label("Back").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(
+        egui::Role::Button,
+        "Evening wind-down · ritual · customised",
+    );
+    harness.get_by_label("Mine now.");
+    harness.get_by_label("Restore original").click();
+    harness.run_steps(2);
+    harness.get_by_label("No").click();
+    harness.run_steps(2);
+    harness.get_by_label("Mine now.");
+    harness.get_by_label("Restore original").click();
+    harness.run_steps(2);
+    harness.get_by_label("Yes, restore").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("A quiet ten minutes before bed");
+    assert!(harness.query_by_label("Restore original").is_none());
+}
