@@ -276,11 +276,14 @@ pub fn show(
                 palette,
             );
         }
-        ui.label(
-            RichText::new(summary_line(&editor.draft))
-                .size(17.0)
-                .color(palette.quiet_text),
-        );
+        // In a column of its own, so the summary wraps beside the orb.
+        ui.vertical(|ui| {
+            ui.label(
+                RichText::new(summary_line(&editor.draft))
+                    .size(17.0)
+                    .color(palette.quiet_text),
+            );
+        });
     });
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])

@@ -42,7 +42,7 @@ pub fn show(
         );
     });
     ui.add_space(12.0);
-    let list_height = (ui.available_height() * 0.5).max(160.0);
+    let list_height = (ui.available_height() * 0.4).max(140.0);
     ScrollArea::vertical()
         .max_height(list_height)
         .auto_shrink([false, true])

@@ -77,6 +77,7 @@ pub fn apply(ctx: &egui::Context, theme: Theme) {
             .insert(TextStyle::Small, FontId::proportional(16.0));
         style.spacing.button_padding = egui::vec2(18.0, 10.0);
         style.spacing.item_spacing = egui::vec2(12.0, 12.0);
+        style.spacing.slider_width = 220.0;
         // Gentle: no flashing hover jumps.
         style.animation_time = 0.25;
     });
