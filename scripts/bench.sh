@@ -15,7 +15,9 @@ trap 'kill "${APP_PID:-}" "${XVFB_PID:-}" 2>/dev/null || true; rm -rf "$work"' E
 
 echo "== building (release)" >&2
 cargo build --release --locked >&2
-BIN=target/release/downshift
+# A copy: building the benchmarks below rebuilds target/release/downshift with the bench profile.
+BIN="$work/downshift"
+cp target/release/downshift "$BIN"
 
 echo "== criterion benchmarks" >&2
 cargo bench --locked --bench timeline --bench history --bench frames >&2
@@ -86,7 +88,7 @@ run_measures "$BIN" glow
 BINARY_MB=$(python3 -c "import os; print(f'{os.path.getsize(\"$BIN\") / 1e6:.1f}')")
 
 echo "== cue timing through PulseAudio, $cue_minutes minutes" >&2
-CUES=$(scripts/measure-cues.sh "$cue_minutes")
+CUES=$(BIN="$BIN" scripts/measure-cues.sh "$cue_minutes")
 cue() { python3 -c "import sys; print(dict(i.split('=') for i in sys.argv[1].split())['$1'])" "$CUES"; }
 
 row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3"; }

@@ -164,3 +164,37 @@ fn a_customised_built_in_can_be_restored_after_a_yes() {
     harness.get_by_label_contains("A quiet ten minutes before bed");
     assert!(harness.query_by_label("Restore original").is_none());
 }
+
+#[test]
+fn a_preset_file_is_imported_from_a_typed_path_and_never_replaces_ones_own() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path().join("data"));
+    let file = dir.path().join("quick.ron");
+    std::fs::write(
+        &file,
+        r#"(version: 1, name: "Quick check", description: "Two breaths.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)])"#,
+    )
+    .expect("write");
+    let mut harness = harness(&data);
+    harness
+        .get_by_label("Import or export a preset file")
+        .click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "File", file.to_str().expect("utf8"));
+    harness.get_by_label("Import").click();
+    harness.run_steps(2);
+    harness.get_by_label("Imported \"Quick check\".");
+    harness.get_by_role_and_label(egui::Role::Button, "Quick check");
+    harness.get_by_label("Import").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label_contains("Not imported: you already have a practice called \"Quick check\"");
+
+    // Export the selected practice (the imported one) to a new file.
+    let out = dir.path().join("exported.ron");
+    replace_text(&mut harness, "File", out.to_str().expect("utf8"));
+    harness.get_by_label("Export selected").click();
+    harness.run_steps(2);
+    let exported = downshift::store::presets::read_preset_file(&out).expect("a valid preset");
+    assert_eq!(exported.name, "Quick check");
+}

@@ -58,8 +58,9 @@ pub struct AppOptions {
     /// The local time of day in minutes after midnight, for choosing the suggested practice;
     /// `None` reads the system's clock.
     pub minute_of_day: Option<u32>,
-    /// Ask the desktop to keep the screen on during sessions (the real window does).
-    pub keep_screen_on: bool,
+    /// The real window rather than a test: it asks the desktop to keep the screen on during
+    /// sessions, and clears to the background colour instead of painting it.
+    pub real_window: bool,
 }
 
 impl AppOptions {
@@ -69,7 +70,7 @@ impl AppOptions {
             sound,
             start: None,
             minute_of_day: None,
-            keep_screen_on: false,
+            real_window: false,
         }
     }
 }
@@ -197,6 +198,8 @@ pub struct DownshiftApp {
     keep_screen_on: bool,
     /// A question waiting on the home screen.
     home_question: Option<HomeQuestion>,
+    /// Paint the background as a panel (tests, benchmarks); a real window clears to it instead.
+    paints_background: bool,
     /// The path typed for importing or exporting a preset.
     pub file_path: String,
 }
@@ -231,8 +234,9 @@ impl DownshiftApp {
             suggestion: suggested.map(|(_, why)| why),
             glance: None,
             keep_awake: None,
-            keep_screen_on: options.keep_screen_on,
+            keep_screen_on: options.real_window,
             home_question: None,
+            paints_background: !options.real_window,
             file_path: String::new(),
         };
         app.glance = app.glance_text();
@@ -756,8 +760,12 @@ impl DownshiftApp {
                 self.home_question = None;
             }
             Action::ImportPreset => {
-                let path = std::path::PathBuf::from(self.file_path.trim());
-                self.import_preset(&path);
+                if self.file_path.trim().is_empty() {
+                    self.notice("Type the path of a preset file to import first.".to_owned());
+                } else {
+                    let path = std::path::PathBuf::from(self.file_path.trim());
+                    self.import_preset(&path);
+                }
             }
             Action::ExportPreset => self.export_preset(),
             Action::EditSteps(edit) => {
@@ -1013,8 +1021,15 @@ impl DownshiftApp {
         let now = self.now();
         let mut notices = self.notices.clone();
         notices.extend(self.sound_notice());
+        // The background is the window's clear colour (see `clear_color`), not a painted panel:
+        // under software rendering every pixel painted costs, and this saves a whole window's.
+        let fill = if self.paints_background {
+            palette.background
+        } else {
+            egui::Color32::TRANSPARENT
+        };
         let frame = egui::Frame::central_panel(ui.style())
-            .fill(palette.background)
+            .fill(fill)
             .inner_margin(24);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
             match &mut self.screen {
@@ -1114,6 +1129,12 @@ impl eframe::App for DownshiftApp {
         }
     }
 
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        theme::Palette::of(self.settings.theme)
+            .background
+            .to_normalized_gamma_f32()
+    }
+
     fn persist_egui_memory(&self) -> bool {
         false
     }
@@ -1140,7 +1161,7 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
     };
     let app_options = AppOptions {
         start,
-        keep_screen_on: true,
+        real_window: true,
         ..AppOptions::new(monotonic_clock(), SoundMode::Device)
     };
     eframe::run_native(

@@ -185,7 +185,11 @@ pub fn next_repaint(session: &mut LiveSession, now: Micros, settings: &Settings)
         return frame;
     }
     match moment.phase {
-        Phase::Inhale | Phase::Exhale | Phase::TopUp => frame,
+        Phase::Inhale | Phase::Exhale | Phase::TopUp => {
+            let remaining = moment.phase_remaining as f64 / 1e6;
+            let length = remaining / (1.0 - moment.phase_progress).max(1e-6);
+            motion_interval(moment.phase_progress, length, frame)
+        }
         Phase::HoldAfterInhale | Phase::HoldAfterExhale | Phase::Prompt => {
             let remaining = if moment.phase == Phase::Prompt {
                 moment.step_remaining
@@ -198,5 +202,43 @@ pub fn next_repaint(session: &mut LiveSession, now: Micros, settings: &Settings)
             };
             Duration::from_micros(to_next_second.min(moment.phase_remaining).max(1_000))
         }
+    }
+}
+
+/// How far the orb's edge may move between two frames, in points.
+const STEP_POINTS: f64 = 1.5;
+/// The orb's radius travels about this far from empty to full lungs, in points.
+const ORB_TRAVEL_POINTS: f64 = 160.0;
+
+/// How soon to draw again while the orb moves: often enough that its edge moves at most
+/// `STEP_POINTS` a frame, never faster than the cap, and at least four times a second. The eased
+/// motion is slow at the turns of the breath, so frames are saved there.
+fn motion_interval(progress: f64, phase_seconds: f64, cap: Duration) -> Duration {
+    let speed = std::f64::consts::FRAC_PI_2 * (std::f64::consts::PI * progress).sin()
+        / phase_seconds.max(0.1)
+        * ORB_TRAVEL_POINTS;
+    let seconds = if speed > 0.0 {
+        STEP_POINTS / speed
+    } else {
+        0.25
+    };
+    Duration::from_secs_f64(seconds.clamp(cap.as_secs_f64(), 0.25))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_come_as_fast_as_the_motion_needs_within_the_cap() {
+        let cap = Duration::from_secs_f64(1.0 / 30.0);
+        // Mid-inhale the orb moves fastest: the cap rules.
+        assert_eq!(motion_interval(0.5, 4.0, cap), cap);
+        // At the turn of the breath it barely moves: a few frames a second do.
+        let turn = motion_interval(0.01, 4.0, cap);
+        assert!(turn > Duration::from_millis(200), "{turn:?}");
+        assert!(turn <= Duration::from_millis(250));
+        // A long, slow exhale needs fewer frames than a quick inhale at the same point.
+        assert!(motion_interval(0.2, 8.0, cap) > motion_interval(0.2, 3.0, cap));
     }
 }
