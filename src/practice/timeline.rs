@@ -2,7 +2,7 @@
 //! at one second or eight hours, is found by a binary search from absolute time and nothing drifts.
 
 use super::model::{BreatheBlock, Pattern, Practice, Step};
-use super::validate::{Problem, Profile, validate};
+use super::validate::{MIN_PHASE_SECONDS, Problem, Profile, validate};
 
 /// Time on the timeline, in microseconds of breathing time since the practice began.
 pub type Micros = u64;
@@ -361,12 +361,21 @@ struct BreathPlan {
 
 impl BreathPlan {
     fn of(pattern: &Pattern, resolution: Micros) -> Self {
+        // A hold or top-up eased in from none starts once it is long enough to be a phase, not
+        // as a flicker of a few milliseconds.
+        let optional = |seconds: f64| {
+            if seconds < MIN_PHASE_SECONDS {
+                0
+            } else {
+                quantize(seconds, resolution)
+            }
+        };
         BreathPlan {
             inhale: quantize(pattern.inhale, resolution),
-            top_up: quantize(pattern.top_up, resolution),
-            hold_after_inhale: quantize(pattern.hold_after_inhale, resolution),
+            top_up: optional(pattern.top_up),
+            hold_after_inhale: optional(pattern.hold_after_inhale),
             exhale: quantize(pattern.exhale, resolution),
-            hold_after_exhale: quantize(pattern.hold_after_exhale, resolution),
+            hold_after_exhale: optional(pattern.hold_after_exhale),
         }
     }
 
@@ -643,5 +652,26 @@ mod tests {
         let bad = minutes_practice(Pattern::in_out(4.0, f64::NAN), 1.0);
         assert!(Timeline::new(&bad).is_err());
         assert!(Timeline::new(&Practice::new("empty", vec![])).is_err());
+    }
+
+    #[test]
+    fn a_top_up_eased_in_from_none_appears_only_once_it_is_a_real_phase() {
+        let with_top_up = Pattern {
+            top_up: 1.0,
+            ..Pattern::in_out(4.0, 6.0)
+        };
+        let block = BreatheBlock::breaths(Pattern::in_out(4.0, 6.0), 11).ramping_to(with_top_up);
+        let t = timeline(&Practice::new("ramp", vec![Step::Breathe(block)]));
+        let top_ups: Vec<Micros> = t
+            .segments
+            .iter()
+            .filter(|s| s.phase == Phase::TopUp)
+            .map(|s| s.length)
+            .collect();
+        // Breath i has i/10 s of top-up: the first five (under 0.5 s) have none.
+        assert_eq!(
+            top_ups,
+            [500_000, 600_000, 700_000, 800_000, 900_000, 1_000_000]
+        );
     }
 }
