@@ -301,14 +301,6 @@ impl AudioOutput {
         }
     }
 
-    /// How far the sound heard lags the samples rendered, roughly one device buffer.
-    pub fn latency_frames(&self) -> u64 {
-        match self.sink.config().buffer_size() {
-            rodio::cpal::BufferSize::Fixed(frames) => *frames as u64,
-            rodio::cpal::BufferSize::Default => self.sample_rate() as u64 / 20,
-        }
-    }
-
     /// Starts playing a session's cues; the returned control steers them.
     pub fn play(&self, track: CueTrack, volume: f32, muted: bool) -> Arc<SessionControl> {
         let control = Arc::new(SessionControl::new(volume, muted));

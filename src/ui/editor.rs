@@ -96,7 +96,12 @@ impl Editor {
     }
 
     pub fn can_save(&self) -> bool {
-        self.has_changes() && self.problems().is_empty()
+        self.can_save_with(&self.problems())
+    }
+
+    /// `can_save` for problems already worked out this frame.
+    fn can_save_with(&self, problems: &[Problem]) -> bool {
+        self.has_changes() && problems.is_empty()
     }
 
     /// The draft has been written to `path`.
@@ -242,7 +247,7 @@ pub fn show(
             if ui.button("Back").clicked() {
                 actions.push(Action::LeaveEditor);
             }
-            let save = ui.add_enabled(editor.can_save(), egui::Button::new("Save"));
+            let save = ui.add_enabled(editor.can_save_with(&problems), egui::Button::new("Save"));
             if save.clicked() {
                 actions.push(Action::SavePreset);
             }

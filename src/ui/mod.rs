@@ -195,11 +195,11 @@ pub struct DownshiftApp {
     glance: Option<String>,
     /// Holds the screen saver off while a session runs (real windows only).
     keep_awake: Option<crate::keep_awake::KeepAwake>,
-    keep_screen_on: bool,
+    /// The real window (see `AppOptions::real_window`): keeps the screen on, clears to the
+    /// background instead of painting it.
+    real_window: bool,
     /// A question waiting on the home screen.
     home_question: Option<HomeQuestion>,
-    /// Paint the background as a panel (tests, benchmarks); a real window clears to it instead.
-    paints_background: bool,
     /// The path typed for importing or exporting a preset.
     pub file_path: String,
 }
@@ -234,9 +234,8 @@ impl DownshiftApp {
             suggestion: suggested.map(|(_, why)| why),
             glance: None,
             keep_awake: None,
-            keep_screen_on: options.real_window,
+            real_window: options.real_window,
             home_question: None,
-            paints_background: !options.real_window,
             file_path: String::new(),
         };
         app.glance = app.glance_text();
@@ -319,7 +318,7 @@ impl DownshiftApp {
         let choice = SoundChoice::from_settings(&self.settings);
         match LiveSession::start(practice, self.now(), device, choice) {
             Ok(session) => {
-                if self.keep_screen_on {
+                if self.real_window {
                     self.keep_awake = Some(crate::keep_awake::KeepAwake::request(
                         "A breathing session is running",
                     ));
@@ -1023,10 +1022,10 @@ impl DownshiftApp {
         notices.extend(self.sound_notice());
         // The background is the window's clear colour (see `clear_color`), not a painted panel:
         // under software rendering every pixel painted costs, and this saves a whole window's.
-        let fill = if self.paints_background {
-            palette.background
-        } else {
+        let fill = if self.real_window {
             egui::Color32::TRANSPARENT
+        } else {
+            palette.background
         };
         let frame = egui::Frame::central_panel(ui.style())
             .fill(fill)
