@@ -7,6 +7,7 @@
 pub mod audio;
 pub mod cli;
 pub mod keep_awake;
+pub mod notify;
 pub mod practice;
 pub mod session;
 pub mod store;

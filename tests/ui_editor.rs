@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use downshift::practice::Step;
 use downshift::store::{DataDir, Library};
-use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode, fixed_local_clock};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
     let mut options = AppOptions::new(Arc::new(|| 0), SoundMode::Off);
-    options.minute_of_day = Some(21 * 60);
+    options.local_clock = fixed_local_clock(jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0));
     let app = DownshiftApp::new(data.clone(), options);
     let mut harness = Harness::builder()
         .with_size([900.0, 1800.0])

@@ -1,16 +1,19 @@
 //! The window, driven as a person would: keys and clicks, with an injected clock.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use downshift::practice::MICROS_PER_SECOND as S;
 use downshift::store::{DataDir, SessionEnd, load_history};
-use downshift::ui::{AppOptions, Clock, DownshiftApp, SoundMode};
+use downshift::ui::{AppOptions, Clock, DownshiftApp, LocalClock, SoundMode};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use jiff::civil::DateTime;
 
 struct Rig {
     now: Arc<AtomicU64>,
+    /// The local time: a Monday evening unless a test moves it.
+    local: Arc<Mutex<DateTime>>,
     dir: tempfile::TempDir,
 }
 
@@ -27,6 +30,7 @@ impl Rig {
     fn asking_tension() -> Self {
         Rig {
             now: Arc::new(AtomicU64::new(1_000 * S)),
+            local: Arc::new(Mutex::new(monday(21, 0))),
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
@@ -34,6 +38,15 @@ impl Rig {
     fn clock(&self) -> Clock {
         let now = Arc::clone(&self.now);
         Arc::new(move || now.load(Ordering::SeqCst))
+    }
+
+    fn local_clock(&self) -> LocalClock {
+        let local = Arc::clone(&self.local);
+        Arc::new(move || *local.lock().expect("local time"))
+    }
+
+    fn set_local(&self, to: DateTime) {
+        *self.local.lock().expect("local time") = to;
     }
 
     fn advance(&self, micros: u64) {
@@ -48,15 +61,25 @@ impl Rig {
         self.harness_at(21 * 60)
     }
 
-    /// The window as it opens at `minute_of_day` (which practice it suggests depends on it).
+    /// The window as it opens at `minute_of_day` on a Monday (which practice it suggests
+    /// depends on it).
     fn harness_at(&self, minute_of_day: u32) -> Harness<'static, DownshiftApp> {
+        self.set_local(monday(
+            (minute_of_day / 60) as i8,
+            (minute_of_day % 60) as i8,
+        ));
         let mut options = AppOptions::new(self.clock(), SoundMode::Off);
-        options.minute_of_day = Some(minute_of_day);
+        options.local_clock = self.local_clock();
         let app = DownshiftApp::new(self.data_dir(), options);
         Harness::builder()
             .with_size([720.0, 760.0])
             .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app)
     }
+}
+
+/// Monday 23 November 2026, at this local time.
+fn monday(hour: i8, minute: i8) -> DateTime {
+    jiff::civil::date(2026, 11, 23).at(hour, minute, 0, 0)
 }
 
 #[test]
@@ -188,7 +211,7 @@ fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_sav
     let blocked = rig.dir.path().join("not-a-folder");
     std::fs::write(&blocked, "x").expect("write");
     let mut options = AppOptions::new(rig.clock(), SoundMode::Off);
-    options.minute_of_day = Some(21 * 60);
+    options.local_clock = rig.local_clock();
     let app = DownshiftApp::new(DataDir::new(&blocked), options);
     let mut harness = Harness::builder()
         .with_size([720.0, 760.0])
@@ -354,4 +377,131 @@ fn a_declined_offer_changes_nothing_and_is_not_repeated_at_once() {
     );
     let saved = std::fs::read_to_string(rig.data_dir().progress_path()).expect("saved");
     assert!(saved.contains("exhale: 6.0"), "{saved}");
+}
+
+/// A folder whose settings switch a reminder on and skip the tension question.
+fn rig_with_settings(settings: &str) -> Rig {
+    let rig = Rig::asking_tension();
+    std::fs::write(rig.dir.path().join("settings.ron"), settings).expect("settings");
+    rig
+}
+
+#[test]
+fn a_transition_reminder_comes_at_its_time_and_later_asks_again() {
+    let rig = rig_with_settings(
+        "(ask_tension: false, reminders: (transition: true, transition_at: \"17:30\"))",
+    );
+    let mut harness = rig.harness_at(17 * 60);
+    harness.run();
+    assert!(
+        harness.query_by_label("Later").is_none(),
+        "not before 17:30"
+    );
+
+    rig.set_local(monday(17, 30));
+    harness.run();
+    harness.get_by_label("It's 17:30. Time to leave the day behind?");
+    harness.get_by_label("Later").click();
+    harness.run();
+    assert!(harness.query_by_label("Later").is_none(), "put off");
+
+    rig.set_local(monday(17, 36));
+    harness.run();
+    assert!(harness.query_by_label("Later").is_none(), "not yet");
+    rig.set_local(monday(17, 40));
+    harness.run();
+    harness.get_by_label("It's 17:40. Time to leave the day behind?");
+    harness.get_by_label("Start Work to home").click();
+    harness.run();
+    // The ritual is running, and nothing is asked over it.
+    harness.get_by_label("Pause");
+    assert!(harness.query_by_label("Later").is_none());
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
+    rig.set_local(monday(18, 15));
+    harness.run();
+    assert!(harness.query_by_label("Later").is_none(), "once a day");
+    let history = load_history(&rig.data_dir().history_path()).expect("history reads");
+    assert_eq!(history.records.len(), 1);
+    assert_eq!(history.records[0].practice, "Work to home");
+}
+
+#[test]
+fn micro_rest_nudges_wait_out_a_session_and_missed_ones_do_not_pile_up() {
+    let rig = rig_with_settings(
+        "(ask_tension: false, reminders: (micro_rests: true, micro_rest_minutes: 20))",
+    );
+    let mut harness = rig.harness_at(10 * 60);
+    harness.run();
+    rig.set_local(monday(10, 10));
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("Pause");
+    // Due at 10:20, but a session is running: nothing shows over it.
+    rig.set_local(monday(10, 25));
+    harness.run();
+    assert!(harness.query_by_label("Later").is_none());
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done");
+    // The session was a rest: the count starts again when it ends.
+    rig.set_local(monday(10, 44));
+    harness.run();
+    assert!(harness.query_by_label("Later").is_none());
+    rig.set_local(monday(10, 45));
+    harness.run();
+    harness.get_by_label("20 minutes since your last rest. A short reset?");
+    // Unanswered for hours: still one quiet prompt, not a stack of them.
+    for hour in 11..16 {
+        rig.set_local(monday(hour, 5));
+        harness.run();
+    }
+    assert_eq!(harness.query_all_by_label("Later").count(), 1);
+    harness.get_by_label("Start Micro-rest reset").click();
+    harness.run();
+    harness.get_by_label("Pause");
+}
+
+#[test]
+fn reminders_and_suggestions_are_set_in_settings_and_kept() {
+    use egui_kittest::kittest::NodeT;
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_label("Settings").click();
+    harness.run();
+    let transition = harness.get_by_label("Remind me of a transition ritual every day");
+    assert_eq!(
+        transition.accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::False),
+        "off by default"
+    );
+    transition.scroll_to_me();
+    harness.run();
+    harness
+        .get_by_label("Remind me of a transition ritual every day")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Nudge me to take micro-rests")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Nudge me to take micro-rests").click();
+    harness.run();
+    harness.get_by_label("Add a time").scroll_to_me();
+    harness.run();
+    harness.get_by_label("Add a time").click();
+    harness.run();
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    let saved = std::fs::read_to_string(rig.data_dir().settings_path()).expect("saved");
+    assert!(saved.contains("transition: true"), "{saved}");
+    assert!(saved.contains("micro_rests: true"), "{saved}");
+    assert!(saved.contains("from: \"12:00\""), "{saved}");
+    let reopened = rig.harness();
+    assert!(reopened.state().settings().reminders.transition);
+    assert_eq!(reopened.state().settings().time_slots.len(), 6);
 }

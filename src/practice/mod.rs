@@ -4,6 +4,7 @@
 mod clock;
 mod model;
 pub mod pacing;
+pub mod reminders;
 mod timeline;
 mod validate;
 

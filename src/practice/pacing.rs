@@ -24,10 +24,15 @@ impl TimeSlot {
 
     /// Minutes after midnight, if `from` reads as "HH:MM".
     pub fn starts_at(&self) -> Option<u32> {
-        let (hours, minutes) = self.from.trim().split_once(':')?;
-        let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
-        (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
+        minute_of_day(&self.from)
     }
+}
+
+/// "HH:MM" as minutes after midnight, if it reads.
+pub fn minute_of_day(text: &str) -> Option<u32> {
+    let (hours, minutes) = text.trim().split_once(':')?;
+    let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
 }
 
 /// The day as most people live it: resets at work, a transition, then the bridge to sleep.

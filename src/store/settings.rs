@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::ron_file::{read_or_default, write_pretty};
 use crate::practice::CueSet;
 use crate::practice::pacing::{TimeSlot, default_time_slots};
+use crate::practice::reminders::ReminderSettings;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Theme {
@@ -43,6 +44,8 @@ pub struct Settings {
     pub show_numbers: bool,
     /// Highest repaint rate during a session.
     pub frame_rate_cap: u32,
+    /// The daily transition and micro-rest nudges, all off at first.
+    pub reminders: ReminderSettings,
 }
 
 impl Default for Settings {
@@ -62,6 +65,7 @@ impl Default for Settings {
             reduced_motion: false,
             show_numbers: true,
             frame_rate_cap: 30,
+            reminders: ReminderSettings::default(),
         }
     }
 }

@@ -5,6 +5,7 @@ mod editor;
 mod history;
 mod home;
 mod rating;
+mod reminder;
 mod session;
 mod settings;
 mod summary;
@@ -17,6 +18,7 @@ use std::time::Instant;
 use crate::audio::{AudioOutput, SoundBank};
 use crate::practice::Outcome;
 use crate::practice::pacing::{SessionFacts, after_session, answer};
+use crate::practice::reminders::{Activity, ReminderState};
 use crate::practice::{Micros, Practice};
 use crate::session::{LiveSession, SoundChoice};
 use crate::store::progress::{LevelChange, ProgressBook};
@@ -42,6 +44,19 @@ pub fn monotonic_clock() -> Clock {
     Arc::new(move || epoch.elapsed().as_micros() as Micros)
 }
 
+/// The local date and time now. Injected so tests can set the hour and move through the day.
+pub type LocalClock = Arc<dyn Fn() -> jiff::civil::DateTime + Send + Sync>;
+
+/// The system's local time.
+pub fn system_local_clock() -> LocalClock {
+    Arc::new(|| jiff::Zoned::now().datetime())
+}
+
+/// A local clock that always reads `at`.
+pub fn fixed_local_clock(at: jiff::civil::DateTime) -> LocalClock {
+    Arc::new(move || at)
+}
+
 /// Whether to look for a sound device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SoundMode {
@@ -55,9 +70,8 @@ pub struct AppOptions {
     pub clock: Clock,
     pub sound: SoundMode,
     pub start: Option<StartRequest>,
-    /// The local time of day in minutes after midnight, for choosing the suggested practice;
-    /// `None` reads the system's clock.
-    pub minute_of_day: Option<u32>,
+    /// Local time, for the suggested practice and for reminders.
+    pub local_clock: LocalClock,
     /// The real window rather than a test: it asks the desktop to keep the screen on during
     /// sessions, and clears to the background colour instead of painting it.
     pub real_window: bool,
@@ -69,7 +83,7 @@ impl AppOptions {
             clock,
             sound,
             start: None,
-            minute_of_day: None,
+            local_clock: system_local_clock(),
             real_window: false,
         }
     }
@@ -77,8 +91,11 @@ impl AppOptions {
 
 /// The local time now, in minutes after midnight.
 pub fn local_minute_of_day() -> u32 {
-    let now = jiff::Zoned::now();
-    now.hour() as u32 * 60 + now.minute() as u32
+    minute_of(jiff::Zoned::now().datetime())
+}
+
+fn minute_of(time: jiff::civil::DateTime) -> u32 {
+    time.hour() as u32 * 60 + time.minute() as u32
 }
 
 /// The practice to suggest at `minute_of_day`, as an index into `library`, and why.
@@ -146,6 +163,10 @@ pub enum Action {
     LeaveEditor,
     DiscardEdits,
     KeepEditing,
+    /// Begin the practice a reminder suggests.
+    ReminderStart,
+    /// Put the reminder off for a few minutes.
+    ReminderLater,
     /// Back from a secondary screen (settings) to the home screen.
     CloseScreen,
     Quit,
@@ -202,6 +223,10 @@ pub struct DownshiftApp {
     home_question: Option<HomeQuestion>,
     /// The path typed for importing or exporting a preset.
     pub file_path: String,
+    local_clock: LocalClock,
+    reminders: ReminderState,
+    /// Desktop notifications for reminders (real windows only; started at the first one).
+    notifier: Option<crate::notify::Notifier>,
 }
 
 impl DownshiftApp {
@@ -211,7 +236,7 @@ impl DownshiftApp {
         let mut notices: Vec<String> = settings_problem.into_iter().collect();
         let (progress, progress_problem) = ProgressBook::load(&data_dir.progress_path());
         notices.extend(progress_problem);
-        let minute_of_day = options.minute_of_day.unwrap_or_else(local_minute_of_day);
+        let minute_of_day = minute_of((options.local_clock)());
         let suggested = suggestion(&library, &settings, minute_of_day);
         let mut app = DownshiftApp {
             data_dir,
@@ -237,6 +262,9 @@ impl DownshiftApp {
             real_window: options.real_window,
             home_question: None,
             file_path: String::new(),
+            local_clock: options.local_clock,
+            reminders: ReminderState::default(),
+            notifier: None,
         };
         app.glance = app.glance_text();
         if let Some(request) = options.start {
@@ -718,20 +746,14 @@ impl DownshiftApp {
                     self.selected = index;
                 }
             }
-            Action::Start => {
-                if let Some(entry) = self.library.entries.get(self.selected) {
-                    let practice = entry.practice.clone();
-                    if self.settings.ask_tension {
-                        self.screen =
-                            Screen::Rating(Box::new(RatingScreen::new(RatingStage::Before {
-                                practice,
-                            })));
-                    } else {
-                        self.begin(practice, None);
-                    }
-                }
-            }
+            Action::Start => self.start_selected(),
             Action::Rate(value) => self.rate(value),
+            Action::ReminderStart => self.start_reminder(),
+            Action::ReminderLater => {
+                self.reminders
+                    .later(&self.settings.reminders, (self.local_clock)());
+                self.withdraw_notification();
+            }
             Action::AnswerOffer(accepted) => self.answer_offer(accepted),
             Action::NewPreset => self.open_editor(editor::Editor::blank_practice(), None, None),
             Action::EditPreset => {
@@ -841,6 +863,14 @@ impl DownshiftApp {
             Action::CloseScreen => {
                 if matches!(self.screen, Screen::Settings) {
                     self.save_settings();
+                    // The suggestions may have changed.
+                    let minute = minute_of((self.local_clock)());
+                    if let Some((index, why)) = suggestion(&self.library, &self.settings, minute) {
+                        self.selected = index;
+                        self.suggestion = Some(why);
+                    } else {
+                        self.suggestion = None;
+                    }
                 }
                 self.screen = Screen::Home;
             }
@@ -963,9 +993,128 @@ impl DownshiftApp {
         }
     }
 
+    /// Reminders: looks at the time, shows one that is newly due, and hears back from the
+    /// desktop's notification.
+    fn keep_reminders(&mut self, ctx: &egui::Context) {
+        use crate::notify::NotifierEvent;
+        let now = (self.local_clock)();
+        let activity = match &self.screen {
+            Screen::Session(session) => Activity::InSession(&session.practice().name),
+            Screen::Rating(screen) => Activity::InSession(&screen.practice().name),
+            _ => Activity::Free,
+        };
+        let was_showing = self.reminders.showing().is_some();
+        if let Some(reminder) = self.reminders.tick(&self.settings.reminders, now, activity) {
+            self.announce(&reminder, ctx);
+        } else if was_showing && self.reminders.showing().is_none() {
+            self.withdraw_notification();
+        }
+        let events: Vec<NotifierEvent> = self
+            .notifier
+            .iter()
+            .flat_map(|n| std::iter::from_fn(|| n.try_event()))
+            .collect();
+        for event in events {
+            match event {
+                NotifierEvent::Start => self.actions.push(Action::ReminderStart),
+                NotifierEvent::Later => self.actions.push(Action::ReminderLater),
+                NotifierEvent::Open => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+                }
+                NotifierEvent::Unavailable(reason) => {
+                    // No notification service: the window itself comes up, without taking
+                    // the keyboard from whatever the person is typing into.
+                    log::info!("no desktop notifications ({reason}); raising the window");
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                        egui::UserAttentionType::Informational,
+                    ));
+                }
+            }
+        }
+        if let Some(wait) = self.reminders.next_check(&self.settings.reminders, now) {
+            // At least once a minute: the window's timers do not count time the computer slept.
+            let seconds = wait.as_secs().clamp(1, 60) as u64;
+            ctx.request_repaint_after(std::time::Duration::from_secs(seconds));
+        }
+    }
+
+    /// A reminder fell due: the prompt shows in the window; a real window also asks the desktop
+    /// to show a notification.
+    fn announce(&mut self, reminder: &crate::practice::reminders::Reminder, ctx: &egui::Context) {
+        if !self.real_window {
+            return;
+        }
+        let notifier = self.notifier.get_or_insert_with(|| {
+            let ctx = ctx.clone();
+            crate::notify::Notifier::start(None, Arc::new(move || ctx.request_repaint()))
+        });
+        notifier.show(&reminder.practice, &reminder.message);
+        ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+            egui::UserAttentionType::Informational,
+        ));
+    }
+
+    fn withdraw_notification(&self) {
+        if let Some(notifier) = &self.notifier {
+            notifier.withdraw();
+        }
+    }
+
+    /// Begins the selected practice, asking first how tense the person feels if they want that.
+    fn start_selected(&mut self) {
+        if let Some(entry) = self.library.entries.get(self.selected) {
+            let practice = entry.practice.clone();
+            if self.settings.ask_tension {
+                self.screen = Screen::Rating(Box::new(RatingScreen::new(RatingStage::Before {
+                    practice,
+                })));
+            } else {
+                self.begin(practice, None);
+            }
+        }
+    }
+
+    /// "Start" on a reminder: its practice begins as if chosen on the home screen.
+    fn start_reminder(&mut self) {
+        if let Screen::Editor(editor) = &mut self.screen
+            && editor.has_changes()
+        {
+            // Unsaved edits are never dropped for a reminder: the editor asks first, and the
+            // reminder waits.
+            editor.confirming_leave = true;
+            return;
+        }
+        if matches!(self.screen, Screen::Settings) {
+            self.save_settings();
+        }
+        let Some(reminder) = self.reminders.start() else {
+            return;
+        };
+        self.withdraw_notification();
+        match self.library.entries.iter().position(|e| {
+            e.practice
+                .name
+                .trim()
+                .eq_ignore_ascii_case(&reminder.practice)
+        }) {
+            Some(index) => {
+                self.selected = index;
+                self.screen = Screen::Home;
+                self.start_selected();
+            }
+            None => self.notice(format!(
+                "The reminder's practice \"{}\" is not in your list: choose another in Settings.",
+                reminder.practice
+            )),
+        }
+    }
+
     /// Work that must happen even while the window is hidden: the end of a practice, a lost
-    /// device.
-    fn keep_time(&mut self) {
+    /// device, reminders.
+    fn keep_time(&mut self, ctx: &egui::Context) {
+        self.keep_reminders(ctx);
         let now = self.now();
         if let Sound::Ready { output, .. } = &mut self.sound
             && output.is_lost()
@@ -1014,7 +1163,7 @@ impl DownshiftApp {
             self.import_preset(&file);
         }
         scale_to_window(&ctx);
-        self.keep_time();
+        self.keep_time(&ctx);
         self.keys(&ctx);
         let palette = theme::Palette::of(self.settings.theme);
         let now = self.now();
@@ -1031,6 +1180,11 @@ impl DownshiftApp {
             .fill(fill)
             .inner_margin(24);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+            if !matches!(self.screen, Screen::Session(_))
+                && let Some(shown) = self.reminders.showing()
+            {
+                reminder::show(ui, shown, &palette, &mut self.actions);
+            }
             match &mut self.screen {
                 Screen::Home => {
                     let level = self
@@ -1064,7 +1218,14 @@ impl DownshiftApp {
                 ),
                 Screen::Summary(summary) => summary::show(ui, summary, &palette, &mut self.actions),
                 Screen::Settings => {
-                    settings::show(ui, &mut self.settings, &palette, &mut self.actions)
+                    let practices: Vec<String> = self.library.names().map(str::to_owned).collect();
+                    settings::show(
+                        ui,
+                        &mut self.settings,
+                        &practices,
+                        &palette,
+                        &mut self.actions,
+                    )
                 }
                 Screen::Rating(screen) => rating::show(ui, screen, &palette, &mut self.actions),
                 Screen::History(screen) => history::show(ui, screen, &palette, &mut self.actions),
@@ -1116,8 +1277,8 @@ fn scale_to_window(ctx: &egui::Context) {
 }
 
 impl eframe::App for DownshiftApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.keep_time();
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.keep_time(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

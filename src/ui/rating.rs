@@ -27,6 +27,13 @@ pub struct RatingScreen {
 }
 
 impl RatingScreen {
+    /// The practice about to begin, or just ended.
+    pub fn practice(&self) -> &Practice {
+        match &self.stage {
+            RatingStage::Before { practice } | RatingStage::After { practice, .. } => practice,
+        }
+    }
+
     pub fn new(stage: RatingStage) -> Self {
         RatingScreen {
             stage,

@@ -1,17 +1,19 @@
 //! Settings: how it looks, how it sounds, what it asks. Changes show at once and are saved when
 //! the screen is left.
 
-use egui::{RichText, Slider};
+use egui::{RichText, Slider, TextEdit};
 
 use super::Action;
 use super::theme::Palette;
 use crate::practice::CueSet;
+use crate::practice::pacing::{TimeSlot, minute_of_day};
 use crate::store::Settings;
 use crate::store::settings::Theme;
 
 pub fn show(
     ui: &mut egui::Ui,
     settings: &mut Settings,
+    practices: &[String],
     palette: &Palette,
     actions: &mut Vec<Action>,
 ) {
@@ -21,7 +23,7 @@ pub fn show(
         .max_height(ui.available_height() - 90.0)
         .show(ui, |ui| {
             section(ui, "Look", palette);
-            ui.horizontal(|ui| {
+            row(ui, |ui| {
                 ui.radio_value(&mut settings.theme, Theme::Evening, "Evening (dim, warm)");
                 ui.radio_value(&mut settings.theme, Theme::Light, "Light");
             });
@@ -42,7 +44,7 @@ pub fn show(
             section(ui, "Sound", palette);
             ui.checkbox(&mut settings.muted, "Mute all sound (M)");
             ui.add(Slider::new(&mut settings.master_volume, 0.0..=1.0).text("Volume"));
-            ui.horizontal(|ui| {
+            row(ui, |ui| {
                 ui.label("Cues:");
                 ui.radio_value(&mut settings.cue_set, CueSet::Tones, "Soft tones");
                 ui.radio_value(&mut settings.cue_set, CueSet::Voice, "Voice");
@@ -63,6 +65,9 @@ pub fn show(
                 &mut settings.ask_tension,
                 "Ask how tense I feel before and after a session",
             );
+
+            reminders(ui, settings, practices, palette);
+            suggestions(ui, &mut settings.time_slots, practices, palette);
         });
     ui.add_space(12.0);
     ui.vertical_centered(|ui| {
@@ -71,6 +76,132 @@ pub fn show(
         }
         ui.label(RichText::new("Esc goes back. Changes are saved.").color(palette.quiet_text));
     });
+}
+
+/// Reminders while the app is open: all off until switched on here.
+fn reminders(ui: &mut egui::Ui, settings: &mut Settings, practices: &[String], palette: &Palette) {
+    let reminders = &mut settings.reminders;
+    section(ui, "Reminders", palette);
+    ui.label(
+        RichText::new("A quiet prompt while downshift is open, never during a session.")
+            .color(palette.quiet_text),
+    );
+    ui.checkbox(
+        &mut reminders.transition,
+        "Remind me of a transition ritual every day",
+    );
+    ui.add_enabled_ui(reminders.transition, |ui| {
+        row(ui, |ui| {
+            time_field(ui, "At", &mut reminders.transition_at, palette);
+            practice_choice(ui, "Ritual", &mut reminders.transition_practice, practices);
+        });
+    });
+    ui.add_space(6.0);
+    ui.checkbox(&mut reminders.micro_rests, "Nudge me to take micro-rests");
+    ui.add_enabled_ui(reminders.micro_rests, |ui| {
+        ui.add(
+            Slider::new(&mut reminders.micro_rest_minutes, 15..=120)
+                .step_by(5.0)
+                .text("between nudges")
+                .suffix(" min"),
+        );
+        row(ui, |ui| {
+            time_field(ui, "From", &mut reminders.micro_rest_from, palette);
+            time_field(ui, "Until", &mut reminders.micro_rest_until, palette);
+        });
+        row(ui, |ui| {
+            practice_choice(ui, "Rest", &mut reminders.micro_rest_practice, practices)
+        });
+    });
+    ui.add_space(6.0);
+    ui.add_enabled_ui(reminders.any(), |ui| {
+        ui.checkbox(
+            &mut reminders.workdays_only,
+            "Only on workdays (Monday to Friday)",
+        );
+        ui.add(
+            Slider::new(&mut reminders.later_minutes, 5..=60)
+                .step_by(5.0)
+                .text("until \"Later\" asks again")
+                .suffix(" min"),
+        );
+    });
+}
+
+/// Which practice the home screen suggests at which time of day.
+fn suggestions(
+    ui: &mut egui::Ui,
+    slots: &mut Vec<TimeSlot>,
+    practices: &[String],
+    palette: &Palette,
+) {
+    section(ui, "Suggestions through the day", palette);
+    ui.label(
+        RichText::new("From each time on, the home screen offers this practice first.")
+            .color(palette.quiet_text),
+    );
+    let mut remove = None;
+    for (index, slot) in slots.iter_mut().enumerate() {
+        ui.push_id(index, |ui| {
+            row(ui, |ui| {
+                time_field(ui, "From", &mut slot.from, palette);
+                practice_choice(ui, "Practice", &mut slot.practice, practices);
+                if ui.button("Remove").clicked() {
+                    remove = Some(index);
+                }
+            });
+            row(ui, |ui| {
+                let label = ui.label("Because");
+                ui.add(TextEdit::singleline(&mut slot.reason).desired_width(380.0))
+                    .labelled_by(label.id);
+            });
+            ui.add_space(4.0);
+        });
+    }
+    if let Some(index) = remove {
+        slots.remove(index);
+    }
+    if ui.button("Add a time").clicked() {
+        slots.push(TimeSlot {
+            from: "12:00".to_owned(),
+            practice: practices.first().cloned().unwrap_or_default(),
+            reason: "a pause at midday".to_owned(),
+        });
+    }
+}
+
+/// An "HH:MM" field, with a quiet word when it does not read as a time.
+fn time_field(ui: &mut egui::Ui, label: &str, time: &mut String, palette: &Palette) {
+    let label = ui.label(label);
+    ui.add(TextEdit::singleline(time).desired_width(90.0).char_limit(5))
+        .labelled_by(label.id);
+    if minute_of_day(time).is_none() {
+        ui.label(RichText::new("write it as HH:MM").color(palette.warning));
+    }
+}
+
+fn practice_choice(ui: &mut egui::Ui, label: &str, chosen: &mut String, practices: &[String]) {
+    let label = ui.label(label);
+    egui::ComboBox::from_id_salt(label.id)
+        .selected_text(chosen.as_str())
+        .width(240.0)
+        .show_ui(ui, |ui| {
+            for name in practices {
+                ui.selectable_value(chosen, name.clone(), name);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// A row whose labels sit level with the fields beside them.
+fn row(ui: &mut egui::Ui, contents: impl FnOnce(&mut egui::Ui)) {
+    let size = egui::vec2(ui.available_width(), 42.0);
+    ui.allocate_ui_with_layout(
+        size,
+        egui::Layout::left_to_right(egui::Align::Center),
+        contents,
+    );
 }
 
 fn section(ui: &mut egui::Ui, title: &str, palette: &Palette) {

@@ -1,0 +1,224 @@
+//! Desktop notifications for reminders, through the freedesktop Notifications D-Bus service
+//! (GNOME, KDE, Xfce, dunst, mako and others answer it), with "Start" and "Later" as actions.
+//! Calls are made on a thread of their own, so a slow or missing bus never holds up the window;
+//! nothing connects to the bus until the first reminder. When no service answers, the app
+//! raises its own window instead.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// What the person did with a notification, or that there is no one to show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotifierEvent {
+    /// "Start" was chosen.
+    Start,
+    /// "Later" was chosen.
+    Later,
+    /// The notification itself was clicked: show the window.
+    Open,
+    /// No notification service answered; the reason, for the log.
+    Unavailable(String),
+}
+
+enum Command {
+    Show { title: String, body: String },
+    Withdraw,
+}
+
+/// Shows at most one notification at a time: a new one replaces the last.
+pub struct Notifier {
+    commands: Sender<Command>,
+    events: Receiver<NotifierEvent>,
+}
+
+/// Called from the notifier's threads when an event is waiting (the app asks for a frame).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+impl Notifier {
+    /// Starts the notifier. `address` is a D-Bus address; `None` means the session bus.
+    pub fn start(address: Option<String>, wake: Wake) -> Notifier {
+        let (commands, received) = channel::<Command>();
+        let (send_event, events) = channel::<NotifierEvent>();
+        let spawned = std::thread::Builder::new()
+            .name("notifications".into())
+            .spawn(move || serve(address, received, send_event, wake));
+        if let Err(e) = spawned {
+            log::info!("no notifications: {e}");
+        }
+        Notifier { commands, events }
+    }
+
+    /// Shows `body` under `title`, replacing the notification shown before, if any.
+    pub fn show(&self, title: &str, body: &str) {
+        let _ = self.commands.send(Command::Show {
+            title: title.to_owned(),
+            body: body.to_owned(),
+        });
+    }
+
+    /// Takes the notification down (it was answered in the window).
+    pub fn withdraw(&self) {
+        let _ = self.commands.send(Command::Withdraw);
+    }
+
+    /// The next thing that happened, if any.
+    pub fn try_event(&self) -> Option<NotifierEvent> {
+        self.events.try_recv().ok()
+    }
+}
+
+#[cfg(target_os = "linux")]
+const NOTIFICATIONS: (&str, &str, &str) = (
+    "org.freedesktop.Notifications",
+    "/org/freedesktop/Notifications",
+    "org.freedesktop.Notifications",
+);
+
+#[cfg(target_os = "linux")]
+fn serve(
+    address: Option<String>,
+    commands: Receiver<Command>,
+    events: Sender<NotifierEvent>,
+    wake: Wake,
+) {
+    let shown = Arc::new(AtomicU32::new(0));
+    let mut connection: Option<zbus::Connection> = None;
+    while let Ok(command) = commands.recv() {
+        match command {
+            Command::Show { title, body } => {
+                if connection.is_none() {
+                    match connect(address.as_deref(), &shown, &events, &wake) {
+                        Ok(c) => connection = Some(c),
+                        Err(e) => {
+                            let _ = events.send(NotifierEvent::Unavailable(e.to_string()));
+                            wake();
+                            continue;
+                        }
+                    }
+                }
+                let Some(bus) = &connection else { continue };
+                match notify(bus, shown.load(Ordering::SeqCst), &title, &body) {
+                    Ok(id) => shown.store(id, Ordering::SeqCst),
+                    Err(e) => {
+                        // The service went away: try again from scratch next time.
+                        connection = None;
+                        let _ = events.send(NotifierEvent::Unavailable(e.to_string()));
+                        wake();
+                    }
+                }
+            }
+            Command::Withdraw => {
+                let id = shown.swap(0, Ordering::SeqCst);
+                if let (Some(bus), true) = (&connection, id != 0) {
+                    let (name, path, interface) = NOTIFICATIONS;
+                    let closed = async_io::block_on(bus.call_method(
+                        Some(name),
+                        path,
+                        Some(interface),
+                        "CloseNotification",
+                        &(id,),
+                    ));
+                    if let Err(e) = closed {
+                        log::info!("could not take the notification down: {e}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Connects, and listens on another thread for the actions chosen on our notification.
+#[cfg(target_os = "linux")]
+fn connect(
+    address: Option<&str>,
+    shown: &Arc<AtomicU32>,
+    events: &Sender<NotifierEvent>,
+    wake: &Wake,
+) -> zbus::Result<zbus::Connection> {
+    use futures_lite::StreamExt;
+    let (name, path, interface) = NOTIFICATIONS;
+    let (connection, mut actions) = async_io::block_on(async {
+        let connection = match address {
+            Some(address) => zbus::connection::Builder::address(address)?.build().await?,
+            None => zbus::Connection::session().await?,
+        };
+        let proxy = zbus::Proxy::new(&connection, name, path, interface).await?;
+        let actions = proxy.receive_signal("ActionInvoked").await?;
+        zbus::Result::Ok((connection, actions))
+    })?;
+    let (shown, events, wake) = (Arc::clone(shown), events.clone(), Arc::clone(wake));
+    std::thread::Builder::new()
+        .name("notification-actions".into())
+        .spawn(move || {
+            async_io::block_on(async {
+                while let Some(message) = actions.next().await {
+                    let Ok((id, action)) = message.body().deserialize::<(u32, String)>() else {
+                        continue;
+                    };
+                    if id == 0 || id != shown.load(Ordering::SeqCst) {
+                        continue;
+                    }
+                    let event = match action.as_str() {
+                        "start" => NotifierEvent::Start,
+                        "later" => NotifierEvent::Later,
+                        _ => NotifierEvent::Open,
+                    };
+                    if events.send(event).is_err() {
+                        break;
+                    }
+                    wake();
+                }
+            })
+        })
+        .map_err(|e| zbus::Error::Failure(e.to_string()))?;
+    Ok(connection)
+}
+
+#[cfg(target_os = "linux")]
+fn notify(bus: &zbus::Connection, replaces: u32, title: &str, body: &str) -> zbus::Result<u32> {
+    use std::collections::HashMap;
+    use zbus::zvariant::Value;
+    let (name, path, interface) = NOTIFICATIONS;
+    let actions = ["default", "Open", "start", "Start", "later", "Later"];
+    let hints: HashMap<&str, Value> = HashMap::from([
+        // A quiet prompt: normal urgency, no sound, not kept on screen forever.
+        ("urgency", Value::U8(1)),
+        ("suppress-sound", Value::Bool(true)),
+        ("desktop-entry", Value::from("downshift")),
+    ]);
+    let reply = async_io::block_on(bus.call_method(
+        Some(name),
+        path,
+        Some(interface),
+        "Notify",
+        &(
+            "downshift",
+            replaces,
+            "",
+            title,
+            body,
+            &actions[..],
+            hints,
+            -1i32,
+        ),
+    ))?;
+    reply.body().deserialize::<u32>()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn serve(
+    _address: Option<String>,
+    commands: Receiver<Command>,
+    events: Sender<NotifierEvent>,
+    wake: Wake,
+) {
+    while let Ok(command) = commands.recv() {
+        if let Command::Show { .. } = command {
+            let _ = events.send(NotifierEvent::Unavailable(
+                "desktop notifications are only sent on Linux so far".to_owned(),
+            ));
+            wake();
+        }
+    }
+}

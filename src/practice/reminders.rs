@@ -1,0 +1,583 @@
+//! Reminders while the app is open: a daily time for the transition ritual, and micro-rest nudges
+//! every so many minutes during chosen hours. All off by default. Pure rules: the local time and
+//! what is running are passed in.
+//!
+//! What a careful person expects of them:
+//! - at most one prompt at a time: a newer one replaces an older one, nothing piles up;
+//! - nothing during a session: a session counts as a rest, and the transition waits until after;
+//! - a reminder more than an hour late (the computer slept, the app was busy) is let go quietly;
+//! - "Later" asks again once, after a few minutes.
+
+use jiff::SignedDuration;
+use jiff::civil::{Date, DateTime};
+use serde::{Deserialize, Serialize};
+
+use super::pacing::minute_of_day;
+
+/// What the person chose in settings. Every field has a default, so old files still load.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReminderSettings {
+    /// Remind once a day, at `transition_at`, to do `transition_practice`.
+    pub transition: bool,
+    /// "HH:MM", local time.
+    pub transition_at: String,
+    pub transition_practice: String,
+    /// Nudge every `micro_rest_minutes` between `micro_rest_from` and `micro_rest_until`.
+    pub micro_rests: bool,
+    pub micro_rest_minutes: u32,
+    pub micro_rest_from: String,
+    pub micro_rest_until: String,
+    pub micro_rest_practice: String,
+    /// Monday to Friday only.
+    pub workdays_only: bool,
+    /// How long "Later" waits before asking again.
+    pub later_minutes: u32,
+}
+
+impl Default for ReminderSettings {
+    fn default() -> Self {
+        ReminderSettings {
+            transition: false,
+            transition_at: "17:30".to_owned(),
+            transition_practice: "Work to home".to_owned(),
+            micro_rests: false,
+            micro_rest_minutes: 60,
+            micro_rest_from: "09:00".to_owned(),
+            micro_rest_until: "17:00".to_owned(),
+            micro_rest_practice: "Micro-rest reset".to_owned(),
+            workdays_only: true,
+            later_minutes: 10,
+        }
+    }
+}
+
+impl ReminderSettings {
+    /// Whether any reminder is switched on.
+    pub fn any(&self) -> bool {
+        self.transition || self.micro_rests
+    }
+
+    fn rest_interval(&self) -> SignedDuration {
+        SignedDuration::from_mins(i64::from(self.micro_rest_minutes.clamp(5, 240)))
+    }
+
+    fn later(&self) -> SignedDuration {
+        SignedDuration::from_mins(i64::from(self.later_minutes.clamp(1, 120)))
+    }
+
+    fn counts_on(&self, date: Date) -> bool {
+        !self.workdays_only || date.weekday().to_monday_one_offset() <= 5
+    }
+
+    fn in_rest_hours(&self, now: DateTime) -> bool {
+        let (Some(from), Some(until)) = (
+            minute_of_day(&self.micro_rest_from),
+            minute_of_day(&self.micro_rest_until),
+        ) else {
+            return false;
+        };
+        let minute = now.hour() as u32 * 60 + now.minute() as u32;
+        if from <= until {
+            (from..until).contains(&minute)
+        } else {
+            // Hours across midnight (a night shift): 22:00–06:00.
+            minute >= from || minute < until
+        }
+    }
+
+    /// Today's transition time, if it reads.
+    fn transition_on(&self, date: Date) -> Option<DateTime> {
+        let minute = minute_of_day(&self.transition_at)?;
+        Some(date.at((minute / 60) as i8, (minute % 60) as i8, 0, 0))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReminderKind {
+    Transition,
+    MicroRest,
+}
+
+/// A prompt to show: what it is for, what it says and which practice "Start" begins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reminder {
+    pub kind: ReminderKind,
+    pub practice: String,
+    pub message: String,
+}
+
+/// A reminder more than this late is let go rather than shown.
+const STALE: SignedDuration = SignedDuration::from_mins(60);
+
+/// Where the reminders stand; kept by the app for as long as it is open.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReminderState {
+    /// The day the transition reminder was last shown, answered or made moot.
+    transition_handled: Option<Date>,
+    /// When the next micro-rest nudge is due.
+    next_rest: Option<DateTime>,
+    /// "Later": ask again about this kind at this time.
+    snoozed: Option<(ReminderKind, DateTime)>,
+    showing: Option<Reminder>,
+    /// A session was running at the last look: the rest count starts again when it ends.
+    resting: bool,
+}
+
+/// What is running, as far as reminders care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity<'a> {
+    /// No session: a prompt may be shown.
+    Free,
+    /// A session of this practice is running (or being rated): nothing may interrupt it.
+    InSession(&'a str),
+}
+
+impl ReminderState {
+    /// The prompt on screen, if any.
+    pub fn showing(&self) -> Option<&Reminder> {
+        self.showing.as_ref()
+    }
+
+    /// Looks at the time. Returns the reminder that is newly due now, which is also what
+    /// `showing` gives from now on (it replaces any older prompt).
+    pub fn tick(
+        &mut self,
+        settings: &ReminderSettings,
+        now: DateTime,
+        activity: Activity,
+    ) -> Option<Reminder> {
+        let in_session = matches!(activity, Activity::InSession(_));
+        if in_session {
+            self.showing = None;
+        }
+        let mut due = self.snoozed_due(settings, now, activity);
+        due = self.transition_due(settings, now, activity).or(due);
+        let rest = self.rest_due(settings, now, in_session);
+        // The transition matters more than a short rest when both fall due together.
+        due = due.or(rest);
+        if let Some(reminder) = &due {
+            debug_assert!(!in_session);
+            self.showing = Some(reminder.clone());
+        }
+        due
+    }
+
+    fn snoozed_due(
+        &mut self,
+        settings: &ReminderSettings,
+        now: DateTime,
+        activity: Activity,
+    ) -> Option<Reminder> {
+        let (kind, at) = self.snoozed?;
+        let enabled = match kind {
+            ReminderKind::Transition => settings.transition,
+            ReminderKind::MicroRest => settings.micro_rests,
+        };
+        if !enabled || now.duration_since(at) >= STALE {
+            self.snoozed = None;
+            return None;
+        }
+        if now < at {
+            return None;
+        }
+        match (kind, activity) {
+            // A session is a rest: the nudge has been answered.
+            (ReminderKind::MicroRest, Activity::InSession(_)) => {
+                self.snoozed = None;
+                None
+            }
+            (ReminderKind::Transition, Activity::InSession(practice)) => {
+                if same_practice(practice, &settings.transition_practice) {
+                    self.snoozed = None;
+                }
+                None
+            }
+            (_, Activity::Free) => {
+                self.snoozed = None;
+                Some(reminder(settings, kind, now))
+            }
+        }
+    }
+
+    fn transition_due(
+        &mut self,
+        settings: &ReminderSettings,
+        now: DateTime,
+        activity: Activity,
+    ) -> Option<Reminder> {
+        let today = now.date();
+        if !settings.transition
+            || self.transition_handled == Some(today)
+            || !settings.counts_on(today)
+        {
+            return None;
+        }
+        let at = settings.transition_on(today)?;
+        if now < at {
+            return None;
+        }
+        if now.duration_since(at) >= STALE {
+            // Missed today (asleep, or busy all along): let it go.
+            self.transition_handled = Some(today);
+            return None;
+        }
+        match activity {
+            Activity::InSession(practice) => {
+                if same_practice(practice, &settings.transition_practice) {
+                    self.transition_handled = Some(today);
+                }
+                // Otherwise it waits until the session is over.
+                None
+            }
+            Activity::Free => {
+                self.transition_handled = Some(today);
+                Some(reminder(settings, ReminderKind::Transition, now))
+            }
+        }
+    }
+
+    fn rest_due(
+        &mut self,
+        settings: &ReminderSettings,
+        now: DateTime,
+        in_session: bool,
+    ) -> Option<Reminder> {
+        if !settings.micro_rests {
+            self.next_rest = None;
+            if matches!(&self.showing, Some(r) if r.kind == ReminderKind::MicroRest) {
+                self.showing = None;
+            }
+            return None;
+        }
+        let interval = settings.rest_interval();
+        let next = add(now, interval);
+        let Some(due_at) = self.next_rest else {
+            // Counting starts now (the app opened, or nudges were just switched on).
+            self.next_rest = Some(next);
+            return None;
+        };
+        if in_session {
+            self.resting = true;
+            return None;
+        }
+        if std::mem::take(&mut self.resting) {
+            // A session is a rest: the count starts again as it ends.
+            self.next_rest = Some(next);
+            return None;
+        }
+        if now < due_at {
+            return None;
+        }
+        self.next_rest = Some(next);
+        let missed = now.duration_since(due_at) >= interval.min(STALE);
+        (!missed && settings.counts_on(now.date()) && settings.in_rest_hours(now))
+            .then(|| reminder(settings, ReminderKind::MicroRest, now))
+    }
+
+    /// "Later": the prompt goes, and asks again after `later_minutes`.
+    pub fn later(&mut self, settings: &ReminderSettings, now: DateTime) {
+        if let Some(shown) = self.showing.take() {
+            self.snoozed = Some((shown.kind, add(now, settings.later())));
+        }
+    }
+
+    /// "Start": the prompt goes; returns it, for the practice to begin.
+    pub fn start(&mut self) -> Option<Reminder> {
+        self.showing.take()
+    }
+
+    /// How long until something may fall due, for waking a sleeping window; `None` when every
+    /// reminder is off and nothing is pending.
+    pub fn next_check(&self, settings: &ReminderSettings, now: DateTime) -> Option<SignedDuration> {
+        let mut times: Vec<DateTime> = Vec::new();
+        times.extend(self.snoozed.map(|(_, at)| at));
+        if settings.micro_rests {
+            times.push(self.next_rest.unwrap_or(now));
+        }
+        if settings.transition {
+            let today = now.date();
+            if self.transition_handled != Some(today) {
+                times.extend(settings.transition_on(today));
+            }
+            times.extend(
+                today
+                    .tomorrow()
+                    .ok()
+                    .and_then(|d| settings.transition_on(d)),
+            );
+        }
+        times
+            .into_iter()
+            .map(|at| at.duration_since(now).max(SignedDuration::ZERO))
+            .min()
+    }
+}
+
+fn add(time: DateTime, span: SignedDuration) -> DateTime {
+    time.checked_add(span).unwrap_or(DateTime::MAX)
+}
+
+fn same_practice(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+fn reminder(settings: &ReminderSettings, kind: ReminderKind, now: DateTime) -> Reminder {
+    let clock = format!("{:02}:{:02}", now.hour(), now.minute());
+    let (practice, message) = match kind {
+        ReminderKind::Transition => (
+            settings.transition_practice.clone(),
+            format!("It's {clock}. Time to leave the day behind?"),
+        ),
+        ReminderKind::MicroRest => (
+            settings.micro_rest_practice.clone(),
+            format!(
+                "{} minutes since your last rest. A short reset?",
+                settings.micro_rest_minutes.clamp(5, 240)
+            ),
+        ),
+    };
+    Reminder {
+        kind,
+        practice: practice.trim().to_owned(),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    /// Monday 23 November 2026.
+    fn monday(hour: i8, minute: i8) -> DateTime {
+        date(2026, 11, 23).at(hour, minute, 0, 0)
+    }
+
+    fn transition_at_1730() -> ReminderSettings {
+        ReminderSettings {
+            transition: true,
+            ..ReminderSettings::default()
+        }
+    }
+
+    fn rests_every_30() -> ReminderSettings {
+        ReminderSettings {
+            micro_rests: true,
+            micro_rest_minutes: 30,
+            ..ReminderSettings::default()
+        }
+    }
+
+    /// Ticks once a minute from `from` to `until` (inclusive), collecting what fell due.
+    fn run(
+        state: &mut ReminderState,
+        settings: &ReminderSettings,
+        from: DateTime,
+        until: DateTime,
+        activity: impl Fn(DateTime) -> Activity<'static>,
+    ) -> Vec<(DateTime, ReminderKind)> {
+        let mut shown = Vec::new();
+        let mut now = from;
+        while now <= until {
+            if let Some(r) = state.tick(settings, now, activity(now)) {
+                shown.push((now, r.kind));
+            }
+            now = add(now, SignedDuration::from_mins(1));
+        }
+        shown
+    }
+
+    #[test]
+    fn everything_is_off_by_default() {
+        let settings = ReminderSettings::default();
+        let mut state = ReminderState::default();
+        let shown = run(&mut state, &settings, monday(0, 0), monday(23, 59), |_| {
+            Activity::Free
+        });
+        assert!(shown.is_empty());
+        assert_eq!(state.next_check(&settings, monday(12, 0)), None);
+    }
+
+    #[test]
+    fn the_transition_comes_once_a_day_at_its_time_on_workdays() {
+        let settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        let saturday = date(2026, 11, 28).at(23, 59, 0, 0);
+        let shown = run(&mut state, &settings, monday(0, 0), saturday, |_| {
+            Activity::Free
+        });
+        let days: Vec<String> = shown
+            .iter()
+            .map(|(at, kind)| {
+                assert_eq!(*kind, ReminderKind::Transition);
+                at.strftime("%a %H:%M").to_string()
+            })
+            .collect();
+        assert_eq!(
+            days,
+            [
+                "Mon 17:30",
+                "Tue 17:30",
+                "Wed 17:30",
+                "Thu 17:30",
+                "Fri 17:30"
+            ]
+        );
+        let prompt = state.showing().expect("Friday's prompt is still up");
+        assert_eq!(prompt.practice, "Work to home");
+        assert_eq!(prompt.message, "It's 17:30. Time to leave the day behind?");
+    }
+
+    #[test]
+    fn a_transition_missed_by_more_than_an_hour_is_let_go() {
+        let settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        // The laptop slept from 17:00 to 19:00: no prompt on waking, and none later that day.
+        assert_eq!(state.tick(&settings, monday(17, 0), Activity::Free), None);
+        let shown = run(&mut state, &settings, monday(19, 0), monday(23, 0), |_| {
+            Activity::Free
+        });
+        assert!(shown.is_empty());
+        // Woken at 17:50 instead, it is still worth asking, once.
+        let mut state = ReminderState::default();
+        let shown = run(&mut state, &settings, monday(17, 50), monday(23, 0), |_| {
+            Activity::Free
+        });
+        assert_eq!(shown, [(monday(17, 50), ReminderKind::Transition)]);
+    }
+
+    #[test]
+    fn nothing_interrupts_a_session_and_the_transition_waits_until_after_it() {
+        let settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        // A micro-rest session runs 17:25–17:40.
+        let shown = run(&mut state, &settings, monday(17, 0), monday(18, 0), |now| {
+            if now >= monday(17, 25) && now < monday(17, 40) {
+                Activity::InSession("Micro-rest reset")
+            } else {
+                Activity::Free
+            }
+        });
+        assert_eq!(shown, [(monday(17, 40), ReminderKind::Transition)]);
+
+        // If the session was the transition ritual itself, there is nothing left to remind of.
+        let mut state = ReminderState::default();
+        let shown = run(&mut state, &settings, monday(17, 0), monday(23, 0), |now| {
+            if now >= monday(17, 25) && now < monday(17, 40) {
+                Activity::InSession("work to home")
+            } else {
+                Activity::Free
+            }
+        });
+        assert!(shown.is_empty());
+    }
+
+    #[test]
+    fn micro_rests_come_every_interval_within_the_hours_only() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        let shown = run(&mut state, &settings, monday(7, 0), monday(19, 0), |_| {
+            Activity::Free
+        });
+        let times: Vec<String> = shown
+            .iter()
+            .map(|(at, _)| at.strftime("%H:%M").to_string())
+            .collect();
+        // Counting from 07:00; before 09:00 and from 17:00 the due times pass quietly.
+        let expected: Vec<String> = (9 * 60..17 * 60)
+            .step_by(30)
+            .map(|m| format!("{:02}:{:02}", m / 60, m % 60))
+            .collect();
+        assert_eq!(times, expected);
+    }
+
+    #[test]
+    fn a_session_counts_as_a_rest_and_restarts_the_count() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        // Opened at 10:00; a session 10:20–10:25; the next nudge is 30 minutes after it ends.
+        let shown = run(&mut state, &settings, monday(10, 0), monday(11, 0), |now| {
+            if now >= monday(10, 20) && now < monday(10, 25) {
+                Activity::InSession("Box 4-4-4-4")
+            } else {
+                Activity::Free
+            }
+        });
+        assert_eq!(shown, [(monday(10, 55), ReminderKind::MicroRest)]);
+    }
+
+    #[test]
+    fn missed_nudges_do_not_pile_up() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        state.tick(&settings, monday(10, 0), Activity::Free);
+        // Nothing ran for three hours (the computer slept): no backlog of six nudges, not even
+        // one at once; the count starts again.
+        assert_eq!(state.tick(&settings, monday(13, 0), Activity::Free), None);
+        assert_eq!(state.tick(&settings, monday(13, 29), Activity::Free), None);
+        let due = state.tick(&settings, monday(13, 30), Activity::Free);
+        assert_eq!(due.map(|r| r.kind), Some(ReminderKind::MicroRest));
+        // Left unanswered, the next one replaces it: still one prompt.
+        let due = state.tick(&settings, monday(14, 0), Activity::Free);
+        assert!(due.is_some());
+        assert_eq!(
+            state.showing().map(|r| r.kind),
+            Some(ReminderKind::MicroRest)
+        );
+    }
+
+    #[test]
+    fn later_asks_again_once_after_a_few_minutes_and_start_clears_the_prompt() {
+        let settings = ReminderSettings {
+            micro_rests: true,
+            ..transition_at_1730()
+        };
+        let mut state = ReminderState::default();
+        state.tick(&settings, monday(16, 0), Activity::Free);
+        let due = state.tick(&settings, monday(17, 30), Activity::Free);
+        assert_eq!(due.map(|r| r.kind), Some(ReminderKind::Transition));
+        state.later(&settings, monday(17, 31));
+        assert_eq!(state.showing(), None);
+        assert_eq!(
+            state.next_check(&settings, monday(17, 31)),
+            Some(SignedDuration::from_mins(10))
+        );
+        let shown = run(&mut state, &settings, monday(17, 32), monday(23, 0), |_| {
+            Activity::Free
+        });
+        assert_eq!(shown, [(monday(17, 41), ReminderKind::Transition)]);
+        let started = state.start().expect("the prompt");
+        assert_eq!(started.practice, "Work to home");
+        assert_eq!(state.showing(), None);
+    }
+
+    #[test]
+    fn turning_nudges_off_removes_a_waiting_prompt() {
+        let mut settings = rests_every_30();
+        let mut state = ReminderState::default();
+        state.tick(&settings, monday(10, 0), Activity::Free);
+        assert!(
+            state
+                .tick(&settings, monday(10, 30), Activity::Free)
+                .is_some()
+        );
+        settings.micro_rests = false;
+        state.tick(&settings, monday(10, 31), Activity::Free);
+        assert_eq!(state.showing(), None);
+        assert_eq!(state.next_check(&settings, monday(10, 31)), None);
+    }
+
+    #[test]
+    fn night_shift_hours_wrap_past_midnight() {
+        let settings = ReminderSettings {
+            micro_rest_from: "22:00".to_owned(),
+            micro_rest_until: "06:00".to_owned(),
+            workdays_only: false,
+            ..rests_every_30()
+        };
+        assert!(settings.in_rest_hours(monday(23, 0)));
+        assert!(settings.in_rest_hours(monday(2, 0)));
+        assert!(!settings.in_rest_hours(monday(12, 0)));
+    }
+}

@@ -1,0 +1,54 @@
+//! A reminder: a small card at the top of the window that fades in, says why, and offers
+//! "Start" and "Later". It never shows over a session, and never covers a control: the screen
+//! makes room for it.
+
+use egui::RichText;
+
+use super::Action;
+use super::theme::{BODY_SIZE, Palette};
+use crate::practice::reminders::Reminder;
+
+pub fn show(ui: &mut egui::Ui, reminder: &Reminder, palette: &Palette, actions: &mut Vec<Action>) {
+    // Fades in over a second rather than appearing at once.
+    let opacity = ui.ctx().animate_bool_with_time(
+        egui::Id::unique("reminder").with(&reminder.message),
+        true,
+        1.0,
+    );
+    ui.vertical_centered(|ui| {
+        ui.set_opacity(opacity);
+        egui::Frame::new()
+            .fill(palette.track)
+            .stroke(egui::Stroke::new(1.0, palette.breath.gamma_multiply(0.5)))
+            .corner_radius(12)
+            .inner_margin(14)
+            .show(ui, |ui| {
+                ui.set_max_width(560.0);
+                let message = ui.label(
+                    RichText::new(&reminder.message)
+                        .size(BODY_SIZE)
+                        .color(palette.text),
+                );
+                // Screen readers read it out when it appears.
+                ui.ctx().accesskit_node_builder(message.id, |node| {
+                    node.set_live(egui::accesskit::Live::Polite);
+                });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    let start = egui::Button::new(
+                        RichText::new(format!("Start {}", reminder.practice)).size(BODY_SIZE),
+                    )
+                    .fill(palette.background);
+                    if ui.add(start).clicked() {
+                        actions.push(Action::ReminderStart);
+                    }
+                    let later = egui::Button::new(RichText::new("Later").size(BODY_SIZE))
+                        .fill(palette.background);
+                    if ui.add(later).clicked() {
+                        actions.push(Action::ReminderLater);
+                    }
+                });
+            });
+        ui.add_space(10.0);
+    });
+}
