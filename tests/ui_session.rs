@@ -64,6 +64,10 @@ impl Rig {
     /// The window as it opens at `minute_of_day` on a Monday (which practice it suggests
     /// depends on it).
     fn harness_at(&self, minute_of_day: u32) -> Harness<'static, DownshiftApp> {
+        self.harness_sized(minute_of_day, [720.0, 760.0])
+    }
+
+    fn harness_sized(&self, minute_of_day: u32, size: [f32; 2]) -> Harness<'static, DownshiftApp> {
         self.set_local(monday(
             (minute_of_day / 60) as i8,
             (minute_of_day % 60) as i8,
@@ -71,9 +75,10 @@ impl Rig {
         let mut options = AppOptions::new(self.clock(), SoundMode::Off);
         options.local_clock = self.local_clock();
         let app = DownshiftApp::new(self.data_dir(), options);
+        // As eframe runs it: `logic` then `ui`, filling the whole window.
         Harness::builder()
-            .with_size([720.0, 760.0])
-            .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app)
+            .with_size(size)
+            .build_eframe(move |_| app)
     }
 }
 
@@ -504,4 +509,55 @@ fn reminders_and_suggestions_are_set_in_settings_and_kept() {
     let reopened = rig.harness();
     assert!(reopened.state().settings().reminders.transition);
     assert_eq!(reopened.state().settings().time_slots.len(), 6);
+}
+
+/// The session screen as people see it, in both themes: compared with the images in
+/// `tests/snapshots` (rendered with wgpu on Mesa's software Vulkan; `UPDATE_SNAPSHOTS=1` redraws
+/// them after an intended change).
+fn session_snapshots(theme: &str) {
+    let rig = rig_with_settings(&format!("(ask_tension: false, theme: {theme})"));
+    // Smaller than the usual window, to keep the images small.
+    let mut harness = rig.harness_sized(21 * 60, [600.0, 640.0]);
+    harness.run();
+    // The evening wind-down opens with a prompt step.
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    rig.advance(3 * S);
+    harness.run();
+    harness.snapshot(format!("prompt-{theme}"));
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
+
+    // Down the list with the keyboard to the box pattern.
+    for _ in 0..12 {
+        if harness.query_by_label_contains("In 4, hold 4").is_some() {
+            break;
+        }
+        harness.key_press(egui::Key::ArrowDown);
+        harness.run();
+    }
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    rig.advance(2 * S);
+    harness.run();
+    harness.snapshot(format!("inhale-{theme}"));
+    rig.advance(4 * S);
+    harness.run();
+    harness.get_by_label("Hold");
+    harness.snapshot(format!("hold-{theme}"));
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.snapshot(format!("summary-{theme}"));
+}
+
+#[test]
+fn the_session_screens_look_as_they_should_in_the_evening_theme() {
+    session_snapshots("Evening");
+}
+
+#[test]
+fn the_session_screens_look_as_they_should_in_the_light_theme() {
+    session_snapshots("Light");
 }

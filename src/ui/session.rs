@@ -73,9 +73,22 @@ pub fn show(
                 (StepKind::Prompt, Some(Step::Prompt(prompt))) => {
                     // The instruction takes the orb's place, so nothing below it moves.
                     let area = egui::vec2(ui.available_width(), orb_size);
-                    let centered = egui::Layout::centered_and_justified(egui::Direction::TopDown);
+                    let text = RichText::new(&prompt.text).size(PROMPT_SIZE);
+                    let height = egui::WidgetText::from(text.clone())
+                        .into_galley(
+                            ui,
+                            Some(egui::TextWrapMode::Wrap),
+                            area.x,
+                            egui::TextStyle::Body,
+                        )
+                        .size()
+                        .y;
+                    // Centred lines, not justified ones: justified text spreads short lines out.
+                    let centered = egui::Layout::top_down(egui::Align::Center);
                     ui.allocate_ui_with_layout(area, centered, |ui| {
-                        ui.label(RichText::new(&prompt.text).size(PROMPT_SIZE));
+                        ui.set_min_size(area);
+                        ui.add_space(((area.y - height) / 2.0).max(0.0));
+                        ui.label(text);
                     });
                 }
                 _ => {

@@ -27,7 +27,8 @@ pub fn breath_orb(
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(size), Sense::hover());
     let painter = ui.painter_at(rect.expand(2.0));
     let center = rect.center();
-    let outer = size / 2.0 - 10.0;
+    // At its fullest the orb's glow reaches 18 % beyond it: leave room so it is never clipped.
+    let outer = (size / 2.0 - 3.0) / 1.18;
     let smallest = outer * 0.36;
     let level = look.level.clamp(0.0, 1.0);
     let (radius, brightness) = if look.reduced_motion {
