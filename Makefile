@@ -32,6 +32,7 @@ e2e:
 	$(CARGO) build --release --locked
 	scripts/e2e-smoke.sh
 	scripts/e2e-audio.sh
+	scripts/e2e-reminder.sh
 
 bench: deps-test
 	scripts/bench.sh --readme

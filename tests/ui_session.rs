@@ -465,9 +465,18 @@ fn micro_rest_nudges_wait_out_a_session_and_missed_ones_do_not_pile_up() {
         harness.run();
     }
     assert_eq!(harness.query_all_by_label("Later").count(), 1);
-    harness.get_by_label("Start Micro-rest reset").click();
+    // From the keyboard alone: Tab reaches the prompt's first button, Enter presses it.
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    assert!(harness.get_by_label("Start Micro-rest reset").is_focused());
+    harness.key_press(egui::Key::Enter);
     harness.run();
     harness.get_by_label("Pause");
+    assert!(
+        harness
+            .query_by_label_contains("Micro-rest reset")
+            .is_some()
+    );
 }
 
 #[test]

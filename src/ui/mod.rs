@@ -905,10 +905,13 @@ impl DownshiftApp {
         if typing {
             return;
         }
+        // A button reached with Tab takes Space and Enter itself (egui focuses buttons only from
+        // the keyboard), so "Tab to Settings, Enter" opens Settings rather than a session.
+        let button_focused = ctx.memory(|m| m.focused().is_some());
         match &self.screen {
             Screen::Home => {
                 let count = self.library.entries.len();
-                if pressed(Key::Space) || pressed(Key::Enter) {
+                if !button_focused && (pressed(Key::Space) || pressed(Key::Enter)) {
                     self.actions.push(Action::Start);
                 }
                 if pressed(Key::ArrowDown) && self.selected + 1 < count {
@@ -932,7 +935,9 @@ impl DownshiftApp {
                 }
             }
             Screen::Summary(_) => {
-                if pressed(Key::Enter) || pressed(Key::Space) || pressed(Key::Escape) {
+                if pressed(Key::Escape)
+                    || (!button_focused && (pressed(Key::Enter) || pressed(Key::Space)))
+                {
                     self.actions.push(Action::Dismiss);
                 }
             }
