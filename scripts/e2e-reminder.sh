@@ -14,9 +14,9 @@ data="$work/data"
 trap 'kill "${APP_PID:-}" "${MONITOR_PID:-}" "${BUS_PID:-}" "${XVFB_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 start_xvfb
-# A private session bus with no notification service on it: the app's request is seen by the
-# monitor, goes unanswered, and the app falls back to its own window.
-dbus-daemon --session --nofork --print-address=3 3>"$work/bus" 2>"$work/bus.err" &
+# A private session bus with no notification service on it, and none it could start: the
+# app's request is seen by the monitor, goes unanswered, and the app falls back to its window.
+dbus-daemon --config-file=tests/fixtures/private-bus.conf --nofork --print-address=3 3>"$work/bus" 2>"$work/bus.err" &
 BUS_PID=$!
 for _ in $(seq 50); do [[ -s "$work/bus" ]] && break; sleep 0.1; done
 [[ -s "$work/bus" ]] || die "dbus-daemon did not start"
@@ -26,6 +26,8 @@ MONITOR_PID=$!
 sleep 0.5
 
 mkdir -p "$data"
+# Just before midnight "this minute" could be tomorrow's by the time the app looks: wait it out.
+while [[ "$(date +%H%M)" > 2357 ]]; do sleep 5; done
 # Due now: the transition time is this very minute (local time, as the app reads it).
 echo "(ask_tension: false, reminders: (transition: true, transition_at: \"$(date +%H:%M)\", workdays_only: false))" >"$data/settings.ron"
 RUST_LOG=info "$BIN" --data-dir "$data" >"$work/app.log" 2>&1 &
@@ -44,6 +46,7 @@ for text in ('string "downshift"', 'string "Work to home"', 'Time to leave the d
     assert text in log, f"{text} not in the notification request:\n{log}"
 print("ok: a desktop notification was asked for, with Start and Later")
 PY
+for _ in $(seq 50); do grep -q "raising the window" "$work/app.log" && break; sleep 0.1; done
 grep -q "raising the window" "$work/app.log" || die "no fallback to the window: $(tail -n 5 "$work/app.log")"
 echo "ok: with no notification service, the window itself comes up"
 

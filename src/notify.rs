@@ -83,13 +83,15 @@ fn serve(
     wake: Wake,
 ) {
     let shown = Arc::new(AtomicU32::new(0));
-    let mut connection: Option<zbus::Connection> = None;
+    // The bus, and the listener's stop line: dropping it (on reconnecting, or when the app goes
+    // and this loop ends) ends the listener, and with it the last hold on the connection.
+    let mut link: Option<(zbus::Connection, async_channel::Sender<()>)> = None;
     while let Ok(command) = commands.recv() {
         match command {
             Command::Show { title, body } => {
-                if connection.is_none() {
+                if link.is_none() {
                     match connect(address.as_deref(), &shown, &events, &wake) {
-                        Ok(c) => connection = Some(c),
+                        Ok(connected) => link = Some(connected),
                         Err(e) => {
                             let _ = events.send(NotifierEvent::Unavailable(e.to_string()));
                             wake();
@@ -97,12 +99,15 @@ fn serve(
                         }
                     }
                 }
-                let Some(bus) = &connection else { continue };
+                let Some((bus, _)) = &link else { continue };
                 match notify(bus, shown.load(Ordering::SeqCst), &title, &body) {
                     Ok(id) => shown.store(id, Ordering::SeqCst),
                     Err(e) => {
-                        // The service went away: try again from scratch next time.
-                        connection = None;
+                        // No service on a working bus (the usual case without a desktop) keeps
+                        // the connection; a broken bus is connected afresh next time.
+                        if !matches!(e, zbus::Error::MethodError(..) | zbus::Error::FDO(_)) {
+                            link = None;
+                        }
                         let _ = events.send(NotifierEvent::Unavailable(e.to_string()));
                         wake();
                     }
@@ -110,7 +115,7 @@ fn serve(
             }
             Command::Withdraw => {
                 let id = shown.swap(0, Ordering::SeqCst);
-                if let (Some(bus), true) = (&connection, id != 0) {
+                if let (Some((bus, _)), true) = (&link, id != 0) {
                     let (name, path, interface) = NOTIFICATIONS;
                     let closed = async_io::block_on(bus.call_method(
                         Some(name),
@@ -128,14 +133,15 @@ fn serve(
     }
 }
 
-/// Connects, and listens on another thread for the actions chosen on our notification.
+/// Connects, and listens on another thread for the actions chosen on our notification until
+/// the returned sender is dropped.
 #[cfg(target_os = "linux")]
 fn connect(
     address: Option<&str>,
     shown: &Arc<AtomicU32>,
     events: &Sender<NotifierEvent>,
     wake: &Wake,
-) -> zbus::Result<zbus::Connection> {
+) -> zbus::Result<(zbus::Connection, async_channel::Sender<()>)> {
     use futures_lite::StreamExt;
     let (name, path, interface) = NOTIFICATIONS;
     let (connection, mut actions) = async_io::block_on(async {
@@ -148,11 +154,20 @@ fn connect(
         zbus::Result::Ok((connection, actions))
     })?;
     let (shown, events, wake) = (Arc::clone(shown), events.clone(), Arc::clone(wake));
+    let (stop, stopped) = async_channel::bounded::<()>(1);
     std::thread::Builder::new()
         .name("notification-actions".into())
         .spawn(move || {
             async_io::block_on(async {
-                while let Some(message) = actions.next().await {
+                loop {
+                    let next =
+                        futures_lite::future::or(async { Some(actions.next().await) }, async {
+                            let _ = stopped.recv().await;
+                            None
+                        });
+                    let Some(Some(message)) = next.await else {
+                        break;
+                    };
                     let Ok((id, action)) = message.body().deserialize::<(u32, String)>() else {
                         continue;
                     };
@@ -172,7 +187,7 @@ fn connect(
             })
         })
         .map_err(|e| zbus::Error::Failure(e.to_string()))?;
-    Ok(connection)
+    Ok((connection, stop))
 }
 
 #[cfg(target_os = "linux")]

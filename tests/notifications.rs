@@ -76,7 +76,8 @@ impl StandIn {
     }
 }
 
-/// A private session bus, ended with the test.
+/// A private session bus, ended with the test. It starts no services of its own: a notification
+/// daemon installed on the machine must not answer in the stand-in's place.
 struct Bus {
     daemon: Child,
     address: String,
@@ -84,8 +85,13 @@ struct Bus {
 
 impl Bus {
     fn start() -> Bus {
+        let config = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/private-bus.conf"
+        );
         let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
+            .arg(format!("--config-file={config}"))
+            .args(["--nofork", "--print-address=1"])
             .stdout(Stdio::piped())
             .spawn()
             .expect("dbus-daemon runs (package dbus-daemon; scripts/ensure-deps.sh test)");

@@ -570,3 +570,37 @@ fn the_session_screens_look_as_they_should_in_the_evening_theme() {
 fn the_session_screens_look_as_they_should_in_the_light_theme() {
     session_snapshots("Light");
 }
+
+#[test]
+fn from_the_keyboard_alone_a_focused_button_takes_enter_and_a_focused_practice_starts() {
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    // Tab onto the first practice, Space: it starts, as the home screen says.
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(egui::Role::Button, "Evening wind-down · ritual")
+            .is_focused()
+    );
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("Pause");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    // Tab on to the Settings button: Enter opens Settings, not a session.
+    for _ in 0..40 {
+        if harness.get_by_label("Settings").is_focused() {
+            break;
+        }
+        harness.key_press(egui::Key::Tab);
+        harness.run();
+    }
+    assert!(harness.get_by_label("Settings").is_focused());
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("Esc goes back. Changes are saved.");
+}

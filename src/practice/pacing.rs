@@ -31,6 +31,10 @@ impl TimeSlot {
 /// "HH:MM" as minutes after midnight, if it reads.
 pub fn minute_of_day(text: &str) -> Option<u32> {
     let (hours, minutes) = text.trim().split_once(':')?;
+    // Whole: "18:3" is a time still being typed, not 18:03.
+    if hours.is_empty() || hours.len() > 2 || minutes.len() != 2 {
+        return None;
+    }
     let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
     (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
 }

@@ -70,6 +70,9 @@ impl ReminderSettings {
         !self.workdays_only || date.weekday().to_monday_one_offset() <= 5
     }
 
+    /// Whether `now` is within the nudge hours of a day that counts. Hours may run past
+    /// midnight (a night shift, 22:00–06:00): the small hours belong to the day they began on.
+    /// The same time twice means all day.
     fn in_rest_hours(&self, now: DateTime) -> bool {
         let (Some(from), Some(until)) = (
             minute_of_day(&self.micro_rest_from),
@@ -78,11 +81,15 @@ impl ReminderSettings {
             return false;
         };
         let minute = now.hour() as u32 * 60 + now.minute() as u32;
-        if from <= until {
-            (from..until).contains(&minute)
+        let today = now.date();
+        if from == until {
+            self.counts_on(today)
+        } else if from < until {
+            (from..until).contains(&minute) && self.counts_on(today)
+        } else if minute >= from {
+            self.counts_on(today)
         } else {
-            // Hours across midnight (a night shift): 22:00–06:00.
-            minute >= from || minute < until
+            minute < until && today.yesterday().is_ok_and(|d| self.counts_on(d))
         }
     }
 
@@ -113,12 +120,16 @@ const STALE: SignedDuration = SignedDuration::from_mins(60);
 /// Where the reminders stand; kept by the app for as long as it is open.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReminderState {
-    /// The day the transition reminder was last shown, answered or made moot.
+    /// The day whose transition reminder was last shown, answered or made moot.
     transition_handled: Option<Date>,
+    /// The transition time last seen in the settings, to notice when it is changed.
+    transition_at_seen: Option<String>,
     /// When the next micro-rest nudge is due.
     next_rest: Option<DateTime>,
-    /// "Later": ask again about this kind at this time.
-    snoozed: Option<(ReminderKind, DateTime)>,
+    /// "Later", or a transition that has to wait out a session: ask again at this time. One for
+    /// each kind, so putting off a nudge never loses the day's transition.
+    transition_again: Option<DateTime>,
+    rest_again: Option<DateTime>,
     showing: Option<Reminder>,
     /// A session was running at the last look: the rest count starts again when it ends.
     resting: bool,
@@ -140,62 +151,91 @@ impl ReminderState {
     }
 
     /// Looks at the time. Returns the reminder that is newly due now, which is also what
-    /// `showing` gives from now on (it replaces any older prompt).
+    /// `showing` gives from now on. A transition prompt is never replaced by a nudge.
     pub fn tick(
         &mut self,
         settings: &ReminderSettings,
         now: DateTime,
         activity: Activity,
     ) -> Option<Reminder> {
-        let in_session = matches!(activity, Activity::InSession(_));
-        if in_session {
-            self.showing = None;
+        self.follow_settings(settings, now);
+        if let Activity::InSession(practice) = activity {
+            self.session_running(settings, now, practice);
         }
-        let mut due = self.snoozed_due(settings, now, activity);
-        due = self.transition_due(settings, now, activity).or(due);
-        let rest = self.rest_due(settings, now, in_session);
-        // The transition matters more than a short rest when both fall due together.
-        due = due.or(rest);
+        let transition = self.transition_due(settings, now, activity);
+        let rest = self.rest_due(settings, now, activity);
+        let due = match (transition, rest) {
+            (Some(transition), _) => Some(transition),
+            (None, Some(_)) if self.is_showing(ReminderKind::Transition) => None,
+            (None, rest) => rest,
+        };
         if let Some(reminder) = &due {
-            debug_assert!(!in_session);
             self.showing = Some(reminder.clone());
         }
         due
     }
 
-    fn snoozed_due(
-        &mut self,
-        settings: &ReminderSettings,
-        now: DateTime,
-        activity: Activity,
-    ) -> Option<Reminder> {
-        let (kind, at) = self.snoozed?;
-        let enabled = match kind {
-            ReminderKind::Transition => settings.transition,
-            ReminderKind::MicroRest => settings.micro_rests,
-        };
-        if !enabled || now.duration_since(at) >= STALE {
-            self.snoozed = None;
-            return None;
-        }
-        if now < at {
-            return None;
-        }
-        match (kind, activity) {
-            // A session is a rest: the nudge has been answered.
-            (ReminderKind::MicroRest, Activity::InSession(_)) => {
-                self.snoozed = None;
-                None
+    fn is_showing(&self, kind: ReminderKind) -> bool {
+        self.showing.as_ref().is_some_and(|r| r.kind == kind)
+    }
+
+    /// Settings changed while the app is open: a prompt whose reminder was switched off goes,
+    /// a prompt names the practice now chosen, and a transition time moved to earlier today
+    /// does not fire at once.
+    fn follow_settings(&mut self, settings: &ReminderSettings, now: DateTime) {
+        if let Some(shown) = &mut self.showing {
+            let (enabled, practice) = match shown.kind {
+                ReminderKind::Transition => (settings.transition, &settings.transition_practice),
+                ReminderKind::MicroRest => (settings.micro_rests, &settings.micro_rest_practice),
+            };
+            if enabled {
+                practice.trim().clone_into(&mut shown.practice);
+            } else {
+                self.showing = None;
             }
-            (ReminderKind::Transition, Activity::InSession(practice)) => {
-                if same_practice(practice, &settings.transition_practice) {
-                    self.snoozed = None;
-                }
-                None
+        }
+        if !settings.transition {
+            self.transition_again = None;
+        }
+        if !settings.micro_rests {
+            self.rest_again = None;
+            self.next_rest = None;
+        }
+        let seen = Some(settings.transition_at.trim());
+        if self.transition_at_seen.as_deref() != seen {
+            let first_look = self.transition_at_seen.is_none();
+            self.transition_at_seen = seen.map(str::to_owned);
+            if !first_look && let Some(at) = settings.transition_on(now.date()) {
+                // A time already past today waits for tomorrow; one still to come is due today
+                // even if the old one was shown.
+                self.transition_handled = if at <= now {
+                    Some(now.date())
+                } else {
+                    now.date().yesterday().ok()
+                };
             }
-            (_, Activity::Free) => {
-                self.snoozed = None;
-                Some(reminder(settings, kind, now))
+        }
+    }
+
+    /// Nothing shows over a session. A session is a rest, so it answers a nudge; a session of
+    /// the transition ritual answers the transition; any other session makes it wait.
+    fn session_running(&mut self, settings: &ReminderSettings, now: DateTime, practice: &str) {
+        self.resting = true;
+        self.rest_again = None;
+        let transition_practice = same_practice(practice, &settings.transition_practice);
+        if let Some(shown) = self.showing.take()
+            && shown.kind == ReminderKind::Transition
+            && !transition_practice
+        {
+            self.transition_again = Some(now);
+        }
+        if transition_practice {
+            self.transition_again = None;
+            if settings
+                .transition_on(now.date())
+                .is_some_and(|at| at <= add(now, STALE))
+            {
+                self.transition_handled = Some(now.date());
             }
         }
     }
@@ -206,79 +246,90 @@ impl ReminderState {
         now: DateTime,
         activity: Activity,
     ) -> Option<Reminder> {
+        if !settings.transition {
+            return None;
+        }
+        // Yesterday's too: a 23:45 reminder may still be asked for at 00:10.
         let today = now.date();
-        if !settings.transition
-            || self.transition_handled == Some(today)
-            || !settings.counts_on(today)
-        {
-            return None;
-        }
-        let at = settings.transition_on(today)?;
-        if now < at {
-            return None;
-        }
-        if now.duration_since(at) >= STALE {
-            // Missed today (asleep, or busy all along): let it go.
-            self.transition_handled = Some(today);
-            return None;
-        }
-        match activity {
-            Activity::InSession(practice) => {
-                if same_practice(practice, &settings.transition_practice) {
-                    self.transition_handled = Some(today);
-                }
-                // Otherwise it waits until the session is over.
-                None
+        let mut days: Vec<Date> = today.yesterday().into_iter().collect();
+        days.push(today);
+        let mut due = false;
+        for day in days {
+            let Some(at) = settings.transition_on(day) else {
+                continue;
+            };
+            if self.transition_handled.is_some_and(|h| h >= day) || now < at {
+                continue;
             }
-            Activity::Free => {
-                self.transition_handled = Some(today);
-                Some(reminder(settings, ReminderKind::Transition, now))
+            if !settings.counts_on(day) || now.duration_since(at) >= STALE {
+                // Not a workday, or missed (asleep, or busy all along): let it go.
+                self.transition_handled = Some(day);
+                continue;
+            }
+            if activity == Activity::Free {
+                self.transition_handled = Some(day);
+                due = true;
+            } else if self.transition_again.is_none() {
+                // It waits until the session is over.
+                self.transition_again = Some(at);
+                self.transition_handled = Some(day);
             }
         }
+        if let Some(again) = self.transition_again {
+            if now.duration_since(again) >= STALE {
+                self.transition_again = None;
+            } else if now >= again && activity == Activity::Free {
+                self.transition_again = None;
+                due = true;
+            }
+        }
+        due.then(|| reminder(settings, ReminderKind::Transition, now))
     }
 
     fn rest_due(
         &mut self,
         settings: &ReminderSettings,
         now: DateTime,
-        in_session: bool,
+        activity: Activity,
     ) -> Option<Reminder> {
-        if !settings.micro_rests {
-            self.next_rest = None;
-            if matches!(&self.showing, Some(r) if r.kind == ReminderKind::MicroRest) {
-                self.showing = None;
-            }
+        if !settings.micro_rests || activity != Activity::Free {
             return None;
         }
         let interval = settings.rest_interval();
         let next = add(now, interval);
-        let Some(due_at) = self.next_rest else {
-            // Counting starts now (the app opened, or nudges were just switched on).
-            self.next_rest = Some(next);
-            return None;
-        };
-        if in_session {
-            self.resting = true;
-            return None;
-        }
-        if std::mem::take(&mut self.resting) {
-            // A session is a rest: the count starts again as it ends.
+        if std::mem::take(&mut self.resting) || self.next_rest.is_none() {
+            // Counting starts now: the app opened, nudges were switched on, or a session (a
+            // rest) has just ended.
             self.next_rest = Some(next);
             return None;
         }
+        if let Some(again) = self.rest_again
+            && now >= again
+        {
+            self.rest_again = None;
+            if now.duration_since(again) < STALE {
+                self.next_rest = Some(next);
+                return Some(reminder(settings, ReminderKind::MicroRest, now));
+            }
+        }
+        let due_at = self.next_rest?;
         if now < due_at {
             return None;
         }
         self.next_rest = Some(next);
         let missed = now.duration_since(due_at) >= interval.min(STALE);
-        (!missed && settings.counts_on(now.date()) && settings.in_rest_hours(now))
+        (!missed && settings.in_rest_hours(now))
             .then(|| reminder(settings, ReminderKind::MicroRest, now))
     }
 
     /// "Later": the prompt goes, and asks again after `later_minutes`.
     pub fn later(&mut self, settings: &ReminderSettings, now: DateTime) {
         if let Some(shown) = self.showing.take() {
-            self.snoozed = Some((shown.kind, add(now, settings.later())));
+            let again = Some(add(now, settings.later()));
+            match shown.kind {
+                ReminderKind::Transition => self.transition_again = again,
+                ReminderKind::MicroRest => self.rest_again = again,
+            }
         }
     }
 
@@ -291,21 +342,27 @@ impl ReminderState {
     /// reminder is off and nothing is pending.
     pub fn next_check(&self, settings: &ReminderSettings, now: DateTime) -> Option<SignedDuration> {
         let mut times: Vec<DateTime> = Vec::new();
-        times.extend(self.snoozed.map(|(_, at)| at));
+        times.extend(self.transition_again);
+        times.extend(self.rest_again);
         if settings.micro_rests {
             times.push(self.next_rest.unwrap_or(now));
         }
         if settings.transition {
-            let today = now.date();
-            if self.transition_handled != Some(today) {
-                times.extend(settings.transition_on(today));
+            // The next transition time still to come on a day that counts, within a week.
+            let mut day = now.date();
+            for _ in 0..8 {
+                if let Some(at) = settings.transition_on(day)
+                    && at > now
+                    && settings.counts_on(day)
+                {
+                    times.push(at);
+                    break;
+                }
+                match day.tomorrow() {
+                    Ok(next) => day = next,
+                    Err(_) => break,
+                }
             }
-            times.extend(
-                today
-                    .tomorrow()
-                    .ok()
-                    .and_then(|d| settings.transition_on(d)),
-            );
         }
         times
             .into_iter()
@@ -569,15 +626,176 @@ mod tests {
     }
 
     #[test]
-    fn night_shift_hours_wrap_past_midnight() {
+    fn night_shift_hours_wrap_past_midnight_and_belong_to_the_day_they_began() {
         let settings = ReminderSettings {
             micro_rest_from: "22:00".to_owned(),
             micro_rest_until: "06:00".to_owned(),
-            workdays_only: false,
             ..rests_every_30()
         };
         assert!(settings.in_rest_hours(monday(23, 0)));
-        assert!(settings.in_rest_hours(monday(2, 0)));
+        assert!(settings.in_rest_hours(date(2026, 11, 24).at(2, 0, 0, 0)));
         assert!(!settings.in_rest_hours(monday(12, 0)));
+        // Monday 02:00 is the end of Sunday's night: not a workday's.
+        assert!(!settings.in_rest_hours(monday(2, 0)));
+        // Saturday 02:00 is the end of Friday's night.
+        assert!(settings.in_rest_hours(date(2026, 11, 28).at(2, 0, 0, 0)));
+        let all_day = ReminderSettings {
+            micro_rest_from: "08:00".to_owned(),
+            micro_rest_until: "08:00".to_owned(),
+            ..rests_every_30()
+        };
+        assert!(all_day.in_rest_hours(monday(3, 0)));
+    }
+
+    #[test]
+    fn on_a_day_off_nothing_wakes_the_app_until_the_next_workday() {
+        let settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        let saturday_evening = date(2026, 11, 28).at(18, 0, 0, 0);
+        assert_eq!(
+            state.tick(&settings, saturday_evening, Activity::Free),
+            None
+        );
+        // Monday 17:30 is 47.5 hours away.
+        assert_eq!(
+            state.next_check(&settings, saturday_evening),
+            Some(SignedDuration::from_mins(47 * 60 + 30))
+        );
+    }
+
+    #[test]
+    fn a_session_answers_a_put_off_reminder_before_it_comes_back() {
+        let settings = ReminderSettings {
+            micro_rests: true,
+            ..transition_at_1730()
+        };
+        let mut state = ReminderState::default();
+        state.tick(&settings, monday(17, 0), Activity::Free);
+        assert!(
+            state
+                .tick(&settings, monday(17, 30), Activity::Free)
+                .is_some()
+        );
+        state.later(&settings, monday(17, 30));
+        // The ritual is done from 17:32 to 17:38, inside the ten minutes: nothing comes back.
+        let shown = run(
+            &mut state,
+            &settings,
+            monday(17, 31),
+            monday(19, 0),
+            |now| {
+                if now >= monday(17, 32) && now < monday(17, 38) {
+                    Activity::InSession("Work to home")
+                } else {
+                    Activity::Free
+                }
+            },
+        );
+        assert!(shown.is_empty(), "{shown:?}");
+    }
+
+    #[test]
+    fn the_transition_is_never_lost_to_another_session_or_a_nudge() {
+        let settings = ReminderSettings {
+            micro_rests: true,
+            micro_rest_minutes: 15,
+            micro_rest_until: "20:00".to_owned(),
+            later_minutes: 30,
+            ..transition_at_1730()
+        };
+        let mut state = ReminderState::default();
+        state.tick(&settings, monday(17, 20), Activity::Free);
+        assert!(
+            state
+                .tick(&settings, monday(17, 30), Activity::Free)
+                .is_some()
+        );
+        // A nudge falls due while the transition prompt is up: it does not replace it.
+        assert_eq!(state.tick(&settings, monday(17, 35), Activity::Free), None);
+        assert_eq!(
+            state.showing().map(|r| r.kind),
+            Some(ReminderKind::Transition)
+        );
+        // Another practice is started over it: the transition comes back afterwards.
+        state.tick(
+            &settings,
+            monday(17, 36),
+            Activity::InSession("Box 4-4-4-4"),
+        );
+        assert_eq!(state.showing(), None);
+        let back = state.tick(&settings, monday(17, 40), Activity::Free);
+        assert_eq!(back.map(|r| r.kind), Some(ReminderKind::Transition));
+        // Putting off a nudge does not lose a transition put off before it.
+        state.later(&settings, monday(17, 40));
+        let nudge = state.tick(&settings, monday(17, 55), Activity::Free);
+        assert_eq!(nudge.map(|r| r.kind), Some(ReminderKind::MicroRest));
+        state.later(&settings, monday(17, 55));
+        let back = state.tick(&settings, monday(18, 10), Activity::Free);
+        assert_eq!(back.map(|r| r.kind), Some(ReminderKind::Transition));
+    }
+
+    #[test]
+    fn moving_the_time_to_earlier_today_does_not_fire_at_once() {
+        let mut settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        // 17:30 was missed by more than an hour.
+        assert_eq!(state.tick(&settings, monday(18, 40), Activity::Free), None);
+        // Set to 18:00 at 18:41: that time has passed, so nothing pops up as it is typed.
+        settings.transition_at = "18:00".to_owned();
+        assert_eq!(state.tick(&settings, monday(18, 41), Activity::Free), None);
+        settings.transition_at = "18:50".to_owned();
+        let shown = run(
+            &mut state,
+            &settings,
+            monday(18, 42),
+            monday(19, 30),
+            |_| Activity::Free,
+        );
+        assert_eq!(shown, [(monday(18, 50), ReminderKind::Transition)]);
+        // A time half typed is not a time.
+        assert_eq!(minute_of_day("18:3"), None);
+        assert_eq!(minute_of_day("18:30"), Some(18 * 60 + 30));
+    }
+
+    #[test]
+    fn a_late_evening_transition_is_still_asked_for_just_after_midnight() {
+        let settings = ReminderSettings {
+            transition_at: "23:45".to_owned(),
+            ..transition_at_1730()
+        };
+        let mut state = ReminderState::default();
+        state.tick(&settings, monday(23, 40), Activity::Free);
+        // A session from 23:40 to 00:10; the reminder waits for it.
+        let tuesday = |h, m| date(2026, 11, 24).at(h, m, 0, 0);
+        let shown = run(
+            &mut state,
+            &settings,
+            monday(23, 41),
+            tuesday(1, 0),
+            |now| {
+                if now < tuesday(0, 10) {
+                    Activity::InSession("Night 3-7")
+                } else {
+                    Activity::Free
+                }
+            },
+        );
+        assert_eq!(shown, [(tuesday(0, 10), ReminderKind::Transition)]);
+    }
+
+    #[test]
+    fn a_prompt_follows_the_settings() {
+        let mut settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        state.tick(&settings, monday(17, 30), Activity::Free);
+        settings.transition_practice = "Evening wind-down".to_owned();
+        state.tick(&settings, monday(17, 31), Activity::Free);
+        assert_eq!(
+            state.showing().map(|r| r.practice.as_str()),
+            Some("Evening wind-down")
+        );
+        settings.transition = false;
+        state.tick(&settings, monday(17, 32), Activity::Free);
+        assert_eq!(state.showing(), None);
     }
 }

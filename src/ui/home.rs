@@ -26,7 +26,8 @@ pub fn show(
     file_path: &mut String,
     palette: &Palette,
     actions: &mut Vec<Action>,
-) {
+) -> Vec<egui::Id> {
+    let mut rows = Vec::new();
     ui.vertical_centered(|ui| {
         ui.add_space(8.0);
         ui.heading("downshift");
@@ -63,6 +64,7 @@ pub fn show(
                     label.push_str(" · customised");
                 }
                 let row = ui.selectable_label(index == selected, label);
+                rows.push(row.id);
                 if index == selected {
                     row.scroll_to_me(None);
                 }
@@ -200,4 +202,5 @@ pub fn show(
             }
         });
     }
+    rows
 }

@@ -227,6 +227,10 @@ pub struct DownshiftApp {
     reminders: ReminderState,
     /// Desktop notifications for reminders (real windows only; started at the first one).
     notifier: Option<crate::notify::Notifier>,
+    /// The home screen's practice rows, as last drawn: Space on one of them starts it.
+    home_rows: Vec<egui::Id>,
+    /// The suggestions as they were when Settings opened, to see if they changed.
+    slots_when_opened: Option<Vec<crate::practice::pacing::TimeSlot>>,
 }
 
 impl DownshiftApp {
@@ -265,6 +269,8 @@ impl DownshiftApp {
             local_clock: options.local_clock,
             reminders: ReminderState::default(),
             notifier: None,
+            home_rows: Vec::new(),
+            slots_when_opened: None,
         };
         app.glance = app.glance_text();
         if let Some(request) = options.start {
@@ -836,7 +842,10 @@ impl DownshiftApp {
                 self.glance = self.glance_text();
                 self.screen = Screen::Home;
             }
-            Action::OpenSettings => self.screen = Screen::Settings,
+            Action::OpenSettings => {
+                self.slots_when_opened = Some(self.settings.time_slots.clone());
+                self.screen = Screen::Settings;
+            }
             Action::OpenHistory => self.open_history(),
             Action::HistoryFilter(filter) => {
                 if let Screen::History(screen) = &mut self.screen {
@@ -863,13 +872,14 @@ impl DownshiftApp {
             Action::CloseScreen => {
                 if matches!(self.screen, Screen::Settings) {
                     self.save_settings();
-                    // The suggestions may have changed.
-                    let minute = minute_of((self.local_clock)());
-                    if let Some((index, why)) = suggestion(&self.library, &self.settings, minute) {
-                        self.selected = index;
-                        self.suggestion = Some(why);
-                    } else {
-                        self.suggestion = None;
+                    // Changed suggestions take effect at once; otherwise the choice stays.
+                    if self.slots_when_opened.take().as_ref() != Some(&self.settings.time_slots) {
+                        let minute = minute_of((self.local_clock)());
+                        let suggested = suggestion(&self.library, &self.settings, minute);
+                        if let Some((index, _)) = &suggested {
+                            self.selected = *index;
+                        }
+                        self.suggestion = suggested.map(|(_, why)| why);
                     }
                 }
                 self.screen = Screen::Home;
@@ -891,7 +901,8 @@ impl DownshiftApp {
     /// The keyboard: taken before widgets see it, so a focused button never acts twice.
     fn keys(&mut self, ctx: &egui::Context) {
         use egui::{Key, Modifiers};
-        let typing = ctx.egui_wants_keyboard_input();
+        // Only a text field keeps every key to itself; a focused button is handled below.
+        let typing = ctx.text_edit_focused();
         let pressed = |key: Key| ctx.input_mut(|i| i.consume_key(Modifiers::NONE, key));
         if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Q)) {
             self.actions.push(Action::Quit);
@@ -906,8 +917,11 @@ impl DownshiftApp {
             return;
         }
         // A button reached with Tab takes Space and Enter itself (egui focuses buttons only from
-        // the keyboard), so "Tab to Settings, Enter" opens Settings rather than a session.
-        let button_focused = ctx.memory(|m| m.focused().is_some());
+        // the keyboard), so "Tab to Settings, Enter" opens Settings rather than a session. On a
+        // practice row they still start the practice.
+        let button_focused = ctx
+            .memory(|m| m.focused())
+            .is_some_and(|id| !self.home_rows.contains(&id));
         match &self.screen {
             Screen::Home => {
                 let count = self.library.entries.len();
@@ -1021,8 +1035,16 @@ impl DownshiftApp {
             .collect();
         for event in events {
             match event {
-                NotifierEvent::Start => self.actions.push(Action::ReminderStart),
-                NotifierEvent::Later => self.actions.push(Action::ReminderLater),
+                // Answered in the notification, perhaps with the window minimised (when only
+                // `logic` runs, never the screens): acted on here and now.
+                NotifierEvent::Start => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+                    self.start_reminder();
+                }
+                NotifierEvent::Later => {
+                    self.reminders.later(&self.settings.reminders, now);
+                }
                 NotifierEvent::Open => {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                     ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
@@ -1203,7 +1225,7 @@ impl DownshiftApp {
                         level,
                         question: self.home_question,
                     };
-                    home::show(
+                    self.home_rows = home::show(
                         ui,
                         &self.library,
                         self.selected,

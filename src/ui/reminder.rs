@@ -9,12 +9,16 @@ use super::theme::{BODY_SIZE, Palette};
 use crate::practice::reminders::Reminder;
 
 pub fn show(ui: &mut egui::Ui, reminder: &Reminder, palette: &Palette, actions: &mut Vec<Action>) {
-    // Fades in over a second rather than appearing at once.
-    let opacity = ui.ctx().animate_bool_with_time(
-        egui::Id::unique("reminder").with(&reminder.message),
-        true,
-        1.0,
-    );
+    // Fades in over 0.6 s rather than appearing at once: from when this prompt was first
+    // drawn (egui's own animations start at their target the first time they are seen).
+    let ctx = ui.ctx().clone();
+    let id = egui::Id::unique("reminder").with(&reminder.message);
+    let now = ctx.input(|i| i.time);
+    let first_drawn = ctx.data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
+    let opacity = ((now - first_drawn) as f32 / 0.6).clamp(0.0, 1.0);
+    if opacity < 1.0 {
+        ctx.request_repaint();
+    }
     ui.vertical_centered(|ui| {
         ui.set_opacity(opacity);
         egui::Frame::new()
