@@ -16,7 +16,7 @@ fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
     let app = DownshiftApp::new(data.clone(), options);
     let mut harness = Harness::builder()
         .with_size([900.0, 1800.0])
-        .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app);
+        .build_eframe(move |_| app);
     // The editor's preview breathes, so frames are stepped rather than run to rest.
     harness.run_steps(2);
     harness

@@ -14,7 +14,7 @@ fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
     let app = DownshiftApp::new(data.clone(), options);
     Harness::builder()
         .with_size([900.0, 900.0])
-        .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app)
+        .build_eframe(move |_| app)
 }
 
 fn session(

@@ -20,9 +20,13 @@ struct Rig {
 impl Rig {
     /// A fresh data folder whose settings skip the tension question.
     fn new() -> Self {
+        Rig::with_settings("(ask_tension: false)")
+    }
+
+    /// A fresh data folder with these settings (`settings.ron`).
+    fn with_settings(settings: &str) -> Self {
         let rig = Rig::asking_tension();
-        std::fs::write(rig.dir.path().join("settings.ron"), "(ask_tension: false)")
-            .expect("settings");
+        std::fs::write(rig.dir.path().join("settings.ron"), settings).expect("settings");
         rig
     }
 
@@ -220,7 +224,7 @@ fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_sav
     let app = DownshiftApp::new(DataDir::new(&blocked), options);
     let mut harness = Harness::builder()
         .with_size([720.0, 760.0])
-        .build_ui_state(|ui, app: &mut DownshiftApp| app.show(ui), app);
+        .build_eframe(move |_| app);
     harness.run();
     harness.key_press(egui::Key::Space);
     harness.run();
@@ -384,16 +388,9 @@ fn a_declined_offer_changes_nothing_and_is_not_repeated_at_once() {
     assert!(saved.contains("exhale: 6.0"), "{saved}");
 }
 
-/// A folder whose settings switch a reminder on and skip the tension question.
-fn rig_with_settings(settings: &str) -> Rig {
-    let rig = Rig::asking_tension();
-    std::fs::write(rig.dir.path().join("settings.ron"), settings).expect("settings");
-    rig
-}
-
 #[test]
 fn a_transition_reminder_comes_at_its_time_and_later_asks_again() {
-    let rig = rig_with_settings(
+    let rig = Rig::with_settings(
         "(ask_tension: false, reminders: (transition: true, transition_at: \"17:30\"))",
     );
     let mut harness = rig.harness_at(17 * 60);
@@ -435,7 +432,7 @@ fn a_transition_reminder_comes_at_its_time_and_later_asks_again() {
 
 #[test]
 fn micro_rest_nudges_wait_out_a_session_and_missed_ones_do_not_pile_up() {
-    let rig = rig_with_settings(
+    let rig = Rig::with_settings(
         "(ask_tension: false, reminders: (micro_rests: true, micro_rest_minutes: 20))",
     );
     let mut harness = rig.harness_at(10 * 60);
@@ -493,22 +490,17 @@ fn reminders_and_suggestions_are_set_in_settings_and_kept() {
         Some(egui::accesskit::Toggled::False),
         "off by default"
     );
-    transition.scroll_to_me();
-    harness.run();
-    harness
-        .get_by_label("Remind me of a transition ritual every day")
-        .click();
-    harness.run();
-    harness
-        .get_by_label("Nudge me to take micro-rests")
-        .scroll_to_me();
-    harness.run();
-    harness.get_by_label("Nudge me to take micro-rests").click();
-    harness.run();
-    harness.get_by_label("Add a time").scroll_to_me();
-    harness.run();
-    harness.get_by_label("Add a time").click();
-    harness.run();
+    for label in [
+        "Remind me of a transition ritual every day",
+        "Nudge me to take micro-rests",
+        "Add a time",
+    ] {
+        // Down the settings' scrolling list to it, then click it.
+        harness.get_by_label(label).scroll_to_me();
+        harness.run();
+        harness.get_by_label(label).click();
+        harness.run();
+    }
     harness.key_press(egui::Key::Escape);
     harness.run();
     let saved = std::fs::read_to_string(rig.data_dir().settings_path()).expect("saved");
@@ -524,7 +516,7 @@ fn reminders_and_suggestions_are_set_in_settings_and_kept() {
 /// `tests/snapshots` (rendered with wgpu on Mesa's software Vulkan; `UPDATE_SNAPSHOTS=1` redraws
 /// them after an intended change).
 fn session_snapshots(theme: &str) {
-    let rig = rig_with_settings(&format!("(ask_tension: false, theme: {theme})"));
+    let rig = Rig::with_settings(&format!("(ask_tension: false, theme: {theme})"));
     // Smaller than the usual window, to keep the images small.
     let mut harness = rig.harness_sized(21 * 60, [600.0, 640.0]);
     harness.run();

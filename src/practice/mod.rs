@@ -11,6 +11,7 @@ mod validate;
 pub use clock::{Outcome, SessionClock};
 pub use model::{
     BreatheBlock, CueSet, FORMAT_VERSION, Pattern, Practice, Progression, PromptStep, Step,
+    same_name,
 };
 pub use timeline::{
     CueEvent, CueKind, LevelSpan, MICROS_PER_SECOND, Micros, Moment, Phase, StepKind, StepSpan,

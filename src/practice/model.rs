@@ -187,6 +187,14 @@ impl BreatheBlock {
     }
 }
 
+/// Whether two practice names are the same name: spaces around them and case do not count.
+pub fn same_name(a: &str, b: &str) -> bool {
+    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.trim().chars().flat_map(char::to_lowercase)
+    }
+    folded(a).eq(folded(b))
+}
+
 impl Practice {
     pub fn new(name: impl Into<String>, steps: Vec<Step>) -> Self {
         Practice {

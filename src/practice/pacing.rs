@@ -28,6 +28,11 @@ impl TimeSlot {
     }
 }
 
+/// The minutes after midnight of a local time.
+pub fn minute_of(time: jiff::civil::DateTime) -> u32 {
+    time.hour() as u32 * 60 + time.minute() as u32
+}
+
 /// "HH:MM" as minutes after midnight, if it reads.
 pub fn minute_of_day(text: &str) -> Option<u32> {
     let (hours, minutes) = text.trim().split_once(':')?;

@@ -12,7 +12,8 @@ use jiff::SignedDuration;
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
-use super::pacing::minute_of_day;
+use super::model::same_name;
+use super::pacing::{minute_of, minute_of_day};
 
 /// What the person chose in settings. Every field has a default, so old files still load.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,7 +81,7 @@ impl ReminderSettings {
         ) else {
             return false;
         };
-        let minute = now.hour() as u32 * 60 + now.minute() as u32;
+        let minute = minute_of(now);
         let today = now.date();
         if from == until {
             self.counts_on(today)
@@ -222,7 +223,7 @@ impl ReminderState {
     fn session_running(&mut self, settings: &ReminderSettings, now: DateTime, practice: &str) {
         self.resting = true;
         self.rest_again = None;
-        let transition_practice = same_practice(practice, &settings.transition_practice);
+        let transition_practice = same_name(practice, &settings.transition_practice);
         if let Some(shown) = self.showing.take()
             && shown.kind == ReminderKind::Transition
             && !transition_practice
@@ -251,10 +252,8 @@ impl ReminderState {
         }
         // Yesterday's too: a 23:45 reminder may still be asked for at 00:10.
         let today = now.date();
-        let mut days: Vec<Date> = today.yesterday().into_iter().collect();
-        days.push(today);
         let mut due = false;
-        for day in days {
+        for day in [today.yesterday().ok(), Some(today)].into_iter().flatten() {
             let Some(at) = settings.transition_on(day) else {
                 continue;
             };
@@ -341,42 +340,30 @@ impl ReminderState {
     /// How long until something may fall due, for waking a sleeping window; `None` when every
     /// reminder is off and nothing is pending.
     pub fn next_check(&self, settings: &ReminderSettings, now: DateTime) -> Option<SignedDuration> {
-        let mut times: Vec<DateTime> = Vec::new();
-        times.extend(self.transition_again);
-        times.extend(self.rest_again);
-        if settings.micro_rests {
-            times.push(self.next_rest.unwrap_or(now));
-        }
-        if settings.transition {
-            // The next transition time still to come on a day that counts, within a week.
-            let mut day = now.date();
-            for _ in 0..8 {
-                if let Some(at) = settings.transition_on(day)
-                    && at > now
-                    && settings.counts_on(day)
-                {
-                    times.push(at);
-                    break;
-                }
-                match day.tomorrow() {
-                    Ok(next) => day = next,
-                    Err(_) => break,
-                }
-            }
-        }
-        times
-            .into_iter()
-            .map(|at| at.duration_since(now).max(SignedDuration::ZERO))
-            .min()
+        let rest = settings.micro_rests.then(|| self.next_rest.unwrap_or(now));
+        // The next transition time still to come on a day that counts, within a week.
+        let transition = settings.transition.then(|| {
+            std::iter::successors(Some(now.date()), |day| day.tomorrow().ok())
+                .take(8)
+                .filter(|day| settings.counts_on(*day))
+                .filter_map(|day| settings.transition_on(day))
+                .find(|at| *at > now)
+        });
+        [
+            self.transition_again,
+            self.rest_again,
+            rest,
+            transition.flatten(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|at| at.duration_since(now).max(SignedDuration::ZERO))
+        .min()
     }
 }
 
 fn add(time: DateTime, span: SignedDuration) -> DateTime {
     time.checked_add(span).unwrap_or(DateTime::MAX)
-}
-
-fn same_practice(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 fn reminder(settings: &ReminderSettings, kind: ReminderKind, now: DateTime) -> Reminder {

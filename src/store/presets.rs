@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use ron::extensions::Extensions;
 use serde::Deserialize;
 
-use crate::practice::{FORMAT_VERSION, Practice, Profile, validate};
+use crate::practice::{FORMAT_VERSION, Practice, Profile, same_name, validate};
 
 use super::atomic::write_atomic;
 use super::locate::locate;
@@ -219,10 +219,6 @@ pub struct Library {
     pub problems: Vec<PresetError>,
 }
 
-fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
-}
-
 impl Library {
     /// The built-in practices alone.
     pub fn built_in() -> Library {
@@ -318,6 +314,13 @@ impl Library {
         self.entries
             .iter()
             .find(|e| same_name(&e.practice.name, name))
+    }
+
+    /// Where the practice called `name` (ignoring case) is in the list.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| same_name(&e.practice.name, name))
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

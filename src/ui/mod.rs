@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use crate::audio::{AudioOutput, SoundBank};
 use crate::practice::Outcome;
-use crate::practice::pacing::{SessionFacts, after_session, answer};
+use crate::practice::pacing::{SessionFacts, after_session, answer, minute_of};
 use crate::practice::reminders::{Activity, ReminderState};
 use crate::practice::{Micros, Practice};
 use crate::session::{LiveSession, SoundChoice};
@@ -94,10 +94,6 @@ pub fn local_minute_of_day() -> u32 {
     minute_of(jiff::Zoned::now().datetime())
 }
 
-fn minute_of(time: jiff::civil::DateTime) -> u32 {
-    time.hour() as u32 * 60 + time.minute() as u32
-}
-
 /// The practice to suggest at `minute_of_day`, as an index into `library`, and why.
 pub fn suggestion(
     library: &Library,
@@ -105,10 +101,7 @@ pub fn suggestion(
     minute_of_day: u32,
 ) -> Option<(usize, String)> {
     let slot = crate::practice::pacing::slot_at(&settings.time_slots, minute_of_day)?;
-    let index = library
-        .entries
-        .iter()
-        .position(|e| e.practice.name.eq_ignore_ascii_case(slot.practice.trim()))?;
+    let index = library.position(&slot.practice)?;
     let (hours, minutes) = (minute_of_day / 60, minute_of_day % 60);
     Some((
         index,
@@ -502,12 +495,7 @@ impl DownshiftApp {
     /// Reads the presets again, keeping the selection on `name` if it is still there.
     fn reload_library(&mut self, name: Option<&str>) {
         self.library = Library::load(Some(&self.data_dir.presets_dir()));
-        if let Some(index) = name.and_then(|n| {
-            self.library
-                .entries
-                .iter()
-                .position(|e| e.practice.name.eq_ignore_ascii_case(n))
-        }) {
+        if let Some(index) = name.and_then(|n| self.library.position(n)) {
             self.selected = index;
         }
         self.selected = self
@@ -755,11 +743,7 @@ impl DownshiftApp {
             Action::Start => self.start_selected(),
             Action::Rate(value) => self.rate(value),
             Action::ReminderStart => self.start_reminder(),
-            Action::ReminderLater => {
-                self.reminders
-                    .later(&self.settings.reminders, (self.local_clock)());
-                self.withdraw_notification();
-            }
+            Action::ReminderLater => self.later_reminder(),
             Action::AnswerOffer(accepted) => self.answer_offer(accepted),
             Action::NewPreset => self.open_editor(editor::Editor::blank_practice(), None, None),
             Action::EditPreset => {
@@ -1038,17 +1022,11 @@ impl DownshiftApp {
                 // Answered in the notification, perhaps with the window minimised (when only
                 // `logic` runs, never the screens): acted on here and now.
                 NotifierEvent::Start => {
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+                    bring_up(ctx);
                     self.start_reminder();
                 }
-                NotifierEvent::Later => {
-                    self.reminders.later(&self.settings.reminders, now);
-                }
-                NotifierEvent::Open => {
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
-                }
+                NotifierEvent::Later => self.later_reminder(),
+                NotifierEvent::Open => bring_up(ctx),
                 NotifierEvent::Unavailable(reason) => {
                     // No notification service: the window itself comes up, without taking
                     // the keyboard from whatever the person is typing into.
@@ -1081,6 +1059,13 @@ impl DownshiftApp {
         ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
             egui::UserAttentionType::Informational,
         ));
+    }
+
+    /// "Later": the prompt goes, in the window and on the desktop, and comes back in a while.
+    fn later_reminder(&mut self) {
+        self.reminders
+            .later(&self.settings.reminders, (self.local_clock)());
+        self.withdraw_notification();
     }
 
     fn withdraw_notification(&self) {
@@ -1120,12 +1105,7 @@ impl DownshiftApp {
             return;
         };
         self.withdraw_notification();
-        match self.library.entries.iter().position(|e| {
-            e.practice
-                .name
-                .trim()
-                .eq_ignore_ascii_case(&reminder.practice)
-        }) {
+        match self.library.position(&reminder.practice) {
             Some(index) => {
                 self.selected = index;
                 self.screen = Screen::Home;
@@ -1160,7 +1140,8 @@ impl DownshiftApp {
         }
     }
 
-    /// Draws the current screen into `ui` and applies what it asked for.
+    /// Draws the current screen into `ui` and applies what it asked for. The clock's work
+    /// (`keep_time`) is done before, in `logic`.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         if self.applied_theme != Some(self.settings.theme) {
@@ -1190,7 +1171,6 @@ impl DownshiftApp {
             self.import_preset(&file);
         }
         scale_to_window(&ctx);
-        self.keep_time(&ctx);
         self.keys(&ctx);
         let palette = theme::Palette::of(self.settings.theme);
         let now = self.now();
@@ -1285,6 +1265,12 @@ impl DownshiftApp {
     }
 }
 
+/// Un-minimises the window and gives it the keyboard: the person asked for it.
+fn bring_up(ctx: &egui::Context) {
+    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+}
+
 /// Everything grows with the window (full screen, a large monitor) and shrinks a little with a
 /// small one: the layout is made for 720 × 760 points.
 fn scale_to_window(ctx: &egui::Context) {
@@ -1304,6 +1290,7 @@ fn scale_to_window(ctx: &egui::Context) {
 }
 
 impl eframe::App for DownshiftApp {
+    /// Runs before every `ui`, and alone while the window is hidden.
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.keep_time(ctx);
     }

@@ -74,6 +74,8 @@ pub fn show(
                     // The instruction takes the orb's place, so nothing below it moves.
                     let area = egui::vec2(ui.available_width(), orb_size);
                     let text = RichText::new(&prompt.text).size(PROMPT_SIZE);
+                    // Its height, to centre it vertically. The label lays it out again, centred
+                    // (a laid-out galley keeps its left alignment); egui caches the layout.
                     let height = egui::WidgetText::from(text.clone())
                         .into_galley(
                             ui,

@@ -7,6 +7,7 @@ use super::Action;
 use super::theme::Palette;
 use crate::practice::CueSet;
 use crate::practice::pacing::{TimeSlot, minute_of_day};
+use crate::practice::reminders::ReminderSettings;
 use crate::store::Settings;
 use crate::store::settings::Theme;
 
@@ -66,7 +67,7 @@ pub fn show(
                 "Ask how tense I feel before and after a session",
             );
 
-            reminders(ui, settings, practices, palette);
+            reminders(ui, &mut settings.reminders, practices, palette);
             suggestions(ui, &mut settings.time_slots, practices, palette);
         });
     ui.add_space(12.0);
@@ -79,8 +80,12 @@ pub fn show(
 }
 
 /// Reminders while the app is open: all off until switched on here.
-fn reminders(ui: &mut egui::Ui, settings: &mut Settings, practices: &[String], palette: &Palette) {
-    let reminders = &mut settings.reminders;
+fn reminders(
+    ui: &mut egui::Ui,
+    reminders: &mut ReminderSettings,
+    practices: &[String],
+    palette: &Palette,
+) {
     section(ui, "Reminders", palette);
     ui.label(
         RichText::new("A quiet prompt while downshift is open, never during a session.")

@@ -16,6 +16,11 @@ pub struct OrbLook {
     pub description: String,
 }
 
+/// A soft glow: two fading rings just outside the orb, each from and to a fraction of the radius
+/// beyond it, with its opacity. Rings, not discs under the orb, because under software rendering
+/// every pixel painted costs.
+const GLOW: [(f32, f32, f32); 2] = [(0.0, 0.09, 0.24), (0.09, 0.18, 0.08)];
+
 /// The soft orb that grows on the inhale and shrinks on the exhale. With reduced motion it keeps
 /// its size and brightens and dims instead.
 pub fn breath_orb(
@@ -27,8 +32,9 @@ pub fn breath_orb(
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(size), Sense::hover());
     let painter = ui.painter_at(rect.expand(2.0));
     let center = rect.center();
-    // At its fullest the orb's glow reaches 18 % beyond it: leave room so it is never clipped.
-    let outer = (size / 2.0 - 3.0) / 1.18;
+    // At its fullest the orb's glow reaches beyond it: leave room so it is never clipped.
+    let glow_reach = 1.0 + GLOW.iter().map(|&(_, to, _)| to).fold(0.0, f32::max);
+    let outer = (size / 2.0 - 3.0) / glow_reach;
     let smallest = outer * 0.36;
     let level = look.level.clamp(0.0, 1.0);
     let (radius, brightness) = if look.reduced_motion {
@@ -39,10 +45,7 @@ pub fn breath_orb(
     let dim = if look.paused { 0.45 } else { 1.0 };
     let colour = palette.breath.gamma_multiply(brightness * dim);
     painter.circle_stroke(center, outer + 4.0, Stroke::new(1.5, palette.track));
-    // A soft glow: two fading rings just outside the orb. Rings, not discs under the orb, because
-    // under software rendering every pixel painted costs.
-    let glow = [(0.0, 0.09, 0.24), (0.09, 0.18, 0.08)];
-    for (from, to, alpha) in glow {
+    for (from, to, alpha) in GLOW {
         // Each ring starts well inside the one within it (the core is drawn over the first), so
         // their soft edges never leave a dark seam between them.
         let inner = radius * (1.0 + from) - 0.05 * radius - 2.0;
