@@ -256,3 +256,21 @@ fn the_readme_preset_example_is_valid() {
         .expect("the example is valid");
     assert_eq!(practice.steps.len(), 6);
 }
+
+#[test]
+fn play_with_no_preset_plays_the_practice_suggested_for_the_time_of_day() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("presets")).expect("mkdir");
+    std::fs::write(dir.path().join("presets/quick.ron"), QUICK).expect("write");
+    // One slot from midnight: whatever the hour, it is the quick check.
+    std::fs::write(
+        dir.path().join("settings.ron"),
+        r#"(time_slots: [(from: "00:00", practice: "Quick check", reason: "the test")])"#,
+    )
+    .expect("settings");
+    let out = downshift(dir.path(), &["play", "--no-window", "--mute"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let history = load_history(&dir.path().join("history.log")).expect("reads");
+    assert_eq!(history.records.len(), 1);
+    assert_eq!(history.records[0].practice, "Quick check");
+}
