@@ -1,13 +1,14 @@
 //! downshift: paced slow breathing, calm transition rituals and micro-rests, with a private
 //! record of what helps.
 //!
-//! Layers, dependencies pointing down only: `cli` and `ui` on top, then `audio` and `store`,
-//! then the pure `practice` model.
+//! Layers, dependencies pointing down only: `cli` and `ui` on top; `app` (state, commands,
+//! effects and the runtime that carries them out); `desktop`, `session`, `audio` and `store`;
+//! the pure `practice` model at the bottom. `clock` is the one module that reads the clocks.
 
 pub mod audio;
 pub mod cli;
-pub mod keep_awake;
-pub mod notify;
+pub mod clock;
+pub mod desktop;
 pub mod practice;
 pub mod session;
 pub mod store;

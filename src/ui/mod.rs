@@ -208,7 +208,7 @@ pub struct DownshiftApp {
     /// The streak and the last session, for the home screen.
     glance: Option<String>,
     /// Holds the screen saver off while a session runs (real windows only).
-    keep_awake: Option<crate::keep_awake::KeepAwake>,
+    keep_awake: Option<crate::desktop::keep_awake::KeepAwake>,
     /// The real window (see `AppOptions::real_window`): keeps the screen on, clears to the
     /// background instead of painting it.
     real_window: bool,
@@ -219,7 +219,7 @@ pub struct DownshiftApp {
     local_clock: LocalClock,
     reminders: ReminderState,
     /// Desktop notifications for reminders (real windows only; started at the first one).
-    notifier: Option<crate::notify::Notifier>,
+    notifier: Option<crate::desktop::notify::Notifier>,
     /// The home screen's practice rows, as last drawn: Space on one of them starts it.
     home_rows: Vec<egui::Id>,
     /// The suggestions as they were when Settings opened, to see if they changed.
@@ -346,7 +346,7 @@ impl DownshiftApp {
         match LiveSession::start(practice, self.now(), device, choice) {
             Ok(session) => {
                 if self.real_window {
-                    self.keep_awake = Some(crate::keep_awake::KeepAwake::request(
+                    self.keep_awake = Some(crate::desktop::keep_awake::KeepAwake::request(
                         "A breathing session is running",
                     ));
                 }
@@ -999,7 +999,7 @@ impl DownshiftApp {
     /// Reminders: looks at the time, shows one that is newly due, and hears back from the
     /// desktop's notification.
     fn keep_reminders(&mut self, ctx: &egui::Context) {
-        use crate::notify::NotifierEvent;
+        use crate::desktop::notify::NotifierEvent;
         let now = (self.local_clock)();
         let activity = match &self.screen {
             Screen::Session(session) => Activity::InSession(&session.practice().name),
@@ -1053,7 +1053,7 @@ impl DownshiftApp {
         }
         let notifier = self.notifier.get_or_insert_with(|| {
             let ctx = ctx.clone();
-            crate::notify::Notifier::start(None, Arc::new(move || ctx.request_repaint()))
+            crate::desktop::notify::Notifier::start(None, Arc::new(move || ctx.request_repaint()))
         });
         notifier.show(&reminder.practice, &reminder.message);
         ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(

@@ -1,0 +1,267 @@
+//! The command line: parse, then open the window, play in the terminal, manage presets or show
+//! the history. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod history;
+mod play;
+mod presets;
+
+use crate::practice::{Practice, Timeline};
+use crate::store::{DataDir, Library, Settings};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "downshift",
+    version,
+    about = "Paced slow breathing, calm transition rituals and micro-rests.",
+    long_about = "Paced slow breathing, calm transition rituals and micro-rests, with a private \
+                  record of what helps. With no command, opens the window."
+)]
+pub struct Cli {
+    /// Keep presets, sounds, history and settings in DIR (default: $DOWNSHIFT_DATA_DIR, else
+    /// the platform's data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a practice: in the window, or audio-only in the terminal with --no-window.
+    Play(PlayArgs),
+    /// List, show, check, import and export presets.
+    #[command(subcommand)]
+    Presets(PresetsCommand),
+    /// Show every recorded session.
+    History {
+        /// How to print it.
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PlayArgs {
+    /// The practice's name, as `downshift presets list` prints it (any case). Left out, the one
+    /// suggested for this time of day (as on the home screen).
+    pub preset: Option<String>,
+    /// Length of the breathing in minutes (fractions allowed, e.g. 0.5); a ritual's breathing
+    /// blocks are scaled to fit.
+    #[arg(long, value_name = "M", value_parser = parse_minutes)]
+    pub minutes: Option<f64>,
+    /// No window: play the cues and print one line per step and phase change. Ctrl-C ends it.
+    #[arg(long)]
+    pub no_window: bool,
+    /// No sound.
+    #[arg(long)]
+    pub mute: bool,
+}
+
+fn parse_minutes(text: &str) -> Result<f64, String> {
+    let minutes: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of minutes"))?;
+    if minutes.is_finite() && minutes > 0.0 && minutes <= 180.0 {
+        Ok(minutes)
+    } else {
+        Err(format!(
+            "{text} minutes: choose more than 0 and at most 180"
+        ))
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PresetsCommand {
+    /// Every practice, one a line: its name, a tab, its description.
+    List,
+    /// Print a practice as a preset file.
+    Show { name: String },
+    /// Check preset files; each problem is printed with its file, line, column and field.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Add a preset file to your presets (checked first).
+    Import {
+        file: PathBuf,
+        /// Replace a preset of yours with the same name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a practice to a preset file.
+    Export {
+        name: String,
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum HistoryFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// A failure with its exit code and a one-line reason.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    fn runtime(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+/// Runs the program with the process's arguments.
+pub fn main() -> ExitCode {
+    // Everything downshift writes is the person's own: readable by them only.
+    #[cfg(unix)]
+    // SAFETY: umask only sets this process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("error")).init();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(error),
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("downshift: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Help and version go to stdout with 0; any other parse error is one line on stderr with 2.
+fn clap_exit(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("bad arguments")
+                .trim_start_matches("error: ");
+            eprintln!("downshift: {first} (try --help)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Outcome {
+    let data_dir = DataDir::resolve(cli.data_dir.as_deref()).ok_or_else(|| {
+        Failure::runtime(
+            "no data folder could be found: pass --data-dir DIR or set DOWNSHIFT_DATA_DIR",
+        )
+    })?;
+    match cli.command {
+        None => crate::ui::run(data_dir, None).map_err(Failure::runtime),
+        Some(Command::Play(args)) => play(&data_dir, args),
+        Some(Command::Presets(command)) => presets::presets(&data_dir, command),
+        Some(Command::History { format }) => history::history(&data_dir, format),
+    }
+}
+
+fn library(data_dir: &DataDir) -> Library {
+    let library = Library::load(Some(&data_dir.presets_dir()));
+    for problem in &library.problems {
+        eprintln!("downshift: skipped {problem}");
+    }
+    library
+}
+
+fn no_such_practice(name: &str) -> Failure {
+    Failure::usage(format!(
+        "no practice is called \"{name}\" (see: downshift presets list)"
+    ))
+}
+
+/// The practice to play, with its breathing scaled to `minutes` if asked.
+pub fn practice_to_play(
+    library: &Library,
+    name: &str,
+    minutes: Option<f64>,
+) -> Result<Practice, Failure> {
+    let practice = library
+        .find(name)
+        .map(|e| e.practice.clone())
+        .ok_or_else(|| no_such_practice(name))?;
+    let Some(minutes) = minutes else {
+        return Ok(practice);
+    };
+    let timeline =
+        Timeline::new(&practice).map_err(|p| Failure::usage(format!("{name}: {}", p[0])))?;
+    let breathing = timeline.breathing_total() as f64 / 1e6;
+    if breathing <= 0.0 {
+        return Err(Failure::usage(format!(
+            "\"{}\" has no breathing to set the length of",
+            practice.name
+        )));
+    }
+    Ok(practice.with_breathing_minutes(minutes, breathing))
+}
+
+fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
+    let library = library(data_dir);
+    let name = match &args.preset {
+        Some(name) => name.clone(),
+        None => {
+            let (settings, _) = Settings::load(&data_dir.settings_path());
+            let minute = crate::ui::local_minute_of_day();
+            let (index, why) = crate::ui::suggestion(&library, &settings, minute)
+                .ok_or_else(|| Failure::usage("no practice is suggested for now: name one"))?;
+            println!("{why}");
+            library.entries[index].practice.name.clone()
+        }
+    };
+    let practice = practice_to_play(&library, &name, args.minutes)?;
+    if !args.no_window {
+        return crate::ui::run(
+            data_dir.clone(),
+            Some(crate::ui::StartRequest {
+                practice,
+                muted: args.mute,
+            }),
+        )
+        .map_err(Failure::runtime);
+    }
+    play::play_in_terminal(data_dir, practice, args.mute)
+}
+

@@ -1,0 +1,160 @@
+//! `downshift play --no-window`: an audio-only session in the terminal, one line per step and
+//! phase change.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::{Failure, Outcome};
+use crate::audio::{AudioOutput, SoundBank};
+use crate::practice::{Micros, Moment, Phase, Practice, Step, StepKind};
+use crate::session::{LiveSession, SoundChoice};
+use crate::store::{DataDir, Settings, append_record};
+
+fn clock_text(micros: Micros) -> String {
+    let seconds = micros / 1_000_000;
+    format!("{:02}:{:02}", seconds / 60, seconds % 60)
+}
+
+fn step_line(practice: &Practice, moment: &Moment) -> String {
+    let count = practice.steps.len();
+    let what = match practice.steps.get(moment.step_index) {
+        Some(Step::Prompt(prompt)) => prompt.text.clone(),
+        Some(Step::Breathe(block)) => {
+            let mut text = format!("breathe {}", block.pattern.short_name());
+            if let Some(target) = &block.ramp_to {
+                text.push_str(&format!(" easing to {}", target.short_name()));
+            }
+            text
+        }
+        None => String::new(),
+    };
+    format!(
+        "{}  step {} of {count}: {what}",
+        clock_text(moment.elapsed),
+        moment.step_index + 1
+    )
+}
+
+fn phase_line(moment: &Moment) -> String {
+    format!(
+        "{}  {:<12} {:.1} s",
+        clock_text(moment.elapsed),
+        moment.phase.label(),
+        moment.phase_remaining as f64 / 1e6
+    )
+}
+
+/// An audio-only session: cues on the device, a line per change on the terminal.
+pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: bool) -> Outcome {
+    let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
+    if let Some(problem) = settings_problem {
+        eprintln!("downshift: {problem}");
+    }
+    let output = if mute {
+        None
+    } else {
+        match AudioOutput::open() {
+            Ok(output) => {
+                output.wait_until_flowing();
+                Some(output)
+            }
+            Err(reason) => {
+                eprintln!("downshift: no sound device ({reason}); the session runs silently");
+                None
+            }
+        }
+    };
+    let bank = output.as_ref().map(|o| {
+        let (bank, notices) = SoundBank::load(o.sample_rate(), Some(&data_dir.sounds_dir()));
+        for notice in notices {
+            eprintln!("downshift: {notice}");
+        }
+        bank
+    });
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let interrupted = Arc::clone(&interrupted);
+        if let Err(e) = ctrlc::set_handler(move || interrupted.store(true, Ordering::SeqCst)) {
+            log::warn!("Ctrl-C cannot be caught: {e}");
+        }
+    }
+    let epoch = Instant::now();
+    let now = || epoch.elapsed().as_micros() as Micros;
+    let sound = SoundChoice::from_settings(&settings);
+    let mut session =
+        LiveSession::start(practice, now(), output.as_ref().zip(bank.as_ref()), sound)
+            .map_err(|problems| Failure::usage(problems[0].to_string()))?;
+    let total = session.timeline().total();
+    println!(
+        "{}: {} ({}). Ctrl-C ends it.",
+        session.practice().name,
+        clock_text(total),
+        session.practice().summary()
+    );
+    let mut output = output;
+    let mut last: Option<(usize, Phase, u32)> = None;
+    let stdout = std::io::stdout();
+    loop {
+        if interrupted.load(Ordering::SeqCst) {
+            break;
+        }
+        if let Some(device) = output.as_mut()
+            && device.is_lost()
+        {
+            eprintln!("downshift: the sound device stopped; the session goes on silently");
+            session.lose_sound(now());
+            output = None;
+        }
+        let moment = session.moment(now());
+        if moment.finished {
+            break;
+        }
+        let key = (moment.step_index, moment.phase, moment.breaths_completed);
+        if last != Some(key) {
+            let mut out = stdout.lock();
+            if last.is_none_or(|(step, ..)| step != moment.step_index) {
+                let _ = writeln!(out, "{}", step_line(session.practice(), &moment));
+            }
+            if moment.step_kind == StepKind::Breathe {
+                let _ = writeln!(out, "{}", phase_line(&moment));
+            }
+            let _ = out.flush();
+            last = Some(key);
+        }
+        // Wake for the next change; the sound keeps its own time meanwhile.
+        let wait = Duration::from_micros(moment.phase_remaining.clamp(1_000, 50_000));
+        std::thread::sleep(wait);
+    }
+    let outcome = session.end(now());
+    let deadline = Instant::now() + Duration::from_secs(6);
+    while !session.sound_done() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(output);
+    println!(
+        "{} {} minutes, {} breaths.",
+        if outcome.completed {
+            "Completed:"
+        } else {
+            "Ended early:"
+        },
+        format_minutes(outcome.practised),
+        outcome.breaths
+    );
+    let Some(record) = session.record() else {
+        return Ok(());
+    };
+    append_record(&data_dir.history_path(), &record).map_err(|e| {
+        Failure::runtime(format!(
+            "the session could not be saved to {}: {e}",
+            data_dir.history_path().display()
+        ))
+    })
+}
+
+fn format_minutes(micros: Micros) -> String {
+    format!("{:.1}", micros as f64 / 60e6)
+}
+
