@@ -1,7 +1,5 @@
 //! `downshift history [--format table|csv|json]`.
 
-use std::io::Write;
-
 use super::{Failure, HistoryFormat, Outcome};
 use crate::store::{DataDir, load_history};
 
