@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use downshift::app::Command;
+use downshift::clock::{Clocks, fixed_wall};
 use downshift::practice::MICROS_PER_SECOND;
 use downshift::store::history::{
     RECORD_VERSION, SessionEnd, SessionRecord, StartTime, record_line,
@@ -75,7 +77,8 @@ fn frame_benches(c: &mut Criterion) {
     let now = Arc::new(AtomicU64::new(0));
     let clock = {
         let now = Arc::clone(&now);
-        Arc::new(move || now.load(Ordering::Relaxed))
+        let at = jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0);
+        Clocks::from_fns(move || now.load(Ordering::Relaxed), fixed_wall(at))
     };
 
     // A session in the breathing block of the evening wind-down.
@@ -107,7 +110,7 @@ fn frame_benches(c: &mut Criterion) {
 
     history_file(&data, 100_000);
     let mut app = DownshiftApp::new(data.clone(), AppOptions::new(clock, SoundMode::Off));
-    app.open_history();
+    app.apply(Command::OpenHistory);
     let ctx = egui::Context::default();
     assert!(frame(&ctx, &mut app) > 0);
     c.bench_function(

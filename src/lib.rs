@@ -5,6 +5,7 @@
 //! effects and the runtime that carries them out); `desktop`, `session`, `audio` and `store`;
 //! the pure `practice` model at the bottom. `clock` is the one module that reads the clocks.
 
+pub mod app;
 pub mod audio;
 pub mod cli;
 pub mod clock;

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::audio::{
-    AudioOutput, CueTrack, SessionControl, SoundBank, frame_to_micros, micros_to_frame, schedule,
+    CueTrack, SessionControl, SoundBank, frame_to_micros, micros_to_frame, schedule,
 };
 use crate::practice::{CueSet, Micros, Moment, Outcome, Practice, Problem, SessionClock, Timeline};
 use crate::store::Settings;
@@ -20,9 +20,13 @@ const FOLLOW_TOLERANCE: Micros = 120_000;
 struct SessionAudio {
     control: Arc<SessionControl>,
     sample_rate: u32,
+    /// The stream is at the session's place: until then it waits, silent, and the monotonic
+    /// clock leads.
+    joined: bool,
 }
 
 pub struct LiveSession {
+    id: u64,
     practice: Practice,
     timeline: Timeline,
     clock: SessionClock,
@@ -57,45 +61,102 @@ impl SoundChoice {
     }
 }
 
-impl LiveSession {
-    /// Starts `practice` at `now`, with its cues on `output` when there is one.
-    pub fn start(
-        practice: Practice,
-        now: Micros,
-        output: Option<(&AudioOutput, &SoundBank)>,
-        sound: SoundChoice,
-    ) -> Result<LiveSession, Vec<Problem>> {
-        let timeline = Timeline::new(&practice)?;
-        let audio = output.map(|(device, bank)| {
-            let cue_set = practice.cues.unwrap_or(sound.cue_set);
-            let set_volume = match cue_set {
+/// How a session's cues are to be made: worked out where the session lives, turned into a
+/// track where the sound device lives.
+#[derive(Clone, Debug)]
+pub struct CuePlan {
+    pub timeline: Timeline,
+    pub cue_set: CueSet,
+    /// The chosen cue set's own volume.
+    pub set_volume: f32,
+    /// The continuous breath tone's volume, if it is on.
+    pub breath_tone: Option<f32>,
+}
+
+impl CuePlan {
+    pub fn new(session: &LiveSession, sound: &SoundChoice) -> Self {
+        let cue_set = session.practice.cues.unwrap_or(sound.cue_set);
+        CuePlan {
+            timeline: session.timeline.clone(),
+            cue_set,
+            set_volume: match cue_set {
                 CueSet::Tones => sound.tones_volume,
                 CueSet::Voice => sound.voice_volume,
-            };
-            let cues = schedule(
-                &timeline.cue_events(),
-                bank.sample_rate(),
-                cue_set,
-                set_volume,
-            );
-            let mut track = CueTrack::new(cues, bank);
-            if let Some(volume) = sound.breath_tone {
-                track = track.with_breath_tone(timeline.level_course(), volume);
-            }
-            let control = device.play(track, sound.master_volume, sound.muted);
-            SessionAudio {
-                control,
-                sample_rate: bank.sample_rate(),
-            }
-        });
+            },
+            breath_tone: sound.breath_tone,
+        }
+    }
+
+    /// The cue track, in `bank`'s sounds at its sample rate.
+    pub fn track(&self, bank: &SoundBank) -> CueTrack {
+        let cues = schedule(
+            &self.timeline.cue_events(),
+            bank.sample_rate(),
+            self.cue_set,
+            self.set_volume,
+        );
+        let track = CueTrack::new(cues, bank);
+        match self.breath_tone {
+            Some(volume) => track.with_breath_tone(self.timeline.level_course(), volume),
+            None => track,
+        }
+    }
+}
+
+impl LiveSession {
+    /// Starts `practice` at `now` (monotonic), begun at `started` (wall clock). It runs on the
+    /// monotonic clock until a cue stream is attached and joins it.
+    pub fn start(
+        id: u64,
+        practice: Practice,
+        now: Micros,
+        started: StartTime,
+    ) -> Result<LiveSession, Vec<Problem>> {
+        let timeline = Timeline::new(&practice)?;
         Ok(LiveSession {
+            id,
             clock: SessionClock::start(&timeline, now),
             practice,
             timeline,
-            audio,
-            started: StartTime::now(),
+            audio: None,
+            started,
             outcome: None,
         })
+    }
+
+    /// The session's number (see `app::SessionId`).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// A cue stream is being started for this session under `control`; it plays once it has
+    /// joined (`join_cues`).
+    pub fn attach_cues(&mut self, control: Arc<SessionControl>, sample_rate: u32) {
+        if let Some(old) = self.audio.take() {
+            old.control.abandon();
+        }
+        self.audio = Some(SessionAudio {
+            control,
+            sample_rate,
+            joined: false,
+        });
+    }
+
+    /// The stream is on the device: it starts at the session's place now, on the sample.
+    pub fn join_cues(&mut self, now: Micros) {
+        let position = self.clock.position(now);
+        let paused = self.clock.is_paused();
+        if let Some(audio) = self.audio.as_mut().filter(|a| !a.joined) {
+            audio
+                .control
+                .seek(micros_to_frame(position, audio.sample_rate));
+            audio.control.set_paused(paused);
+            audio.joined = true;
+        }
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.outcome.is_some()
     }
 
     pub fn practice(&self) -> &Practice {
@@ -107,12 +168,12 @@ impl LiveSession {
     }
 
     pub fn has_sound(&self) -> bool {
-        self.audio.is_some()
+        self.audio.as_ref().is_some_and(|a| a.joined)
     }
 
     /// Where the session is: the sound's clock while it plays, the monotonic clock otherwise.
     pub fn position(&mut self, now: Micros) -> Micros {
-        if let Some(audio) = &self.audio
+        if let Some(audio) = self.audio.as_ref().filter(|a| a.joined)
             && !self.clock.is_paused()
             && !self.clock.is_ended()
         {
@@ -147,7 +208,7 @@ impl LiveSession {
         // Take the sound's position first, so both stop on the same breath.
         self.position(now);
         self.clock.toggle_pause(now);
-        if let Some(audio) = &self.audio {
+        if let Some(audio) = self.audio.as_ref().filter(|a| a.joined) {
             audio.control.set_paused(self.clock.is_paused());
         }
     }
@@ -155,7 +216,7 @@ impl LiveSession {
     pub fn skip_step(&mut self, now: Micros) {
         self.position(now);
         self.clock.skip_step(&self.timeline, now);
-        if let Some(audio) = &self.audio {
+        if let Some(audio) = self.audio.as_ref().filter(|a| a.joined) {
             let target = self.clock.position(now);
             audio
                 .control
@@ -178,7 +239,9 @@ impl LiveSession {
     /// The device went away: carry on silently from where the sound was.
     pub fn lose_sound(&mut self, now: Micros) {
         self.position(now);
-        self.audio = None;
+        if let Some(audio) = self.audio.take() {
+            audio.control.abandon();
+        }
     }
 
     /// Ends the session (finished or not) and says how it went. Ending twice changes nothing.
@@ -188,7 +251,10 @@ impl LiveSession {
         }
         let position = self.position(now);
         let outcome = self.clock.end(&self.timeline, now);
-        if let Some(audio) = &self.audio {
+        if let Some(audio) = self.audio.as_ref().filter(|a| !a.joined) {
+            // It never played: nothing to ring out.
+            audio.control.abandon();
+        } else if let Some(audio) = &self.audio {
             let stop = if outcome.completed {
                 self.timeline.total()
             } else {
@@ -241,10 +307,6 @@ mod tests {
     use super::*;
     use crate::practice::{BreatheBlock, MICROS_PER_SECOND as S, Pattern, Phase, Step};
 
-    fn silent() -> SoundChoice {
-        SoundChoice::from_settings(&Settings::default())
-    }
-
     #[test]
     fn a_silent_session_runs_on_the_clock_and_records_how_it_ended() {
         let practice = Practice::new(
@@ -254,7 +316,8 @@ mod tests {
                 1.0,
             ))],
         );
-        let mut session = LiveSession::start(practice, 100 * S, None, silent()).expect("valid");
+        let started = "2026-11-23T21:00:00+01:00".parse().expect("a start time");
+        let mut session = LiveSession::start(1, practice, 100 * S, started).expect("valid");
         assert_eq!(session.moment(105 * S).phase, Phase::Exhale);
         session.toggle_pause(105 * S);
         assert_eq!(session.moment(200 * S).phase, Phase::Exhale);

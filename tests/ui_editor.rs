@@ -1,19 +1,18 @@
 //! The preset editor, driven by keys and clicks: build a ritual, save it, find it again after a
 //! restart; see a problem beside the field and Save held back; never lose edits silently.
 
-use std::sync::Arc;
-
+use downshift::clock::{Clocks, fixed_wall};
 use downshift::practice::Step;
 use downshift::store::{DataDir, Library};
-use downshift::ui::{AppOptions, DownshiftApp, SoundMode, fixed_local_clock};
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
-    let mut options = AppOptions::new(Arc::new(|| 0), SoundMode::Off);
-    options.local_clock = fixed_local_clock(jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0));
-    let app = DownshiftApp::new(data.clone(), options);
+    let at = jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0);
+    let clocks = Clocks::from_fns(|| 0, fixed_wall(at));
+    let app = DownshiftApp::new(data.clone(), AppOptions::new(clocks, SoundMode::Off));
     let mut harness = Harness::builder()
         .with_size([900.0, 1800.0])
         .build_eframe(move |_| app);

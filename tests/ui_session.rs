@@ -3,9 +3,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use downshift::clock::Clocks;
 use downshift::practice::MICROS_PER_SECOND as S;
 use downshift::store::{DataDir, SessionEnd, load_history};
-use downshift::ui::{AppOptions, Clock, DownshiftApp, LocalClock, SoundMode};
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use jiff::civil::DateTime;
@@ -39,14 +40,17 @@ impl Rig {
         }
     }
 
-    fn clock(&self) -> Clock {
+    /// The monotonic clock and the local time, as the test sets them (the zone is UTC).
+    fn clocks(&self) -> Clocks {
         let now = Arc::clone(&self.now);
-        Arc::new(move || now.load(Ordering::SeqCst))
-    }
-
-    fn local_clock(&self) -> LocalClock {
         let local = Arc::clone(&self.local);
-        Arc::new(move || *local.lock().expect("local time"))
+        Clocks::from_fns(
+            move || now.load(Ordering::SeqCst),
+            move || {
+                let at = *local.lock().expect("local time");
+                downshift::clock::fixed_wall(at)()
+            },
+        )
     }
 
     fn set_local(&self, to: DateTime) {
@@ -76,8 +80,7 @@ impl Rig {
             (minute_of_day / 60) as i8,
             (minute_of_day % 60) as i8,
         ));
-        let mut options = AppOptions::new(self.clock(), SoundMode::Off);
-        options.local_clock = self.local_clock();
+        let options = AppOptions::new(self.clocks(), SoundMode::Off);
         let app = DownshiftApp::new(self.data_dir(), options);
         // As eframe runs it: `logic` then `ui`, filling the whole window.
         Harness::builder()
@@ -219,8 +222,7 @@ fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_sav
     // A file where the data folder should be: nothing can be written inside it.
     let blocked = rig.dir.path().join("not-a-folder");
     std::fs::write(&blocked, "x").expect("write");
-    let mut options = AppOptions::new(rig.clock(), SoundMode::Off);
-    options.local_clock = rig.local_clock();
+    let options = AppOptions::new(rig.clocks(), SoundMode::Off);
     let app = DownshiftApp::new(DataDir::new(&blocked), options);
     let mut harness = Harness::builder()
         .with_size([720.0, 760.0])

@@ -18,6 +18,8 @@ const NOT_STOPPING: u64 = u64::MAX;
 pub struct SessionControl {
     paused: AtomicBool,
     muted: AtomicBool,
+    /// The session went on without this stream: it closes at once, silently.
+    abandoned: AtomicBool,
     /// The timeline frame after which no cue starts (`NOT_STOPPING` while the session runs).
     stop_at: AtomicU64,
     volume_bits: AtomicU32,
@@ -31,6 +33,7 @@ impl SessionControl {
     pub fn new(volume: f32, muted: bool) -> Self {
         SessionControl {
             paused: AtomicBool::new(false),
+            abandoned: AtomicBool::new(false),
             muted: AtomicBool::new(muted),
             stop_at: AtomicU64::new(NOT_STOPPING),
             volume_bits: AtomicU32::new(volume.clamp(0.0, 1.0).to_bits()),
@@ -38,6 +41,19 @@ impl SessionControl {
             position: AtomicU64::new(0),
             done: AtomicBool::new(false),
         }
+    }
+
+    /// A control for a stream that waits, paused and silent, until it is put in place (a seek)
+    /// and let go (`set_paused(false)`).
+    pub fn waiting(volume: f32, muted: bool) -> Self {
+        let control = SessionControl::new(volume, muted);
+        control.paused.store(true, Ordering::Release);
+        control
+    }
+
+    /// The stream is not wanted any more: it ends at once, whatever it was playing.
+    pub fn abandon(&self) {
+        self.abandoned.store(true, Ordering::Release);
     }
 
     pub fn set_paused(&self, paused: bool) {
@@ -116,6 +132,10 @@ impl CueSource {
 
     fn next_mono(&mut self) -> Option<f32> {
         let control = &self.control;
+        if control.abandoned.load(Ordering::Acquire) {
+            control.done.store(true, Ordering::Release);
+            return None;
+        }
         if self.track.position() > control.stop_at.load(Ordering::Acquire) {
             self.track.stop_cues();
             if self.track.is_done() {
@@ -304,11 +324,16 @@ impl AudioOutput {
     /// Starts playing a session's cues; the returned control steers them.
     pub fn play(&self, track: CueTrack, volume: f32, muted: bool) -> Arc<SessionControl> {
         let control = Arc::new(SessionControl::new(volume, muted));
+        self.play_with(track, Arc::clone(&control));
+        control
+    }
+
+    /// Starts playing a session's cues under a control made beforehand.
+    pub fn play_with(&self, track: CueTrack, control: Arc<SessionControl>) {
         let channels = self.sink.config().channel_count();
         self.sink
             .mixer()
-            .add(CueSource::new(track, Arc::clone(&control), channels));
-        control
+            .add(CueSource::new(track, control, channels));
     }
 
     /// The device has gone (unplugged, server stopped) or keeps failing. Call now and then.

@@ -244,8 +244,8 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
         Some(name) => name.clone(),
         None => {
             let (settings, _) = Settings::load(&data_dir.settings_path());
-            let minute = crate::ui::local_minute_of_day();
-            let (index, why) = crate::ui::suggestion(&library, &settings, minute)
+            let local = crate::clock::Clocks::system().local();
+            let (index, why) = crate::app::ops::suggestion(&library, &settings, local)
                 .ok_or_else(|| Failure::usage("no practice is suggested for now: name one"))?;
             println!("{why}");
             library.entries[index].practice.name.clone()
@@ -264,4 +264,3 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
     }
     play::play_in_terminal(data_dir, practice, args.mute)
 }
-

@@ -4,12 +4,16 @@
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{Failure, Outcome};
-use crate::audio::{AudioOutput, SoundBank};
+use crate::app::ops;
+use crate::audio::{AudioOutput, SessionControl, SoundBank};
+use crate::clock::Clocks;
 use crate::practice::{Micros, Moment, Phase, Practice, Step, StepKind};
-use crate::session::{LiveSession, SoundChoice};
+use crate::session::{CuePlan, LiveSession, SoundChoice};
+use crate::store::history::StartTime;
+use crate::store::progress::ProgressBook;
 use crate::store::{DataDir, Settings, append_record};
 
 fn clock_text(micros: Micros) -> String {
@@ -80,12 +84,24 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
             log::warn!("Ctrl-C cannot be caught: {e}");
         }
     }
-    let epoch = Instant::now();
-    let now = || epoch.elapsed().as_micros() as Micros;
-    let sound = SoundChoice::from_settings(&settings);
-    let mut session =
-        LiveSession::start(practice, now(), output.as_ref().zip(bank.as_ref()), sound)
-            .map_err(|problems| Failure::usage(problems[0].to_string()))?;
+    let clocks = Clocks::system();
+    let now = || clocks.now();
+    let (mut progress, progress_problem) = ProgressBook::load(&data_dir.progress_path());
+    if let Some(problem) = progress_problem {
+        eprintln!("downshift: {problem}");
+    }
+    let practice = ops::at_current_level(&progress, practice);
+    let started = StartTime::of(&clocks.wall());
+    let mut session = LiveSession::start(1, practice, now(), started)
+        .map_err(|problems| Failure::usage(problems[0].to_string()))?;
+    if let (Some(output), Some(bank)) = (&output, &bank) {
+        let sound = SoundChoice::from_settings(&settings);
+        let plan = CuePlan::new(&session, &sound);
+        let control = Arc::new(SessionControl::waiting(sound.master_volume, sound.muted));
+        session.attach_cues(Arc::clone(&control), bank.sample_rate());
+        output.play_with(plan.track(bank), control);
+        session.join_cues(now());
+    }
     let total = session.timeline().total();
     println!(
         "{}: {} ({}). Ctrl-C ends it.",
@@ -128,8 +144,8 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
         std::thread::sleep(wait);
     }
     let outcome = session.end(now());
-    let deadline = Instant::now() + Duration::from_secs(6);
-    while !session.sound_done() && Instant::now() < deadline {
+    let deadline = clocks.deadline(Duration::from_secs(6));
+    while !session.sound_done() && !deadline.passed() {
         std::thread::sleep(Duration::from_millis(20));
     }
     drop(output);
@@ -146,15 +162,30 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
     let Some(record) = session.record() else {
         return Ok(());
     };
-    append_record(&data_dir.history_path(), &record).map_err(|e| {
+    let saved = append_record(&data_dir.history_path(), &record).map_err(|e| {
         Failure::runtime(format!(
             "the session could not be saved to {}: {e}",
             data_dir.history_path().display()
         ))
-    })
+    });
+    // Progress moves on as it does after a session in the window; a step is only offered
+    // there, where it can be answered.
+    let (changed, offer) = ops::progress_after(&mut progress, session.practice(), &record);
+    if changed && let Err(e) = progress.save(&data_dir.progress_path()) {
+        eprintln!("downshift: your progress could not be saved: {e}");
+    }
+    if let Some(offer) = offer {
+        let _ = writeln!(
+            std::io::stdout(),
+            "{} Open downshift to change the exhale from {:.1} s to {:.1} s.",
+            offer.reason,
+            offer.from,
+            offer.to
+        );
+    }
+    saved
 }
 
 fn format_minutes(micros: Micros) -> String {
     format!("{:.1}", micros as f64 / 60e6)
 }
-

@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{Failure, Outcome, library, no_such_practice};
-use crate::store::presets::{file_name_for, free_path, read_preset_file, to_ron, write_preset};
+use crate::app::ops::{self, FileRefusal};
+use crate::store::presets::{read_preset_file, to_ron};
 use crate::store::{DataDir, Origin};
 
 use super::PresetsCommand;
@@ -60,59 +61,42 @@ pub(super) fn presets(data_dir: &DataDir, command: PresetsCommand) -> Outcome {
         PresetsCommand::Export { name, file, force } => {
             let library = library(data_dir);
             let entry = library.find(&name).ok_or_else(|| no_such_practice(&name))?;
-            if file.exists() && !force {
-                return Err(Failure::usage(format!(
-                    "{} already exists; add --force to replace it",
-                    file.display()
-                )));
-            }
-            write_preset(&file, &entry.practice).map_err(|e| {
-                Failure::runtime(format!("{} could not be written: {e}", file.display()))
-            })?;
+            ops::export_preset(&entry.practice, &file, force).map_err(refused)?;
             println!("Wrote \"{}\" to {}", entry.practice.name, file.display());
             Ok(())
         }
     }
 }
 
-fn import(data_dir: &DataDir, file: &Path, force: bool) -> Outcome {
-    let practice = match read_preset_file(file) {
-        Ok(practice) => practice,
-        Err(errors) => {
+/// A refused import or export, said the terminal's way.
+fn refused(refusal: FileRefusal) -> Failure {
+    match refusal {
+        FileRefusal::Failed(why) => Failure::runtime(why),
+        FileRefusal::Invalid(errors) => {
             for error in &errors {
                 eprintln!("{error}");
             }
-            return Err(Failure::usage(format!(
-                "{} was not imported: it has {} problem{}",
-                file.display(),
+            Failure::usage(format!(
+                "not imported: the file has {} problem{}",
                 errors.len(),
                 if errors.len() == 1 { "" } else { "s" }
-            )));
+            ))
         }
-    };
+        taken @ (FileRefusal::NameTaken { .. } | FileRefusal::Exists(_)) => {
+            Failure::usage(format!("{taken}; add --force to replace it"))
+        }
+        other => Failure::usage(other.to_string()),
+    }
+}
+
+fn import(data_dir: &DataDir, file: &Path, force: bool) -> Outcome {
     let library = library(data_dir);
-    let existing = library.find(&practice.name);
-    let target = match existing.map(|e| &e.origin) {
-        Some(Origin::User { path, .. }) => {
-            if !force {
-                return Err(Failure::usage(format!(
-                    "you already have a preset called \"{}\" ({}); add --force to replace it",
-                    practice.name,
-                    path.display()
-                )));
-            }
-            path.clone()
-        }
-        _ => free_path(&data_dir.presets_dir(), &file_name_for(&practice.name)),
-    };
-    write_preset(&target, &practice)
-        .map_err(|e| Failure::runtime(format!("{} could not be written: {e}", target.display())))?;
-    let customises = matches!(existing.map(|e| &e.origin), Some(Origin::BuiltIn));
+    let imported = ops::import_preset(data_dir, &library, file, force).map_err(refused)?;
     println!(
         "Imported \"{}\" to {}{}",
-        practice.name,
-        target.display(),
-        if customises {
+        imported.name,
+        imported.path.display(),
+        if imported.customises {
             " (it customises the built-in of that name)"
         } else {
             ""
@@ -120,4 +104,3 @@ fn import(data_dir: &DataDir, file: &Path, force: bool) -> Outcome {
     );
     Ok(())
 }
-

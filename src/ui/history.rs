@@ -5,109 +5,11 @@
 use egui::RichText;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
-use super::Action;
 use super::theme::Palette;
+use crate::app::Command;
+use crate::app::screen::{ExportFormat, HistoryScreen};
 use crate::store::insights::{CHART_DAYS, Insights};
-use crate::store::{History, SessionEnd, SessionRecord};
-
-/// How to export the history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
-    Csv,
-    Json,
-}
-
-pub struct HistoryScreen {
-    records: Vec<SessionRecord>,
-    problems: Vec<String>,
-    practices: Vec<String>,
-    /// An index into `practices`, or every practice.
-    filter: Option<usize>,
-    /// Indices into `records` that pass the filter, newest first.
-    shown: Vec<usize>,
-    insights: Insights,
-    today: jiff::civil::Date,
-    chart_days: usize,
-    pub message: Option<String>,
-    /// The session picked in the list (an index into `records`), and whether its deletion
-    /// waits for a yes.
-    selected: Option<usize>,
-    confirming_delete: bool,
-}
-
-impl HistoryScreen {
-    pub fn new(history: History, today: jiff::civil::Date) -> Self {
-        let mut practices: Vec<String> =
-            history.records.iter().map(|r| r.practice.clone()).collect();
-        practices.sort();
-        practices.dedup();
-        let mut screen = HistoryScreen {
-            records: history.records,
-            problems: history.problems,
-            practices,
-            filter: None,
-            shown: Vec::new(),
-            insights: Insights::default(),
-            today,
-            chart_days: 30,
-            message: None,
-            selected: None,
-            confirming_delete: false,
-        };
-        screen.refilter();
-        screen
-    }
-
-    pub fn records(&self) -> &[SessionRecord] {
-        &self.records
-    }
-
-    pub fn set_filter(&mut self, filter: Option<usize>) {
-        self.filter = filter.filter(|&i| i < self.practices.len());
-        self.refilter();
-    }
-
-    pub fn select(&mut self, index: usize) {
-        self.selected = (index < self.records.len()).then_some(index);
-        self.confirming_delete = false;
-    }
-
-    pub fn ask_to_delete(&mut self, asking: bool) {
-        self.confirming_delete = asking && self.selected.is_some();
-    }
-
-    /// The id of the session to delete, once the person has said yes.
-    pub fn confirmed_deletion(&self) -> Option<&str> {
-        self.selected
-            .filter(|_| self.confirming_delete)
-            .map(|i| self.records[i].id.as_str())
-    }
-
-    /// The practice the list is filtered to.
-    pub fn filter_name(&self) -> Option<&str> {
-        self.filter.map(|i| self.practices[i].as_str())
-    }
-
-    /// Filters to the practice called `name`, if it is there.
-    pub fn filter_to(&mut self, name: Option<&str>) {
-        let index = name.and_then(|n| self.practices.iter().position(|p| p == n));
-        self.set_filter(index);
-    }
-
-    pub fn set_chart_days(&mut self, days: usize) {
-        self.chart_days = days.clamp(7, CHART_DAYS);
-    }
-
-    fn refilter(&mut self) {
-        let wanted = self.filter.map(|i| self.practices[i].as_str());
-        self.shown = (0..self.records.len())
-            .rev()
-            .filter(|&i| wanted.is_none_or(|name| self.records[i].practice == name))
-            .collect();
-        let records = &self.records;
-        self.insights = Insights::of(self.shown.iter().map(|&i| &records[i]), self.today);
-    }
-}
+use crate::store::{SessionEnd, SessionRecord};
 
 fn row_text(record: &SessionRecord) -> String {
     let outcome = match record.end {
@@ -130,13 +32,13 @@ pub fn show(
     ui: &mut egui::Ui,
     screen: &HistoryScreen,
     palette: &Palette,
-    actions: &mut Vec<Action>,
+    commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
         ui.heading("Your sessions");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Back").clicked() {
-                actions.push(Action::CloseScreen);
+                commands.push(Command::CloseScreen);
             }
         });
     });
@@ -174,14 +76,14 @@ pub fn show(
                     .selectable_label(screen.filter.is_none(), "All practices")
                     .clicked()
                 {
-                    actions.push(Action::HistoryFilter(None));
+                    commands.push(Command::HistoryFilter(None));
                 }
                 for (i, name) in screen.practices.iter().enumerate() {
                     if ui
                         .selectable_label(screen.filter == Some(i), name)
                         .clicked()
                     {
-                        actions.push(Action::HistoryFilter(Some(i)));
+                        commands.push(Command::HistoryFilter(Some(i)));
                     }
                 }
             });
@@ -190,14 +92,14 @@ pub fn show(
                 .selectable_label(screen.chart_days == days, format!("{days} days"))
                 .clicked()
             {
-                actions.push(Action::HistoryDays(days));
+                commands.push(Command::HistoryDays(days));
             }
         }
         if ui.button("Export CSV").clicked() {
-            actions.push(Action::ExportHistory(ExportFormat::Csv));
+            commands.push(Command::ExportHistory(ExportFormat::Csv));
         }
         if ui.button("Export JSON").clicked() {
-            actions.push(Action::ExportHistory(ExportFormat::Json));
+            commands.push(Command::ExportHistory(ExportFormat::Json));
         }
     });
     if let Some(message) = &screen.message {
@@ -217,13 +119,13 @@ pub fn show(
                     "Delete the session of {when}? This cannot be undone."
                 ));
                 if ui.button("Delete").clicked() {
-                    actions.push(Action::DeleteSession);
+                    commands.push(Command::DeleteSession);
                 }
                 if ui.button("Keep").clicked() {
-                    actions.push(Action::AskDeleteSession(false));
+                    commands.push(Command::AskDeleteSession(false));
                 }
             } else if ui.button("Delete this session…").clicked() {
-                actions.push(Action::AskDeleteSession(true));
+                commands.push(Command::AskDeleteSession(true));
             }
         });
     }
@@ -238,7 +140,7 @@ pub fn show(
                     .selectable_label(screen.selected == Some(index), text)
                     .clicked()
                 {
-                    actions.push(Action::HistorySelect(index));
+                    commands.push(Command::HistorySelect(index));
                 }
             }
         });

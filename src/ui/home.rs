@@ -3,7 +3,8 @@
 use egui::{RichText, ScrollArea};
 
 use super::theme::Palette;
-use super::{Action, HomeQuestion};
+use crate::app::Command;
+use crate::app::screen::HomeQuestion;
 use crate::store::{Library, Origin};
 
 /// What the home screen says at a glance.
@@ -25,7 +26,7 @@ pub fn show(
     glance: &Glance,
     file_path: &mut String,
     palette: &Palette,
-    actions: &mut Vec<Action>,
+    commands: &mut Vec<Command>,
 ) -> Vec<egui::Id> {
     let mut rows = Vec::new();
     ui.vertical_centered(|ui| {
@@ -69,10 +70,10 @@ pub fn show(
                     row.scroll_to_me(None);
                 }
                 if row.clicked() {
-                    actions.push(Action::Select(index));
+                    commands.push(Command::Select(index));
                 }
                 if row.double_clicked() {
-                    actions.push(Action::Start);
+                    commands.push(Command::Start);
                 }
             }
         });
@@ -104,7 +105,7 @@ pub fn show(
                     .min_size(egui::vec2(200.0, 56.0)),
             );
             if start.clicked() {
-                actions.push(Action::Start);
+                commands.push(Command::Start);
             }
         });
     } else {
@@ -113,20 +114,20 @@ pub fn show(
     ui.add_space(8.0);
     ui.horizontal_wrapped(|ui| {
         if ui.button("History").clicked() {
-            actions.push(Action::OpenHistory);
+            commands.push(Command::OpenHistory);
         }
         if ui.button("Settings").clicked() {
-            actions.push(Action::OpenSettings);
+            commands.push(Command::OpenSettings);
         }
         ui.separator();
         if ui.button("New").clicked() {
-            actions.push(Action::NewPreset);
+            commands.push(Command::NewPreset);
         }
         if ui.button("Edit").clicked() {
-            actions.push(Action::EditPreset);
+            commands.push(Command::EditPreset);
         }
         if ui.button("Duplicate").clicked() {
-            actions.push(Action::DuplicatePreset);
+            commands.push(Command::DuplicatePreset);
         }
         let question = match library.entries.get(selected).map(|e| &e.origin) {
             Some(Origin::User {
@@ -138,7 +139,7 @@ pub fn show(
         if let Some((label, question)) = question
             && ui.button(label).clicked()
         {
-            actions.push(Action::AskHome(question));
+            commands.push(Command::AskHome(question));
         }
     });
     if let (Some(question), Some(entry)) = (glance.question, library.entries.get(selected)) {
@@ -158,10 +159,10 @@ pub fn show(
                 HomeQuestion::RestoreOriginal => "Yes, restore",
             };
             if ui.button(yes).clicked() {
-                actions.push(Action::AnswerHome(true));
+                commands.push(Command::AnswerHome(true));
             }
             if ui.button("No").clicked() {
-                actions.push(Action::AnswerHome(false));
+                commands.push(Command::AnswerHome(false));
             }
         });
     }
@@ -173,10 +174,10 @@ pub fn show(
                 ui.add(egui::TextEdit::singleline(file_path).desired_width(320.0))
                     .labelled_by(label.id);
                 if ui.button("Import").clicked() {
-                    actions.push(Action::ImportPreset);
+                    commands.push(Command::ImportPreset);
                 }
                 if ui.button("Export selected").clicked() {
-                    actions.push(Action::ExportPreset);
+                    commands.push(Command::ExportPreset);
                 }
             });
             ui.label(

@@ -4,11 +4,16 @@
 
 use egui::RichText;
 
-use super::Action;
 use super::theme::{BODY_SIZE, Palette};
+use crate::app::Command;
 use crate::practice::reminders::Reminder;
 
-pub fn show(ui: &mut egui::Ui, reminder: &Reminder, palette: &Palette, actions: &mut Vec<Action>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    reminder: &Reminder,
+    palette: &Palette,
+    commands: &mut Vec<Command>,
+) {
     // Fades in over 0.6 s rather than appearing at once: from when this prompt was first
     // drawn (egui's own animations start at their target the first time they are seen).
     let ctx = ui.ctx().clone();
@@ -44,12 +49,12 @@ pub fn show(ui: &mut egui::Ui, reminder: &Reminder, palette: &Palette, actions: 
                     )
                     .fill(palette.background);
                     if ui.add(start).clicked() {
-                        actions.push(Action::ReminderStart);
+                        commands.push(Command::ReminderStart);
                     }
                     let later = egui::Button::new(RichText::new("Later").size(BODY_SIZE))
                         .fill(palette.background);
                     if ui.add(later).clicked() {
-                        actions.push(Action::ReminderLater);
+                        commands.push(Command::ReminderLater);
                     }
                 });
             });

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use egui::RichText;
 
-use super::Action;
 use super::theme::{PHASE_SIZE, PROMPT_SIZE, Palette};
 use super::widgets::{OrbLook, breath_orb, thin_progress};
+use crate::app::Command;
 use crate::practice::{MICROS_PER_SECOND, Micros, Moment, Phase, Step, StepKind};
 use crate::session::LiveSession;
 use crate::store::Settings;
@@ -43,7 +43,7 @@ pub fn show(
     now: Micros,
     settings: &Settings,
     palette: &Palette,
-    actions: &mut Vec<Action>,
+    commands: &mut Vec<Command>,
 ) {
     let moment = session.moment(now);
     let paused = session.is_paused();
@@ -146,7 +146,7 @@ pub fn show(
         }
         ui.label(RichText::new(info).color(palette.quiet_text));
         ui.add_space(12.0);
-        controls(ui, paused, settings.muted, actions);
+        controls(ui, paused, settings.muted, commands);
     });
 }
 
@@ -158,21 +158,21 @@ fn stepped_progress(moment: &Moment) -> f32 {
     (whole / total.max(1.0)) as f32
 }
 
-fn controls(ui: &mut egui::Ui, paused: bool, muted: bool, actions: &mut Vec<Action>) {
+fn controls(ui: &mut egui::Ui, paused: bool, muted: bool, commands: &mut Vec<Command>) {
     let buttons = [
         (
             if paused { "Resume" } else { "Pause" },
             "Space",
-            Action::TogglePause,
+            Command::TogglePause,
         ),
-        ("Skip step", "S", Action::SkipStep),
+        ("Skip step", "S", Command::SkipStep),
         (
             if muted { "Unmute" } else { "Mute" },
             "M",
-            Action::ToggleMute,
+            Command::ToggleMute,
         ),
-        ("Full screen", "F", Action::ToggleFullscreen),
-        ("End", "Esc", Action::EndSession),
+        ("Full screen", "F", Command::ToggleFullscreen),
+        ("End", "Esc", Command::EndSession),
     ];
     let width: f32 = 5.0 * 130.0;
     ui.allocate_ui(egui::vec2(width.min(ui.available_width()), 56.0), |ui| {
@@ -180,7 +180,7 @@ fn controls(ui: &mut egui::Ui, paused: bool, muted: bool, actions: &mut Vec<Acti
             for (label, key, action) in buttons {
                 let button = ui.button(label).on_hover_text(format!("Key: {key}"));
                 if button.clicked() {
-                    actions.push(action);
+                    commands.push(action);
                 }
             }
         });

@@ -3,21 +3,26 @@
 
 use egui::{RichText, Slider, TextEdit};
 
-use super::Action;
 use super::theme::Palette;
+use crate::app::Command;
+use crate::app::screen::SettingsForm;
 use crate::practice::CueSet;
 use crate::practice::pacing::{TimeSlot, minute_of_day};
 use crate::practice::reminders::ReminderSettings;
-use crate::store::Settings;
 use crate::store::settings::Theme;
 
 pub fn show(
     ui: &mut egui::Ui,
-    settings: &mut Settings,
-    practices: &[String],
+    form: &mut SettingsForm,
     palette: &Palette,
-    actions: &mut Vec<Action>,
+    commands: &mut Vec<Command>,
 ) {
+    let SettingsForm {
+        draft: settings,
+        practices,
+        ..
+    } = form;
+    let practices: &[String] = practices;
     ui.heading("Settings");
     ui.add_space(8.0);
     egui::ScrollArea::vertical()
@@ -73,7 +78,7 @@ pub fn show(
     ui.add_space(12.0);
     ui.vertical_centered(|ui| {
         if ui.button("Back").clicked() {
-            actions.push(Action::CloseScreen);
+            commands.push(Command::CloseScreen);
         }
         ui.label(RichText::new("Esc goes back. Changes are saved.").color(palette.quiet_text));
     });

@@ -108,17 +108,30 @@ pub fn thin_progress(ui: &mut egui::Ui, fraction: f32, label: &str, palette: &Pa
     });
 }
 
-/// Quiet messages at the foot of a screen.
-pub fn notices(ui: &mut egui::Ui, notices: &[String], palette: &Palette) {
+/// Quiet messages at the foot of a screen, each with a way to put it away.
+pub fn notices(
+    ui: &mut egui::Ui,
+    notices: &[crate::app::Notice],
+    palette: &Palette,
+    commands: &mut Vec<crate::app::Command>,
+) {
     if notices.is_empty() {
         return;
     }
     ui.add_space(12.0);
     for notice in notices {
-        ui.label(
-            egui::RichText::new(notice)
-                .size(16.0)
-                .color(palette.warning),
-        );
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                egui::RichText::new(&notice.text)
+                    .size(16.0)
+                    .color(palette.warning),
+            );
+            let dismiss = ui
+                .small_button("Dismiss")
+                .on_hover_text("Put this message away");
+            if dismiss.clicked() {
+                commands.push(crate::app::Command::DismissNotice(notice.id));
+            }
+        });
     }
 }

@@ -1,0 +1,73 @@
+//! What the person asks for: pushed by the screens and the keymap during a frame, applied by
+//! `update` after it.
+
+use std::path::PathBuf;
+
+use super::screen::{ExportFormat, HomeQuestion, RatingKey, StepEdit};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Home: pick a practice (an index into the library).
+    Select(usize),
+    /// Home: the next or previous practice in the list.
+    SelectNext,
+    SelectPrevious,
+    /// Home: start the selected practice (asking first how tense the person feels, if wanted).
+    Start,
+    TogglePause,
+    SkipStep,
+    EndSession,
+    ToggleMute,
+    ToggleFullscreen,
+    /// Summary: back to the home screen.
+    Dismiss,
+    OpenSettings,
+    /// Settings: the form changed.
+    SettingsEdited,
+    OpenHistory,
+    /// Show one practice's sessions (an index into the history's practice list), or all.
+    HistoryFilter(Option<usize>),
+    HistoryDays(usize),
+    HistorySelect(usize),
+    /// Ask (true) or stop asking (false) whether to delete the selected session.
+    AskDeleteSession(bool),
+    DeleteSession,
+    ExportHistory(ExportFormat),
+    /// A tension rating, or `None` to skip it.
+    Rate(Option<u8>),
+    /// A key typed on the tension question (a digit, or Enter/Space).
+    RatingKey(RatingKey),
+    /// Yes or no to the progression step on the summary.
+    AnswerOffer(bool),
+    NewPreset,
+    EditPreset,
+    DuplicatePreset,
+    /// Ask before deleting the selected preset of one's own (or restoring a built-in).
+    AskHome(HomeQuestion),
+    AnswerHome(bool),
+    /// Import the preset file typed on the home screen.
+    ImportPreset,
+    /// Import preset files dropped on the window.
+    ImportFiles(Vec<PathBuf>),
+    /// Export the selected practice to the file typed on the home screen.
+    ExportPreset,
+    EditSteps(StepEdit),
+    /// Editor: the form changed; check it again.
+    DraftEdited,
+    SavePreset,
+    LeaveEditor,
+    DiscardEdits,
+    KeepEditing,
+    /// Begin the practice a reminder suggests.
+    ReminderStart,
+    /// Put the reminder off for a few minutes.
+    ReminderLater,
+    /// Back from a secondary screen to the home screen.
+    CloseScreen,
+    /// Take a notice away (its id).
+    DismissNotice(u64),
+    /// Ctrl+Q: leave, saving what is in flight (after asking about unsaved edits).
+    Quit,
+    /// The window's close button, or the desktop closing it.
+    CloseRequested,
+}

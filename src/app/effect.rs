@@ -1,0 +1,115 @@
+//! What `update` asks the world to do (effects), and what comes back (messages). The runtime
+//! carries effects out off the window's thread; the window handles the viewport ones itself.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::screen::ExportFormat;
+use crate::audio::SessionControl;
+use crate::practice::Practice;
+use crate::practice::reminders::Reminder;
+use crate::session::CuePlan;
+use crate::store::progress::ProgressBook;
+use crate::store::{History, Library, SessionRecord, Settings};
+
+/// A live session's number, unique while the app runs: sound that arrives late finds its session.
+pub type SessionId = u64;
+
+/// Something for the window itself to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewportEffect {
+    Close,
+    /// Cancel a close the desktop asked for (unsaved edits: ask first).
+    CancelClose,
+    Fullscreen(bool),
+    /// Un-minimise and take the keyboard: the person asked for the window.
+    BringUp,
+    /// Un-minimise and ask for attention without taking the keyboard.
+    Attention,
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    Viewport(ViewportEffect),
+    /// Open the sound device and decode the cues (a worker thread).
+    OpenSound,
+    /// Start a session's cues on the open device, steered by `control`.
+    PlayCues {
+        session: SessionId,
+        control: Arc<SessionControl>,
+        plan: Box<CuePlan>,
+    },
+    SaveSettings(Box<Settings>),
+    SaveProgress(Box<ProgressBook>),
+    /// Append a session's record to the history log (and flush it).
+    AppendRecord(Box<SessionRecord>),
+    LoadHistory,
+    DeleteRecord {
+        id: String,
+    },
+    ExportHistory {
+        format: ExportFormat,
+        /// Every session in the history, oldest first.
+        records: Arc<Vec<SessionRecord>>,
+        to: PathBuf,
+    },
+    /// Write a practice to `path`, or to a new file in the presets folder.
+    SavePreset {
+        path: Option<PathBuf>,
+        practice: Box<Practice>,
+    },
+    RemovePreset {
+        path: PathBuf,
+        name: String,
+    },
+    /// Import a preset file (checked against the presets on disk), then read the library again.
+    ImportPreset(PathBuf),
+    ExportPreset {
+        practice: Box<Practice>,
+        to: PathBuf,
+    },
+    /// Show a reminder as a desktop notification.
+    Notify(Reminder),
+    WithdrawNotification,
+    /// Hold the screen saver off (a session is running) or let go.
+    KeepAwake(bool),
+}
+
+/// What the runtime reports back.
+#[derive(Debug)]
+pub enum Message {
+    SoundReady {
+        sample_rate: u32,
+        /// Cue files of one's own that could not be used.
+        problems: Vec<String>,
+    },
+    SoundUnavailable(String),
+    SoundLost,
+    /// A session's cues are on the device, paused at the start, waiting to be put in place.
+    CuesJoined(SessionId),
+    HistoryLoaded(Result<History, String>),
+    RecordSaved(Box<SessionRecord>),
+    RecordNotSaved {
+        record: Box<SessionRecord>,
+        reason: String,
+    },
+    RecordDeleted {
+        id: String,
+        result: Result<bool, String>,
+    },
+    /// The library as read from disk again, and the practice to select.
+    LibraryLoaded {
+        library: Box<Library>,
+        select: Option<String>,
+    },
+    PresetSaved {
+        path: PathBuf,
+        name: String,
+    },
+    /// A short message for the person (an export done, a file that could not be written).
+    Notice(String),
+    /// What the history screen should say (an export done or failed).
+    HistoryMessage(String),
+    /// The person answered a desktop notification.
+    Notification(crate::desktop::notify::NotifierEvent),
+}

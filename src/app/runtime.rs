@@ -1,0 +1,337 @@
+//! The runtime: carries out `update`'s effects away from the window's thread and feeds what
+//! happened back as messages. Files are written one after another on a worker thread of their
+//! own (so a save never overtakes an earlier one); the sound device lives on a second worker,
+//! which opens it, decodes the cues, starts each session's stream and watches for the device
+//! going away. Desktop services (notifications, keep-awake) run on threads of their own already.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+use super::effect::{Effect, Message};
+use super::ops;
+use super::screen::ExportFormat;
+use crate::audio::{AudioOutput, SoundBank};
+use crate::desktop::keep_awake::KeepAwake;
+use crate::desktop::notify::Notifier;
+use crate::store::{DataDir, Library};
+
+/// Called from a worker when a message is waiting: wakes the window, which may be asleep.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// How effects are carried out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// On worker threads, with the desktop's services (the real window).
+    Threads,
+    /// File effects at once, on the calling thread, in order; no sound device, no desktop
+    /// services. For tests that step the window frame by frame and must see each result at a
+    /// known frame.
+    Inline,
+}
+
+pub struct Runtime {
+    data_dir: DataDir,
+    mode: Mode,
+    wake: Wake,
+    messages: Receiver<Message>,
+    send: Sender<Message>,
+    files: Option<Sender<Effect>>,
+    sound: Option<Sender<Effect>>,
+    notifier: Option<Notifier>,
+    keep_awake: Option<KeepAwake>,
+}
+
+impl Runtime {
+    pub fn start(data_dir: DataDir, mode: Mode, wake: Wake) -> Runtime {
+        let (send, messages) = channel();
+        let files = (mode == Mode::Threads).then(|| {
+            let (jobs, received) = channel::<Effect>();
+            let data_dir = data_dir.clone();
+            let send = send.clone();
+            let wake = Arc::clone(&wake);
+            spawn("files", move || {
+                for effect in received {
+                    for message in carry_out_file(&data_dir, effect) {
+                        let _ = send.send(message);
+                        wake();
+                    }
+                }
+            });
+            jobs
+        });
+        Runtime {
+            data_dir,
+            mode,
+            wake,
+            messages,
+            send,
+            files,
+            sound: None,
+            notifier: None,
+            keep_awake: None,
+        }
+    }
+
+    /// The next message from the workers, if one is waiting.
+    pub fn try_message(&self) -> Option<Message> {
+        self.messages.try_recv().ok()
+    }
+
+    /// Carries out one effect (not a viewport one: the window does those).
+    pub fn carry_out(&mut self, effect: Effect) {
+        match effect {
+            Effect::Viewport(_) => {}
+            Effect::OpenSound | Effect::PlayCues { .. } => self.send_to_sound_worker(effect),
+            Effect::Notify(reminder) => {
+                if self.mode == Mode::Threads {
+                    let wake = &self.wake;
+                    let notifier = self
+                        .notifier
+                        .get_or_insert_with(|| Notifier::start(None, Arc::clone(wake)));
+                    notifier.show(&reminder.practice, &reminder.message);
+                }
+            }
+            Effect::WithdrawNotification => {
+                if let Some(notifier) = &self.notifier {
+                    notifier.withdraw();
+                }
+            }
+            Effect::KeepAwake(on) => {
+                self.keep_awake = (on && self.mode == Mode::Threads)
+                    .then(|| KeepAwake::request("A breathing session is running"));
+            }
+            file_effect => match &self.files {
+                Some(files) => {
+                    let _ = files.send(file_effect);
+                }
+                None => {
+                    for message in carry_out_file(&self.data_dir, file_effect) {
+                        let _ = self.send.send(message);
+                    }
+                }
+            },
+        }
+        self.forward_notifications();
+    }
+
+    /// What the person did with a notification comes back as messages.
+    fn forward_notifications(&self) {
+        if let Some(notifier) = &self.notifier {
+            while let Some(event) = notifier.try_event() {
+                let _ = self.send.send(Message::Notification(event));
+            }
+        }
+    }
+
+    /// Looks for answers from the notification service (called every frame).
+    pub fn poll(&self) {
+        self.forward_notifications();
+    }
+
+    fn send_to_sound_worker(&mut self, effect: Effect) {
+        if self.mode != Mode::Threads {
+            if matches!(effect, Effect::OpenSound) {
+                let _ = self
+                    .send
+                    .send(Message::SoundUnavailable("no sound in this mode".into()));
+            }
+            return;
+        }
+        let sound = self.sound.get_or_insert_with(|| {
+            let (jobs, received) = channel::<Effect>();
+            let send = self.send.clone();
+            let wake = Arc::clone(&self.wake);
+            let sounds_dir = self.data_dir.sounds_dir();
+            spawn("sound", move || {
+                sound_worker(&received, &send, &wake, &sounds_dir)
+            });
+            jobs
+        });
+        let _ = sound.send(effect);
+    }
+}
+
+fn spawn(name: &str, work: impl FnOnce() + Send + 'static) {
+    if let Err(e) = std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(work)
+    {
+        log::error!("the {name} worker could not start: {e}");
+    }
+}
+
+/// How often the sound worker looks at the device's health.
+const SOUND_WATCH: Duration = Duration::from_millis(250);
+
+/// Owns the sound device: it cannot leave the thread that opened it.
+fn sound_worker(
+    jobs: &Receiver<Effect>,
+    send: &Sender<Message>,
+    wake: &Wake,
+    sounds_dir: &std::path::Path,
+) {
+    let mut device: Option<(AudioOutput, SoundBank)> = None;
+    let tell = |message: Message| {
+        let _ = send.send(message);
+        wake();
+    };
+    loop {
+        let job = match jobs.recv_timeout(SOUND_WATCH) {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some((output, _)) = &mut device
+                    && output.is_lost()
+                {
+                    device = None;
+                    tell(Message::SoundLost);
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        match job {
+            Effect::OpenSound if device.is_none() => match AudioOutput::open() {
+                Ok(output) => {
+                    output.wait_until_flowing();
+                    let (bank, problems) = SoundBank::load(output.sample_rate(), Some(sounds_dir));
+                    let sample_rate = output.sample_rate();
+                    device = Some((output, bank));
+                    tell(Message::SoundReady {
+                        sample_rate,
+                        problems,
+                    });
+                }
+                Err(reason) => tell(Message::SoundUnavailable(reason)),
+            },
+            Effect::OpenSound => {
+                if let Some((output, _)) = &device {
+                    tell(Message::SoundReady {
+                        sample_rate: output.sample_rate(),
+                        problems: Vec::new(),
+                    });
+                }
+            }
+            Effect::PlayCues {
+                session,
+                control,
+                plan,
+            } => {
+                let Some((output, bank)) = &device else {
+                    continue;
+                };
+                output.play_with(plan.track(bank), control);
+                tell(Message::CuesJoined(session));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Carries out one effect on files; returns what to report.
+fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
+    use crate::store::{append_record, load_history, write_atomic};
+    let message = match effect {
+        Effect::SaveSettings(settings) => settings
+            .save(&data_dir.settings_path())
+            .err()
+            .map(|e| Message::Notice(format!("Settings could not be saved: {e}"))),
+        Effect::SaveProgress(progress) => progress
+            .save(&data_dir.progress_path())
+            .err()
+            .map(|e| Message::Notice(format!("Your progress could not be saved: {e}"))),
+        Effect::AppendRecord(record) => {
+            Some(match append_record(&data_dir.history_path(), &record) {
+                Ok(()) => Message::RecordSaved(record),
+                Err(e) => Message::RecordNotSaved {
+                    record,
+                    reason: e.to_string(),
+                },
+            })
+        }
+        Effect::LoadHistory => Some(Message::HistoryLoaded(
+            load_history(&data_dir.history_path()).map_err(|e| e.to_string()),
+        )),
+        Effect::DeleteRecord { id } => Some(Message::RecordDeleted {
+            result: crate::store::history::delete_record(&data_dir.history_path(), &id)
+                .map_err(|e| e.to_string()),
+            id,
+        }),
+        Effect::ExportHistory {
+            format,
+            records,
+            to,
+        } => {
+            let mut bytes = Vec::new();
+            let written = match format {
+                ExportFormat::Csv => crate::store::history::write_csv(&mut bytes, &records),
+                ExportFormat::Json => crate::store::history::write_json(&mut bytes, &records),
+            };
+            Some(Message::HistoryMessage(
+                match written.and_then(|()| write_atomic(&to, &bytes)) {
+                    Ok(()) => format!("Exported to {}", to.display()),
+                    Err(e) => format!("Could not export to {}: {e}", to.display()),
+                },
+            ))
+        }
+        Effect::SavePreset { path, practice } => {
+            let path = path.unwrap_or_else(|| {
+                crate::store::presets::free_path(
+                    &data_dir.presets_dir(),
+                    &crate::store::presets::file_name_for(&practice.name),
+                )
+            });
+            return match crate::store::presets::write_preset(&path, &practice) {
+                Ok(()) => vec![
+                    Message::PresetSaved {
+                        path,
+                        name: practice.name.clone(),
+                    },
+                    reload(data_dir, Some(practice.name)),
+                ],
+                Err(e) => vec![Message::Notice(format!(
+                    "The preset could not be saved to {}: {e}",
+                    path.display()
+                ))],
+            };
+        }
+        Effect::RemovePreset { path, name } => {
+            return match std::fs::remove_file(&path) {
+                Ok(()) => vec![reload(data_dir, Some(name))],
+                Err(e) => vec![Message::Notice(format!(
+                    "{} could not be removed: {e}",
+                    path.display()
+                ))],
+            };
+        }
+        Effect::ImportPreset(file) => {
+            let library = Library::load(Some(&data_dir.presets_dir()));
+            return match ops::import_preset(data_dir, &library, &file, false) {
+                Ok(imported) => vec![
+                    Message::Notice(format!("Imported \"{}\".", imported.name)),
+                    reload(data_dir, Some(imported.name)),
+                ],
+                Err(refusal) => vec![Message::Notice(format!("Not imported: {refusal}"))],
+            };
+        }
+        Effect::ExportPreset { practice, to } => Some(Message::Notice(
+            match ops::export_preset(&practice, &to, false) {
+                Ok(()) => format!("Exported \"{}\" to {}.", practice.name, to.display()),
+                Err(refusal) => format!("Not exported: {refusal}"),
+            },
+        )),
+        other => {
+            log::error!("not a file effect: {other:?}");
+            None
+        }
+    };
+    message.into_iter().collect()
+}
+
+/// The presets read again, keeping `select` chosen.
+fn reload(data_dir: &DataDir, select: Option<String>) -> Message {
+    Message::LibraryLoaded {
+        library: Box::new(Library::load(Some(&data_dir.presets_dir()))),
+        select,
+    }
+}

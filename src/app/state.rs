@@ -1,0 +1,163 @@
+//! The app's state: everything the screens show, and nothing that touches the world (no egui
+//! handles, no files, no device). What is kept on disk (settings, progress, the history) is held
+//! here as the plain values the store reads and writes.
+
+use std::sync::Arc;
+
+use super::notices::Notices;
+use super::ops;
+use super::screen::{HomeForm, Screen};
+use crate::practice::Micros;
+use crate::practice::reminders::ReminderState;
+use crate::store::progress::ProgressBook;
+use crate::store::{DataDir, Library, SessionRecord, Settings};
+
+/// The time, as `update` is handed it: the monotonic clock for sessions, the wall clock for
+/// dates and the time of day.
+#[derive(Clone, Debug)]
+pub struct Now {
+    pub mono: Micros,
+    pub wall: jiff::Zoned,
+}
+
+impl Now {
+    pub fn local(&self) -> jiff::civil::DateTime {
+        self.wall.datetime()
+    }
+
+    pub fn today(&self) -> jiff::civil::Date {
+        self.wall.date()
+    }
+}
+
+/// The sound device, as the app knows it (the device itself lives in the runtime).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SoundStatus {
+    /// Not asked for yet: opened when the first session starts.
+    NotOpened,
+    /// Being opened on a worker; a session that starts meanwhile is silent until it is ready.
+    Opening,
+    Ready {
+        sample_rate: u32,
+    },
+    /// None could be opened, or it went away.
+    Unavailable,
+    /// Never to be touched (tests, benchmarks).
+    Off,
+}
+
+/// The history log as last read, kept up to date with every record written or deleted since,
+/// so it is read from disk once per run.
+#[derive(Clone, Debug, Default)]
+pub enum HistoryCache {
+    #[default]
+    Loading,
+    Loaded {
+        records: Arc<Vec<SessionRecord>>,
+        /// Lines that could not be read, with why.
+        problems: Vec<String>,
+    },
+    Failed(String),
+}
+
+impl HistoryCache {
+    pub fn records(&self) -> Option<&Arc<Vec<SessionRecord>>> {
+        match self {
+            HistoryCache::Loaded { records, .. } => Some(records),
+            _ => None,
+        }
+    }
+}
+
+/// What the app starts from: read from the data folder before the window opens.
+pub struct Loaded {
+    pub library: Library,
+    pub settings: Settings,
+    pub progress: ProgressBook,
+    /// Problems reading them, for the notices.
+    pub problems: Vec<String>,
+}
+
+impl Loaded {
+    /// Reads presets, settings and progress (small files) from the data folder.
+    pub fn read(data_dir: &DataDir) -> Self {
+        let library = Library::load(Some(&data_dir.presets_dir()));
+        let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
+        let (progress, progress_problem) = ProgressBook::load(&data_dir.progress_path());
+        Loaded {
+            library,
+            settings,
+            progress,
+            problems: settings_problem
+                .into_iter()
+                .chain(progress_problem)
+                .collect(),
+        }
+    }
+}
+
+pub struct AppState {
+    pub data_dir: DataDir,
+    pub library: Library,
+    pub settings: Settings,
+    pub progress: ProgressBook,
+    /// The practice chosen on the home screen (an index into `library`).
+    pub selected: usize,
+    pub screen: Screen,
+    pub home: HomeForm,
+    pub sound: SoundStatus,
+    pub notices: Notices,
+    pub fullscreen: bool,
+    /// The rating given before the running session, for its record.
+    pub tension_before: Option<u8>,
+    /// Why the preselected practice was chosen ("It's 18:10 — time to leave work behind.").
+    pub suggestion: Option<String>,
+    /// The streak and the last session, for the home screen.
+    pub glance: Option<String>,
+    pub reminders: ReminderState,
+    pub history: HistoryCache,
+    /// The number the next session gets.
+    pub next_session: u64,
+    /// The person asked to leave; the window closes once this is set.
+    pub leaving: bool,
+}
+
+impl AppState {
+    /// The app as it opens, at `now`. Does no I/O: what it needs was `Loaded` before.
+    pub fn new(data_dir: DataDir, loaded: Loaded, sound: SoundStatus, now: &Now) -> Self {
+        let suggested = ops::suggestion(&loaded.library, &loaded.settings, now.local());
+        let mut notices = Notices::default();
+        for problem in loaded.problems {
+            notices.push(problem);
+        }
+        AppState {
+            data_dir,
+            selected: suggested.as_ref().map_or(0, |(index, _)| *index),
+            suggestion: suggested.map(|(_, why)| why),
+            library: loaded.library,
+            settings: loaded.settings,
+            progress: loaded.progress,
+            screen: Screen::Home,
+            home: HomeForm::default(),
+            sound,
+            notices,
+            fullscreen: false,
+            tension_before: None,
+            glance: None,
+            reminders: ReminderState::default(),
+            history: HistoryCache::Loading,
+            next_session: 1,
+            leaving: false,
+        }
+    }
+
+    pub fn is_in_session(&self) -> bool {
+        matches!(self.screen, Screen::Session(_))
+    }
+
+    /// The selected practice's current exhale and target, if it is progressive.
+    pub fn selected_level(&self) -> Option<(f64, f64)> {
+        let entry = self.library.entries.get(self.selected)?;
+        ops::level_of(&self.progress, &entry.practice)
+    }
+}
