@@ -197,3 +197,152 @@ fn a_preset_file_is_imported_from_a_typed_path_and_never_replaces_ones_own() {
     let exported = downshift::store::presets::read_preset_file(&out).expect("a valid preset");
     assert_eq!(exported.name, "Quick check");
 }
+
+/// Whether the last frame asked the window for `wanted`.
+fn sent(harness: &Harness<'static, DownshiftApp>, wanted: &egui::ViewportCommand) -> bool {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|v| v.commands.contains(wanted))
+}
+
+#[test]
+fn quitting_or_closing_with_unsaved_edits_asks_first_and_keeps_the_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let mut harness = harness(&data);
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Name", "Half done");
+    // Ctrl+Q: asked, and the window stays (a key press runs its own frame).
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    assert!(!sent(&harness, &egui::ViewportCommand::Close));
+    assert!(
+        !harness.state().state().leaving
+            || harness
+                .query_by_label("You have unsaved changes.")
+                .is_some()
+    );
+    harness.run_steps(1);
+    harness.get_by_label("You have unsaved changes.");
+    harness.get_by_label("Keep editing").click();
+    harness.run_steps(2);
+    // The window's close button: the close is cancelled, and the same question asked.
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+    assert!(sent(&harness, &egui::ViewportCommand::CancelClose));
+    harness.run_steps(1);
+    harness.get_by_label("You have unsaved changes.");
+    // Discarding, having asked to leave, closes the window; nothing was written.
+    harness.get_by_label("Discard changes").click();
+    harness.step();
+    assert!(sent(&harness, &egui::ViewportCommand::Close));
+    assert!(
+        !data.presets_dir().exists()
+            || std::fs::read_dir(data.presets_dir())
+                .expect("dir")
+                .next()
+                .is_none()
+    );
+}
+
+#[test]
+fn a_duplicate_is_a_new_practice_of_ones_own_and_the_original_stays() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let mut harness = harness(&data);
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Duplicate").click();
+    harness.run_steps(2);
+    harness.get_by_label("New practice");
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+    harness.get_by_label("Back").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4 (copy)");
+    harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4");
+    let library = Library::load(Some(&data.presets_dir()));
+    let copy = library.find("Box 4-4-4-4 (copy)").expect("saved");
+    let original = library.find("Box 4-4-4-4").expect("still there");
+    assert_eq!(copy.practice.steps, original.practice.steps);
+    assert!(matches!(original.origin, downshift::store::Origin::BuiltIn));
+    // A second duplicate gets a name of its own.
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Duplicate").click();
+    harness.run_steps(2);
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+    assert!(
+        Library::load(Some(&data.presets_dir()))
+            .find("Box 4-4-4-4 (copy 2)")
+            .is_some()
+    );
+}
+
+#[test]
+fn ones_own_preset_is_deleted_only_after_a_yes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    std::fs::create_dir_all(data.presets_dir()).expect("presets folder");
+    let file = data.presets_dir().join("mine.ron");
+    std::fs::write(
+        &file,
+        r#"(version: 1, name: "Mine", description: "Two breaths.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)])"#,
+    )
+    .expect("write");
+    let mut harness = harness(&data);
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Mine")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Delete").click();
+    harness.run_steps(2);
+    harness.get_by_label("Delete \"Mine\"? Its file is removed.");
+    harness.get_by_label("No").click();
+    harness.run_steps(2);
+    assert!(file.exists(), "kept after a no");
+    harness.get_by_label("Delete").click();
+    harness.run_steps(2);
+    harness.get_by_label("Yes, delete").click();
+    harness.run_steps(2);
+    assert!(!file.exists());
+    assert!(
+        harness
+            .query_by_role_and_label(egui::Role::Button, "Mine")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_preset_file_that_cannot_be_used_is_named_in_the_problems_panel_and_the_rest_load() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    std::fs::create_dir_all(data.presets_dir()).expect("presets folder");
+    std::fs::write(
+        data.presets_dir().join("broken.ron"),
+        "(version: 1, name: \"Broken\", description: \"\",\n steps: [Breathe(pattern: (inhale: -4.0, exhale: 6.0), minutes: 1.0)])",
+    )
+    .expect("write");
+    let mut harness = harness(&data);
+    harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4");
+    harness
+        .get_by_label("Problems: 1 preset file could not be used")
+        .click();
+    harness.run_steps(2);
+    let problem = harness.get_by_label_contains("broken.ron:2:");
+    let text = format!("{problem:?}");
+    assert!(text.contains("inhale"), "names the field: {text}");
+}

@@ -156,3 +156,30 @@ fn a_session_can_be_deleted_after_saying_yes() {
         0
     );
 }
+
+#[test]
+fn the_history_exports_as_json_from_the_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    for record in [
+        session("Box 4-4-4-4", 50, 5.0, Some((6, 6))),
+        session("Night 3-7", 1, 20.0, None),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+    let mut harness = harness(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    harness.get_by_label("Export JSON").click();
+    harness.run();
+    let path = dir.path().join("exports").join("history-2026-11-23.json");
+    harness.get_by_label(&format!("Exported to {}", path.display()));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
+    let sessions = json.as_array().expect("a list of sessions");
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions[0]["practice"], "Box 4-4-4-4");
+    assert_eq!(sessions[1]["practice"], "Night 3-7");
+    assert_eq!(sessions[1]["breathed_seconds"], 1200.0);
+}

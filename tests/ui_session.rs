@@ -598,3 +598,26 @@ fn from_the_keyboard_alone_a_focused_button_takes_enter_and_a_focused_practice_s
     harness.run();
     harness.get_by_label("Esc goes back. Changes are saved.");
 }
+
+#[test]
+fn f_and_the_button_take_the_window_full_screen_and_back() {
+    // What each toggle asks of the window is shown in tests/app_update.rs; here, that the key
+    // and the button reach it, on home and in a session.
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.key_press(egui::Key::F);
+    harness.step();
+    assert!(harness.state().state().fullscreen);
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("Full screen").click();
+    harness.step();
+    assert!(!harness.state().state().fullscreen);
+    harness.run();
+    harness.key_press(egui::Key::F);
+    harness.step();
+    assert!(harness.state().state().fullscreen);
+    assert!(harness.state().is_in_session(), "the session goes on");
+}

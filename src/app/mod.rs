@@ -6,8 +6,10 @@
 
 mod command;
 mod effect;
+mod flow;
 mod notices;
 pub mod ops;
+mod receive;
 pub mod runtime;
 pub mod screen;
 mod state;
@@ -15,9 +17,9 @@ mod update;
 
 pub use command::Command;
 pub use effect::{Effect, Message, SessionId, ViewportEffect};
+pub use flow::{NO_SOUND, SOUND_STOPPED, begin_practice};
 pub use notices::{Notice, Notices};
+pub use receive::{next_reminder_check, receive, tick};
 pub use runtime::{Mode, Runtime};
 pub use state::{AppState, HistoryCache, Loaded, Now, SoundStatus};
-pub use update::{
-    NO_SOUND, SOUND_STOPPED, begin_practice, next_reminder_check, receive, tick, update,
-};
+pub use update::update;

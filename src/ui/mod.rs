@@ -74,6 +74,9 @@ pub struct DownshiftApp {
     /// When the program started, if the first frame's time is to be reported
     /// (`DOWNSHIFT_REPORT_FIRST_FRAME`).
     report_first_frame: Option<crate::practice::Micros>,
+    /// When the program started, if the history's loading time is to be reported (with the
+    /// first frame's).
+    report_history: Option<crate::practice::Micros>,
     /// The home screen's practice rows, as last drawn: Space on one of them starts it.
     home_rows: Vec<egui::Id>,
 }
@@ -113,6 +116,7 @@ impl DownshiftApp {
             effects: vec![Effect::LoadHistory],
             applied_theme: None,
             report_first_frame: None,
+            report_history: None,
             home_rows: Vec::new(),
         };
         if let Some(request) = options.start {
@@ -190,6 +194,15 @@ impl DownshiftApp {
         self.runtime.poll();
         app::tick(&mut self.state, &now, &mut self.effects);
         self.carry_out(Some(ctx), &now);
+        if let Some(launched) = self.report_history
+            && !matches!(self.state.history, app::HistoryCache::Loading)
+        {
+            // For scripts/measure-startup.sh: the history is read off the window's thread.
+            let sessions = self.state.history.records().map_or(0, |r| r.len());
+            let elapsed = now.mono.saturating_sub(launched) / 1_000;
+            eprintln!("history loaded after {elapsed} ms ({sessions} sessions)");
+            self.report_history = None;
+        }
         if let Some(wait) = app::next_reminder_check(&self.state, &now) {
             // At least once a minute: the window's timers do not count time the computer slept.
             ctx.request_repaint_after(wait.clamp(
@@ -422,6 +435,7 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
             let mut app = DownshiftApp::with_loaded(data_dir, loaded, app_options, wake);
             if std::env::var_os("DOWNSHIFT_REPORT_FIRST_FRAME").is_some() {
                 app.report_first_frame = Some(launched);
+                app.report_history = Some(launched);
             }
             Ok(Box::new(app))
         }),

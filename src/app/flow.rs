@@ -1,0 +1,277 @@
+//! The life of a session, shared by commands and messages: asked how tense, begun, given its
+//! cues, ended, rated, recorded and summarised; and a reminder's Start.
+
+use std::sync::Arc;
+
+use super::effect::Effect;
+use super::ops;
+use super::screen::{RatingScreen, RatingStage, SaveStatus, Screen, SessionSummary};
+use super::state::{AppState, Now, SoundStatus};
+use crate::audio::SessionControl;
+use crate::practice::Practice;
+use crate::session::{CuePlan, LiveSession, SoundChoice};
+use crate::store::SessionRecord;
+use crate::store::history::StartTime;
+
+/// What the person sees when sound is not to be had during a session.
+pub const NO_SOUND: &str = "No sound device: the session runs silently.";
+pub const SOUND_STOPPED: &str = "The sound device stopped: the session goes on silently.";
+
+pub(super) fn set_saved(state: &mut AppState, status: SaveStatus) {
+    if let Screen::Summary(summary) = &mut state.screen
+        && summary.saved == SaveStatus::Saving
+    {
+        summary.saved = status;
+    }
+}
+
+/// Begins the selected practice, asking first how tense the person feels if they want that.
+pub(super) fn start_selected(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    let Some(entry) = state.library.entries.get(state.selected) else {
+        return;
+    };
+    let practice = entry.practice.clone();
+    if state.settings.ask_tension {
+        state.screen = Screen::Rating(Box::new(RatingScreen::new(RatingStage::Before {
+            practice,
+        })));
+    } else {
+        begin(state, practice, None, now, effects);
+    }
+}
+
+/// Starts a session at once; its cues join when the sound device is ready.
+pub(super) fn begin(
+    state: &mut AppState,
+    practice: Practice,
+    tension_before: Option<u8>,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
+    let practice = ops::at_current_level(&state.progress, practice);
+    state.tension_before = tension_before;
+    let id = state.next_session;
+    let started = StartTime::of(&now.wall);
+    match LiveSession::start(id, practice, now.mono, started) {
+        Ok(mut session) => {
+            state.next_session += 1;
+            match state.sound {
+                SoundStatus::NotOpened => {
+                    state.sound = SoundStatus::Opening;
+                    effects.push(Effect::OpenSound);
+                }
+                SoundStatus::Ready { sample_rate } => {
+                    attach_cues(&mut session, sample_rate, &state.settings, effects)
+                }
+                SoundStatus::Unavailable => state.notices.push(NO_SOUND),
+                SoundStatus::Opening | SoundStatus::Off => {}
+            }
+            effects.push(Effect::KeepAwake(true));
+            state.screen = Screen::Session(Box::new(session));
+        }
+        Err(problems) => state.notices.push(format!(
+            "This practice cannot be started: {}",
+            problems
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        )),
+    }
+}
+
+/// Gives a live session its cue stream: the runtime builds the track and starts it, paused;
+/// `Message::CuesJoined` then puts it at the session's place.
+pub(super) fn attach_cues(
+    session: &mut LiveSession,
+    sample_rate: u32,
+    settings: &crate::store::Settings,
+    effects: &mut Vec<Effect>,
+) {
+    let choice = SoundChoice::from_settings(settings);
+    let plan = Box::new(CuePlan::new(session, &choice));
+    let control = Arc::new(SessionControl::waiting(choice.master_volume, choice.muted));
+    session.attach_cues(Arc::clone(&control), sample_rate);
+    effects.push(Effect::PlayCues {
+        session: session.id(),
+        control,
+        plan,
+    });
+}
+
+/// Ends the running session. Its record is saved at once, or, when the person is asked how tense
+/// they feel afterwards (and is not leaving), once they answer or skip.
+pub(super) fn finish_session(
+    state: &mut AppState,
+    leaving: bool,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
+    let Screen::Session(session) = &mut state.screen else {
+        return;
+    };
+    let outcome = session.end(now.mono);
+    effects.push(Effect::KeepAwake(false));
+    let mut record = session.record();
+    if let Some(record) = &mut record {
+        record.tension_before = state.tension_before;
+    }
+    let practice = session.practice().clone();
+    if state.settings.ask_tension && !leaving {
+        state.screen = Screen::Rating(Box::new(RatingScreen::new(RatingStage::After {
+            practice,
+            outcome,
+            record: record.map(Box::new),
+        })));
+    } else {
+        save_and_summarize(state, &practice, &outcome, record, effects);
+    }
+}
+
+pub(super) fn save_and_summarize(
+    state: &mut AppState,
+    practice: &Practice,
+    outcome: &crate::practice::Outcome,
+    record: Option<SessionRecord>,
+    effects: &mut Vec<Effect>,
+) {
+    let saved = if record.is_some() {
+        SaveStatus::Saving
+    } else {
+        SaveStatus::Nothing
+    };
+    let tension = record.as_ref().map(|r| (r.tension_before, r.tension_after));
+    let mut summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);
+    if let Some(record) = record {
+        let (changed, offer) = ops::progress_after(&mut state.progress, practice, &record);
+        if changed {
+            effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
+        }
+        summary.offer = offer;
+        effects.push(Effect::AppendRecord(Box::new(record)));
+    }
+    state.screen = Screen::Summary(Box::new(summary));
+}
+
+pub(super) fn answer_offer(
+    state: &mut AppState,
+    accepted: bool,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
+    let Screen::Summary(summary) = &mut state.screen else {
+        return;
+    };
+    let Some(offer) = summary.offer.take() else {
+        return;
+    };
+    summary.offer_answer = Some(if accepted {
+        format!("Your exhale is now {:.1} s.", offer.to)
+    } else {
+        format!("Staying at {:.1} s for now.", offer.from)
+    });
+    let name = summary.practice.clone();
+    ops::answer_offer(
+        &mut state.progress,
+        &state.library,
+        &name,
+        &offer,
+        accepted,
+        now.today(),
+    );
+    effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
+}
+
+/// Saves whatever is in flight before the window closes.
+pub(super) fn leave(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    finish_session(state, true, now, effects);
+    if let Screen::Rating(screen) = &state.screen
+        && matches!(screen.stage, RatingStage::After { .. })
+    {
+        rate(state, None, now, effects);
+    }
+    if let Screen::Settings(_) = state.screen {
+        effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+    }
+    state.leaving = true;
+}
+
+pub(super) fn rate(state: &mut AppState, value: Option<u8>, now: &Now, effects: &mut Vec<Effect>) {
+    if !matches!(state.screen, Screen::Rating(_)) {
+        return;
+    }
+    let Screen::Rating(screen) = std::mem::replace(&mut state.screen, Screen::Home) else {
+        return;
+    };
+    match screen.stage {
+        RatingStage::Before { practice } => begin(state, practice, value, now, effects),
+        RatingStage::After {
+            practice,
+            outcome,
+            mut record,
+        } => {
+            if let Some(record) = &mut record {
+                record.tension_after = value;
+            }
+            save_and_summarize(state, &practice, &outcome, record.map(|r| *r), effects);
+        }
+    }
+}
+
+/// "Start" on a reminder: its practice begins as if chosen on the home screen.
+pub(super) fn start_reminder(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    match &mut state.screen {
+        Screen::Editor(editor) if editor.has_changes() => {
+            // Unsaved edits are never dropped for a reminder: the editor asks first, and the
+            // reminder waits.
+            editor.confirming_leave = true;
+            return;
+        }
+        Screen::Settings(_) => {
+            effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+        }
+        _ => {}
+    }
+    let Some(reminder) = state.reminders.start() else {
+        return;
+    };
+    effects.push(Effect::WithdrawNotification);
+    match state.library.position(&reminder.practice) {
+        Some(index) => {
+            state.selected = index;
+            state.screen = Screen::Home;
+            start_selected(state, now, effects);
+        }
+        None => state.notices.push(format!(
+            "The reminder's practice \"{}\" is not in your list: choose another in Settings.",
+            reminder.practice
+        )),
+    }
+}
+
+/// The streak and the last session, from the history as the app holds it.
+pub(super) fn glance_text(state: &AppState, now: &Now) -> Option<String> {
+    let records = state.history.records()?;
+    let last = records.last()?;
+    let insights = crate::store::insights::Insights::of(records.iter(), now.today());
+    let streak = match insights.streak_days {
+        0 => String::new(),
+        1 => "1 day in a row  ·  ".to_owned(),
+        n => format!("{n} days in a row  ·  "),
+    };
+    Some(format!(
+        "{streak}Last: {}, {}",
+        last.practice,
+        last.started.local.strftime("%a %d %b, %H:%M")
+    ))
+}
+
+/// Begins `practice` at once, without asking how tense the person feels (`downshift play NAME`
+/// opening the window).
+pub fn begin_practice(
+    state: &mut AppState,
+    practice: Practice,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
+    begin(state, practice, None, now, effects);
+}

@@ -1,0 +1,182 @@
+//! What comes back from the runtime, and the passing of time.
+
+use std::sync::Arc;
+
+use super::effect::{Effect, Message, ViewportEffect};
+use super::flow::{
+    NO_SOUND, SOUND_STOPPED, attach_cues, finish_session, glance_text, set_saved, start_reminder,
+};
+use super::screen::{SaveStatus, Screen};
+use super::state::{AppState, HistoryCache, Now, SoundStatus};
+use super::update::{open_history, taken_names};
+use crate::practice::reminders::Activity;
+
+/// Handles what the runtime reports.
+pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut Vec<Effect>) {
+    match message {
+        Message::SoundReady {
+            sample_rate,
+            problems,
+        } => {
+            state.sound = SoundStatus::Ready { sample_rate };
+            state.notices.withdraw(NO_SOUND);
+            state.notices.withdraw(SOUND_STOPPED);
+            for problem in problems {
+                state.notices.push(problem);
+            }
+            if let Screen::Session(session) = &mut state.screen
+                && !session.is_ended()
+            {
+                attach_cues(session, sample_rate, &state.settings, effects);
+            }
+        }
+        Message::SoundUnavailable(reason) => {
+            log::warn!("no sound device: {reason}");
+            state.sound = SoundStatus::Unavailable;
+            if state.is_in_session() {
+                state.notices.push(NO_SOUND);
+            }
+        }
+        Message::SoundLost => {
+            state.sound = SoundStatus::Unavailable;
+            if let Screen::Session(session) = &mut state.screen {
+                session.lose_sound(now.mono);
+                state.notices.push(SOUND_STOPPED);
+            }
+        }
+        Message::CuesJoined(id) => {
+            if let Screen::Session(session) = &mut state.screen
+                && session.id() == id
+            {
+                session.join_cues(now.mono);
+            }
+        }
+        Message::HistoryLoaded(loaded) => {
+            state.history = match loaded {
+                Ok(history) => HistoryCache::Loaded {
+                    records: Arc::new(history.records),
+                    problems: history.problems,
+                },
+                Err(reason) => HistoryCache::Failed(reason),
+            };
+            state.glance = glance_text(state, now);
+        }
+        Message::RecordSaved(record) => {
+            if let HistoryCache::Loaded { records, .. } = &mut state.history {
+                Arc::make_mut(records).push(*record);
+            }
+            set_saved(state, SaveStatus::Saved);
+            state.glance = glance_text(state, now);
+        }
+        Message::RecordNotSaved { record, reason } => {
+            let message = format!(
+                "This session could not be saved to {}: {reason}",
+                state.data_dir.history_path().display()
+            );
+            log::warn!("{message} ({record:?})");
+            set_saved(state, SaveStatus::Failed(message));
+        }
+        Message::RecordDeleted { id, result } => {
+            if let (Ok(true), HistoryCache::Loaded { records, .. }) = (&result, &mut state.history)
+            {
+                Arc::make_mut(records).retain(|r| r.id != id);
+            }
+            if let Screen::History(screen) = &state.screen {
+                let filter = screen.filter_name().map(str::to_owned);
+                open_history(state, now);
+                if let Screen::History(screen) = &mut state.screen {
+                    screen.filter_to(filter.as_deref());
+                    screen.message = Some(match result {
+                        Ok(true) => "The session was deleted.".to_owned(),
+                        Ok(false) => "That session was already gone.".to_owned(),
+                        Err(e) => format!("The session could not be deleted: {e}"),
+                    });
+                }
+            }
+            state.glance = glance_text(state, now);
+        }
+        Message::LibraryLoaded { library, select } => {
+            state.library = *library;
+            if let Some(index) = select.and_then(|name| state.library.position(&name)) {
+                state.selected = index;
+            }
+            state.selected = state
+                .selected
+                .min(state.library.entries.len().saturating_sub(1));
+            let taken = taken_names(state);
+            if let Screen::Editor(editor) = &mut state.screen {
+                editor.taken_names = taken;
+                editor.check();
+            }
+        }
+        Message::PresetSaved { path, name } => {
+            if let Screen::Editor(editor) = &mut state.screen
+                && editor.draft.name == name
+            {
+                // The editor stays open; its file and name are now these.
+                editor.mark_saved(path);
+            }
+        }
+        Message::Notice(text) => state.notices.push(text),
+        Message::HistoryMessage(text) => {
+            if let Screen::History(screen) = &mut state.screen {
+                screen.message = Some(text);
+            }
+        }
+        Message::Notification(event) => {
+            use crate::desktop::notify::NotifierEvent;
+            match event {
+                // Answered in the notification, perhaps with the window minimised.
+                NotifierEvent::Start => {
+                    effects.push(Effect::Viewport(ViewportEffect::BringUp));
+                    start_reminder(state, now, effects);
+                }
+                NotifierEvent::Later => {
+                    state
+                        .reminders
+                        .later(&state.settings.reminders, now.local());
+                    effects.push(Effect::WithdrawNotification);
+                }
+                NotifierEvent::Open => effects.push(Effect::Viewport(ViewportEffect::BringUp)),
+                NotifierEvent::Unavailable(reason) => {
+                    // No notification service: the window itself comes up, without taking the
+                    // keyboard from whatever the person is typing into.
+                    log::info!("no desktop notifications ({reason}); raising the window");
+                    effects.push(Effect::Viewport(ViewportEffect::Attention));
+                }
+            }
+        }
+    }
+}
+
+/// The passing of time: a practice reaching its end, reminders falling due. Runs every frame and
+/// while the window is hidden.
+pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    if let Screen::Session(session) = &mut state.screen
+        && session.is_finished(now.mono)
+    {
+        finish_session(state, false, now, effects);
+    }
+    let activity = match &state.screen {
+        Screen::Session(session) => Activity::InSession(&session.practice().name),
+        Screen::Rating(screen) => Activity::InSession(&screen.practice().name),
+        _ => Activity::Free,
+    };
+    let was_showing = state.reminders.showing().is_some();
+    if let Some(reminder) = state
+        .reminders
+        .tick(&state.settings.reminders, now.local(), activity)
+    {
+        effects.push(Effect::Notify(reminder));
+    } else if was_showing && state.reminders.showing().is_none() {
+        effects.push(Effect::WithdrawNotification);
+    }
+}
+
+/// How long until `tick` may have something to do about reminders.
+pub fn next_reminder_check(state: &AppState, now: &Now) -> Option<std::time::Duration> {
+    let wait = state
+        .reminders
+        .next_check(&state.settings.reminders, now.local())?;
+    Some(std::time::Duration::from_secs(wait.as_secs().max(0) as u64))
+}

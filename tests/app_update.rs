@@ -1,0 +1,346 @@
+//! The app without a window: commands in, state and effects out; what the runtime reports back;
+//! and the runtime itself, carrying effects out on its own threads.
+
+use std::sync::mpsc::channel;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use downshift::app::screen::{SaveStatus, Screen, ScreenKind};
+use downshift::app::{
+    self, AppState, Command, Effect, HistoryCache, Loaded, Message, Mode, Now, Runtime,
+    SoundStatus, ViewportEffect,
+};
+use downshift::practice::MICROS_PER_SECOND as S;
+use downshift::store::progress::ProgressBook;
+use downshift::store::{DataDir, Library, Settings, load_history};
+
+/// Monday 23 November 2026 at 21:00 (UTC), `seconds` into the monotonic clock.
+fn at(seconds: u64) -> Now {
+    let wall = downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0))();
+    Now {
+        mono: seconds * S,
+        wall,
+    }
+}
+
+/// The app over a temporary folder, with the built-in practices, no tension question, and
+/// "Extended exhale 4-6" selected.
+fn app(sound: SoundStatus) -> (tempfile::TempDir, AppState) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let loaded = Loaded {
+        library: Library::built_in(),
+        settings: Settings {
+            ask_tension: false,
+            ..Settings::default()
+        },
+        progress: ProgressBook::default(),
+        problems: Vec::new(),
+    };
+    let mut state = AppState::new(DataDir::new(dir.path()), loaded, sound, &at(0));
+    state.selected = state
+        .library
+        .position("Extended exhale 4-6")
+        .expect("built in");
+    (dir, state)
+}
+
+fn apply(state: &mut AppState, command: Command, now: &Now) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    app::update(state, command, now, &mut effects);
+    effects
+}
+
+fn receive(state: &mut AppState, message: Message, now: &Now) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    app::receive(state, message, now, &mut effects);
+    effects
+}
+
+#[test]
+fn a_session_starts_at_once_and_its_cues_join_when_the_device_is_ready() {
+    let (_dir, mut state) = app(SoundStatus::NotOpened);
+    let effects = apply(&mut state, Command::Start, &at(10));
+    assert_eq!(
+        state.screen.kind(),
+        ScreenKind::Session,
+        "no wait for sound"
+    );
+    assert!(matches!(effects[0], Effect::OpenSound), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::KeepAwake(true))));
+    assert_eq!(state.sound, SoundStatus::Opening);
+
+    // Starting another session while the device opens asks for it only once.
+    let effects = receive(
+        &mut state,
+        Message::SoundReady {
+            sample_rate: 48_000,
+            problems: vec!["mine.wav could not be used".into()],
+        },
+        &at(11),
+    );
+    let Some(Effect::PlayCues {
+        session,
+        control,
+        plan,
+    }) = effects.first()
+    else {
+        panic!("the cues are asked for: {effects:?}");
+    };
+    assert_eq!(plan.timeline.total(), {
+        let Screen::Session(live) = &state.screen else {
+            panic!("in session")
+        };
+        live.timeline().total()
+    });
+    assert_eq!(
+        state.notices.all().len(),
+        1,
+        "the unusable cue file is named"
+    );
+    let session = *session;
+    let Screen::Session(live) = &state.screen else {
+        panic!("in session")
+    };
+    assert!(
+        !live.has_sound(),
+        "the stream waits until it is put in place"
+    );
+    let _control = Arc::clone(control);
+    receive(&mut state, Message::CuesJoined(session), &at(12));
+    let Screen::Session(live) = &mut state.screen else {
+        panic!("in session")
+    };
+    assert!(live.has_sound());
+}
+
+#[test]
+fn with_no_device_the_session_runs_silently_and_says_so_once() {
+    let (_dir, mut state) = app(SoundStatus::NotOpened);
+    apply(&mut state, Command::Start, &at(1));
+    receive(
+        &mut state,
+        Message::SoundUnavailable("no device".into()),
+        &at(2),
+    );
+    receive(
+        &mut state,
+        Message::SoundUnavailable("no device".into()),
+        &at(3),
+    );
+    assert_eq!(state.screen.kind(), ScreenKind::Session);
+    let texts: Vec<&str> = state
+        .notices
+        .all()
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect();
+    assert_eq!(texts, [app::NO_SOUND]);
+    let id = state.notices.all()[0].id;
+    apply(&mut state, Command::DismissNotice(id), &at(4));
+    assert!(state.notices.all().is_empty());
+}
+
+#[test]
+fn an_ended_session_is_saved_by_the_runtime_and_the_kept_history_follows() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    receive(
+        &mut state,
+        Message::HistoryLoaded(Ok(Default::default())),
+        &at(0),
+    );
+    apply(&mut state, Command::Start, &at(10));
+    let effects = apply(&mut state, Command::EndSession, &at(40));
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the summary shows")
+    };
+    assert_eq!(summary.saved, SaveStatus::Saving);
+    let record = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::AppendRecord(record) => Some(record),
+            _ => None,
+        })
+        .expect("the record is to be appended");
+    assert_eq!(record.breathed_seconds, 30.0);
+    receive(&mut state, Message::RecordSaved(record), &at(41));
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the summary shows")
+    };
+    assert_eq!(summary.saved, SaveStatus::Saved);
+    assert_eq!(state.history.records().map(|r| r.len()), Some(1));
+    assert!(
+        state
+            .glance
+            .as_deref()
+            .is_some_and(|g| g.contains("Extended exhale 4-6"))
+    );
+}
+
+#[test]
+fn a_record_that_could_not_be_saved_says_so_on_the_summary() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    apply(&mut state, Command::Start, &at(10));
+    let effects = apply(&mut state, Command::EndSession, &at(40));
+    let record = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::AppendRecord(record) => Some(record),
+            _ => None,
+        })
+        .expect("a record");
+    receive(
+        &mut state,
+        Message::RecordNotSaved {
+            record,
+            reason: "disk full".into(),
+        },
+        &at(41),
+    );
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the summary shows")
+    };
+    assert!(matches!(&summary.saved, SaveStatus::Failed(why) if why.contains("disk full")));
+}
+
+#[test]
+fn closing_the_window_with_unsaved_edits_is_cancelled_and_asks_first() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    apply(&mut state, Command::NewPreset, &at(1));
+    let Screen::Editor(editor) = &mut state.screen else {
+        panic!("the editor is open")
+    };
+    editor.draft.name = "Mine".into();
+    apply(&mut state, Command::DraftEdited, &at(1));
+    let effects = apply(&mut state, Command::CloseRequested, &at(2));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Viewport(ViewportEffect::CancelClose)]
+        ),
+        "{effects:?}"
+    );
+    let Screen::Editor(editor) = &state.screen else {
+        panic!("still editing")
+    };
+    assert!(editor.confirming_leave);
+    // Discarding then closes the window, as was asked.
+    let effects = apply(&mut state, Command::DiscardEdits, &at(3));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Viewport(ViewportEffect::Close)]
+    ));
+}
+
+#[test]
+fn quitting_mid_session_records_it_without_asking_and_closes() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    state.settings.ask_tension = true;
+    apply(&mut state, Command::Start, &at(1));
+    apply(&mut state, Command::Rate(Some(6)), &at(2));
+    let effects = apply(&mut state, Command::Quit, &at(32));
+    let record = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::AppendRecord(record) => Some(record),
+            _ => None,
+        })
+        .expect("the session is recorded");
+    assert_eq!(record.tension_before, Some(6));
+    assert_eq!(record.tension_after, None, "not asked when leaving");
+    assert!(matches!(
+        effects.last(),
+        Some(Effect::Viewport(ViewportEffect::Close))
+    ));
+}
+
+#[test]
+fn the_history_opens_from_what_the_app_holds_never_from_disk() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    let effects = apply(&mut state, Command::OpenHistory, &at(1));
+    assert!(effects.is_empty(), "nothing is read: {effects:?}");
+    assert_eq!(state.screen.kind(), ScreenKind::Home);
+    assert!(state.notices.all()[0].text.contains("still being read"));
+    assert!(matches!(state.history, HistoryCache::Loading));
+    receive(
+        &mut state,
+        Message::HistoryLoaded(Ok(Default::default())),
+        &at(2),
+    );
+    let effects = apply(&mut state, Command::OpenHistory, &at(3));
+    assert!(effects.is_empty());
+    assert_eq!(state.screen.kind(), ScreenKind::History);
+}
+
+/// Waits (at most 10 s) for the runtime to report something.
+fn next_message(runtime: &Runtime) -> Message {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(message) = runtime.try_message() {
+            return message;
+        }
+        assert!(Instant::now() < deadline, "the runtime reported nothing");
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn the_runtime_writes_on_a_thread_of_its_own_in_order_and_wakes_the_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let woken_from = Arc::new(Mutex::new(Vec::new()));
+    let (woke, wakes) = channel();
+    let wake = {
+        let woken_from = Arc::clone(&woken_from);
+        Arc::new(move || {
+            woken_from
+                .lock()
+                .expect("lock")
+                .push(std::thread::current().id());
+            let _ = woke.send(());
+        })
+    };
+    let mut runtime = Runtime::start(data.clone(), Mode::Threads, wake);
+    let (_keep, mut state) = app(SoundStatus::Off);
+    apply(&mut state, Command::Start, &at(10));
+    let effects = apply(&mut state, Command::EndSession, &at(70));
+    for effect in effects {
+        runtime.carry_out(effect);
+    }
+    // Loading after appending: the log is read only once the record is in it.
+    runtime.carry_out(Effect::LoadHistory);
+    wakes
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the window is woken");
+    assert!(matches!(next_message(&runtime), Message::RecordSaved(_)));
+    match next_message(&runtime) {
+        Message::HistoryLoaded(Ok(history)) => assert_eq!(history.records.len(), 1),
+        other => panic!("the history, read after the append: {other:?}"),
+    }
+    let here = std::thread::current().id();
+    assert!(
+        woken_from.lock().expect("lock").iter().all(|t| *t != here),
+        "the work was done off the calling thread"
+    );
+    assert_eq!(
+        load_history(&data.history_path())
+            .expect("reads")
+            .records
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn full_screen_is_asked_of_the_window_and_toggles() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    let effects = apply(&mut state, Command::ToggleFullscreen, &at(1));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Viewport(ViewportEffect::Fullscreen(true))]
+    ));
+    let effects = apply(&mut state, Command::ToggleFullscreen, &at(2));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Viewport(ViewportEffect::Fullscreen(false))]
+    ));
+}
