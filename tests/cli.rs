@@ -1,8 +1,7 @@
 //! The command line as a script or a person uses it: the real binary, a fresh data folder.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use downshift::store::{SessionEnd, load_history};
 
@@ -207,41 +206,6 @@ fn minutes_set_the_length_of_the_breathing() {
             .steps
             .len()
     );
-}
-
-#[cfg(unix)]
-#[test]
-fn ctrl_c_ends_a_terminal_session_early_and_it_is_recorded() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_downshift"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["play", "Night 3-7", "--no-window", "--mute"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    // Wait for the session to be under way: its first phase line.
-    let first_phase = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find(|line| line.contains("Breathe in"));
-    assert!(first_phase.is_some(), "the session started");
-    // SAFETY: sends SIGINT to our own child process.
-    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    assert_eq!(sent, 0);
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    let status = child.wait().expect("exits");
-    assert_eq!(status.code(), Some(0));
-    assert!(
-        rest.iter().any(|l| l.starts_with("Ended early:")),
-        "{rest:?}"
-    );
-    let history = load_history(&dir.path().join("history.log")).expect("reads");
-    assert_eq!(history.records.len(), 1);
-    assert_eq!(history.records[0].end, SessionEnd::EndedEarly { step: 1 });
 }
 
 #[test]
