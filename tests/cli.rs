@@ -1,18 +1,22 @@
 //! The command line as a script or a person uses it: the real binary, a fresh data folder.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use common::{Lines, PATIENCE, run, wait_for_exit};
+use downshift::practice::{MICROS_PER_SECOND, Step, Timeline};
 use downshift::store::{SessionEnd, load_history};
 
 fn downshift(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_downshift"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    run(
+        Command::new(env!("CARGO_BIN_EXE_downshift"))
+            .arg("--data-dir")
+            .arg(data)
+            .args(args),
+        PATIENCE,
+    )
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -187,17 +191,58 @@ fn play_in_the_terminal_prints_each_phase_and_records_the_session() {
     assert_eq!(text(&csv.stdout).lines().count(), 2);
 }
 
+/// `--minutes 0.5` on "Work to home": prompts of 30, 20 and 45 s keep their length; its
+/// breathing (3 minutes of 4-6, then 5 breaths of 3+1-8: 240 s) shrinks by 30/240 to whole
+/// breaths, each block to the whole number of its breaths nearest its share.
+fn expected_work_to_home_in_half_a_minute() -> (f64, f64) {
+    let library = downshift::store::Library::built_in();
+    let preset = &library.find("Work to home").expect("built in").practice;
+    let breath = |p: &downshift::practice::Pattern| {
+        p.inhale + p.top_up + p.hold_after_inhale + p.exhale + p.hold_after_exhale
+    };
+    let planned: Vec<(f64, f64)> = preset
+        .breathe_blocks()
+        .map(|block| {
+            assert_eq!(block.ramp_to, None, "every breath of a block is alike");
+            let length = breath(&block.pattern);
+            let seconds = match (block.minutes, block.breaths) {
+                (Some(minutes), _) => minutes * 60.0,
+                (None, Some(breaths)) => breaths as f64 * length,
+                (None, None) => panic!("a block has a length"),
+            };
+            (seconds, length)
+        })
+        .collect();
+    let factor = 30.0 / planned.iter().map(|(seconds, _)| seconds).sum::<f64>();
+    let breathing: f64 = planned
+        .iter()
+        .map(|(seconds, length)| (seconds * factor / length).round().max(1.0) * length)
+        .sum();
+    let prompts: f64 = preset
+        .steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Prompt(prompt) => Some(prompt.seconds),
+            Step::Breathe(_) => None,
+        })
+        .sum();
+    // Two breaths of 4-6 and one of 3+1-8.
+    assert_eq!(breathing, 2.0 * 10.0 + 12.0);
+    (breathing, prompts + breathing)
+}
+
 #[test]
 fn minutes_set_the_length_of_the_breathing() {
+    let (breathing, total) = expected_work_to_home_in_half_a_minute();
     let library = downshift::store::Library::built_in();
     let practice =
         downshift::cli::practice_to_play(&library, "work to home", Some(0.5)).expect("scales");
-    let timeline = downshift::practice::Timeline::new(&practice).expect("valid");
-    let breathing = timeline.breathing_total() as f64 / 1e6;
-    assert!(
-        (breathing - 30.0).abs() <= 6.0,
-        "{breathing} s of breathing"
+    let timeline = Timeline::new(&practice).expect("valid");
+    assert_eq!(
+        timeline.breathing_total(),
+        (breathing * MICROS_PER_SECOND as f64) as u64
     );
+    assert_eq!(timeline.total(), (total * MICROS_PER_SECOND as f64) as u64);
     assert_eq!(
         practice.steps.len(),
         library
@@ -209,39 +254,44 @@ fn minutes_set_the_length_of_the_breathing() {
     );
 }
 
+/// The command line plays (and records) the practice at the length asked for.
 #[cfg(unix)]
 #[test]
-fn ctrl_c_ends_a_terminal_session_early_and_it_is_recorded() {
+fn play_minutes_plays_and_records_the_scaled_practice() {
+    let (_, total) = expected_work_to_home_in_half_a_minute();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_downshift"))
         .arg("--data-dir")
         .arg(dir.path())
-        .args(["play", "Night 3-7", "--no-window", "--mute"])
+        .args([
+            "play",
+            "work to home",
+            "--minutes",
+            "0.5",
+            "--no-window",
+            "--mute",
+        ])
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    // Wait for the session to be under way: its first phase line.
-    let first_phase = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find(|line| line.contains("Breathe in"));
-    assert!(first_phase.is_some(), "the session started");
-    // SAFETY: sends SIGINT to our own child process.
-    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    assert_eq!(sent, 0);
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    let status = child.wait().expect("exits");
-    assert_eq!(status.code(), Some(0));
+    let mut lines = Lines::read(child.stdout.take().expect("piped"));
+    let header = lines.wait_for("the header", |l| l.contains(". Ctrl-C ends it."), PATIENCE);
+    let length = format!("{:02}:{:02}", total as u64 / 60, total as u64 % 60);
     assert!(
-        rest.iter().any(|l| l.starts_with("Ended early:")),
-        "{rest:?}"
+        header.starts_with(&format!("Work to home: {length} (")),
+        "{header}"
     );
+    // SAFETY: kill(2) with the pid of a child this test started and has not yet reaped.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
+    assert_eq!(wait_for_exit(&mut child, PATIENCE).code(), Some(0));
     let history = load_history(&dir.path().join("history.log")).expect("reads");
     assert_eq!(history.records.len(), 1);
-    assert_eq!(history.records[0].end, SessionEnd::EndedEarly { step: 1 });
+    assert_eq!(history.records[0].planned_seconds, total);
 }
 
 #[test]

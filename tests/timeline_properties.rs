@@ -132,27 +132,83 @@ proptest! {
         for (run, pause) in &pauses {
             now += run * MICROS_PER_SECOND;
             clock.pause(now);
+            let held = clock.position(now);
             now += pause * MICROS_PER_SECOND;
             paused_total += pause * MICROS_PER_SECOND;
+            prop_assert_eq!(clock.position(now), held, "the session stands still while paused");
             clock.resume(now);
         }
         let later = now + (query * timeline.total() as f64) as Micros;
         let breathing_time = (later - start - paused_total).min(timeline.total());
         prop_assert_eq!(clock.position(later), breathing_time);
-        prop_assert_eq!(timeline.moment_at(clock.position(later)), timeline.moment_at(breathing_time));
         prop_assert_eq!(clock.paused_time(later), paused_total);
+        // What the record says: the breathing and the pauses apart, and how it ended.
+        let outcome = clock.end(&timeline, later);
+        prop_assert_eq!(outcome.practised, breathing_time);
+        prop_assert_eq!(outcome.paused, paused_total);
+        prop_assert_eq!(outcome.completed, breathing_time == timeline.total());
+        prop_assert_eq!(outcome.breaths, timeline.breaths_completed_at(breathing_time));
     }
 }
 
+/// Over three hours a ramp's breaths lengthen one by one, each phase lasting what the ramp
+/// says at that breath (to the millisecond), with nothing accumulated or lost on the way.
 #[test]
-fn block_length_is_the_sum_of_its_phases_even_over_three_hours() {
-    let block = BreatheBlock::minutes(Pattern::in_out(4.3, 6.7), 179.0)
-        .ramping_to(Pattern::in_out(4.1, 8.9));
+fn every_phase_of_a_three_hour_ramp_lasts_what_the_ramp_says_at_its_breath() {
+    let (from, to) = (Pattern::in_out(4.3, 6.7), Pattern::in_out(4.1, 8.9));
+    let block = BreatheBlock::minutes(from, 179.0).ramping_to(to);
     let timeline =
         Timeline::new(&Practice::new("long", vec![Step::Breathe(block)])).expect("valid");
+    // Breaths lengthen evenly from 11 s to 13 s: 179 minutes hold 10,740 s / 12 s = 895 of them.
+    let breaths = 895;
+    assert_eq!(timeline.breaths_total(), breaths);
     let events = timeline.cue_events();
-    let summed: Micros = events.windows(2).map(|p| p[1].at - p[0].at).sum();
-    assert_eq!(summed, timeline.total());
+    assert_eq!(
+        events.len(),
+        2 * breaths as usize + 1,
+        "an inhale and an exhale a breath"
+    );
+    // The ideal length of a phase at breath `n`, in µs; the timeline keeps ramps to the ms.
+    let ideal = |first: f64, last: f64, n: usize| {
+        let fraction = n as f64 / (breaths - 1) as f64;
+        (first + (last - first) * fraction) * MICROS_PER_SECOND as f64
+    };
+    // Where the ideal ramp puts the phase now starting; rounding each phase to the ms may move
+    // a cue by a fraction of a ms, never add up to a drift the ear could hear.
+    let mut ideal_start = 0.0;
+    for (n, breath) in events[..events.len() - 1].chunks(2).enumerate() {
+        let exhale_end = events[2 * n + 2].at;
+        let (inhale, exhale) = (breath[0].at, breath[1].at);
+        for (phase, start, end, ideal) in [
+            (
+                Phase::Inhale,
+                inhale,
+                exhale,
+                ideal(from.inhale, to.inhale, n),
+            ),
+            (
+                Phase::Exhale,
+                exhale,
+                exhale_end,
+                ideal(from.exhale, to.exhale, n),
+            ),
+        ] {
+            assert_eq!(timeline.moment_at(start).phase, phase, "breath {n}");
+            let length = (end - start) as f64;
+            assert!(
+                (length - ideal).abs() <= 500.0,
+                "breath {n}: {phase:?} lasts {length} µs, the ramp says {ideal}"
+            );
+            let drift = start as f64 - ideal_start;
+            assert!(
+                drift.abs() <= 2_000.0,
+                "breath {n}: {phase:?} starts {drift} µs from the ideal ramp's place"
+            );
+            ideal_start += ideal;
+        }
+    }
+    let drift = timeline.total() as f64 - ideal_start;
+    assert!(drift.abs() <= 2_000.0, "the end drifted by {drift} µs");
     let m = timeline.moment_at(timeline.total() - 1);
     assert_eq!(m.phase, Phase::Exhale);
     assert_eq!(m.practice_remaining, 1);

@@ -1,10 +1,18 @@
 //! `downshift play --no-window`: an audio-only session in the terminal, one line per step and
 //! phase change.
+//!
+//! However the session ends it leaves a history record: run to the end, or ended early by
+//! SIGINT (Ctrl-C), SIGTERM (shutdown) or SIGHUP (the terminal closed). A session ended by a
+//! signal exits with 0 like one that ran to the end: the signal was handled and the session
+//! saved. Once the terminal is gone every write to it fails, so nothing here panics on a
+//! failed write (`println!` would, and the release build aborts on a panic).
 
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+use signal_hook::consts::{SIGINT, SIGTERM};
 
 use super::{Failure, Outcome};
 use crate::app::ops;
@@ -50,11 +58,26 @@ fn phase_line(moment: &Moment) -> String {
     )
 }
 
+/// The signals that end a terminal session early (and get it recorded).
+#[cfg(unix)]
+const ENDING_SIGNALS: &[i32] = &[SIGINT, SIGTERM, signal_hook::consts::SIGHUP];
+#[cfg(not(unix))]
+const ENDING_SIGNALS: &[i32] = &[SIGINT, SIGTERM];
+
+/// Writes a line to the terminal, if there still is one.
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {{
+        let mut out = $out;
+        let _ = writeln!(out, $($arg)*);
+        let _ = out.flush();
+    }};
+}
+
 /// An audio-only session: cues on the device, a line per change on the terminal.
 pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: bool) -> Outcome {
     let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
     if let Some(problem) = settings_problem {
-        eprintln!("downshift: {problem}");
+        say!(std::io::stderr(), "downshift: {problem}");
     }
     let output = if mute {
         None
@@ -65,7 +88,10 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
                 Some(output)
             }
             Err(reason) => {
-                eprintln!("downshift: no sound device ({reason}); the session runs silently");
+                say!(
+                    std::io::stderr(),
+                    "downshift: no sound device ({reason}); the session runs silently"
+                );
                 None
             }
         }
@@ -73,15 +99,14 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
     let bank = output.as_ref().map(|o| {
         let (bank, notices) = SoundBank::load(o.sample_rate(), Some(&data_dir.sounds_dir()));
         for notice in notices {
-            eprintln!("downshift: {notice}");
+            say!(std::io::stderr(), "downshift: {notice}");
         }
         bank
     });
     let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let interrupted = Arc::clone(&interrupted);
-        if let Err(e) = ctrlc::set_handler(move || interrupted.store(true, Ordering::SeqCst)) {
-            log::warn!("Ctrl-C cannot be caught: {e}");
+    for &signal in ENDING_SIGNALS {
+        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&interrupted)) {
+            log::warn!("signal {signal} cannot be caught: {e}");
         }
     }
     let clocks = Clocks::system();
@@ -103,7 +128,8 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
         session.join_cues(now());
     }
     let total = session.timeline().total();
-    println!(
+    say!(
+        std::io::stdout(),
         "{}: {} ({}). Ctrl-C ends it.",
         session.practice().name,
         clock_text(total),
@@ -119,7 +145,10 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
         if let Some(device) = output.as_mut()
             && device.is_lost()
         {
-            eprintln!("downshift: the sound device stopped; the session goes on silently");
+            say!(
+                std::io::stderr(),
+                "downshift: the sound device stopped; the session goes on silently"
+            );
             session.lose_sound(now());
             output = None;
         }
@@ -149,7 +178,8 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
         std::thread::sleep(Duration::from_millis(20));
     }
     drop(output);
-    println!(
+    say!(
+        std::io::stdout(),
         "{} {} minutes, {} breaths.",
         if outcome.completed {
             "Completed:"
