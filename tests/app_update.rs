@@ -313,7 +313,7 @@ fn the_runtime_writes_on_a_thread_of_its_own_in_order_and_wakes_the_window() {
         .expect("the window is woken");
     assert!(matches!(next_message(&runtime), Message::RecordSaved(_)));
     match next_message(&runtime) {
-        Message::HistoryLoaded(Ok(history)) => assert_eq!(history.records.len(), 1),
+        Message::HistoryLoaded(Ok(history)) => assert_eq!(history.sessions.len(), 1),
         other => panic!("the history, read after the append: {other:?}"),
     }
     let here = std::thread::current().id();

@@ -70,4 +70,7 @@ pub enum Command {
     Quit,
     /// The window's close button, or the desktop closing it.
     CloseRequested,
+    /// Leave now, asking nothing: a signal (logout, shutdown, the terminal closed). What is in
+    /// flight is saved; unsaved edits in the editor are not.
+    Leave,
 }

@@ -4,13 +4,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::kept::KeptHistory;
 use super::screen::ExportFormat;
 use crate::audio::SessionControl;
 use crate::practice::Practice;
 use crate::practice::reminders::Reminder;
 use crate::session::CuePlan;
 use crate::store::progress::ProgressBook;
-use crate::store::{History, Library, SessionRecord, Settings};
+use crate::store::{Library, SessionRecord, Settings};
 
 /// A live session's number, unique while the app runs: sound that arrives late finds its session.
 pub type SessionId = u64;
@@ -47,10 +48,9 @@ pub enum Effect {
     DeleteRecord {
         id: String,
     },
+    /// Export every session in the log (read again, in full).
     ExportHistory {
         format: ExportFormat,
-        /// Every session in the history, oldest first.
-        records: Arc<Vec<SessionRecord>>,
         to: PathBuf,
     },
     /// Write a practice to `path`, or to a new file in the presets folder.
@@ -87,7 +87,7 @@ pub enum Message {
     SoundLost,
     /// A session's cues are on the device, paused at the start, waiting to be put in place.
     CuesJoined(SessionId),
-    HistoryLoaded(Result<History, String>),
+    HistoryLoaded(Result<KeptHistory, String>),
     RecordSaved(Box<SessionRecord>),
     RecordNotSaved {
         record: Box<SessionRecord>,

@@ -7,6 +7,7 @@
 mod command;
 mod effect;
 mod flow;
+pub mod kept;
 mod notices;
 pub mod ops;
 mod receive;

@@ -6,6 +6,7 @@ use super::effect::{Effect, Message, ViewportEffect};
 use super::flow::{
     NO_SOUND, SOUND_STOPPED, attach_cues, finish_session, glance_text, set_saved, start_reminder,
 };
+use super::kept::KeptSession;
 use super::screen::{SaveStatus, Screen};
 use super::state::{AppState, HistoryCache, Now, SoundStatus};
 use super::update::{open_history, taken_names};
@@ -54,16 +55,17 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
         Message::HistoryLoaded(loaded) => {
             state.history = match loaded {
                 Ok(history) => HistoryCache::Loaded {
-                    records: Arc::new(history.records),
+                    records: Arc::new(history.sessions),
                     problems: history.problems,
+                    names: history.names,
                 },
                 Err(reason) => HistoryCache::Failed(reason),
             };
             state.glance = glance_text(state, now);
         }
         Message::RecordSaved(record) => {
-            if let HistoryCache::Loaded { records, .. } = &mut state.history {
-                Arc::make_mut(records).push(*record);
+            if let HistoryCache::Loaded { records, names, .. } = &mut state.history {
+                Arc::make_mut(records).push(KeptSession::of(&record, names));
             }
             set_saved(state, SaveStatus::Saved);
             state.glance = glance_text(state, now);
@@ -79,7 +81,7 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
         Message::RecordDeleted { id, result } => {
             if let (Ok(true), HistoryCache::Loaded { records, .. }) = (&result, &mut state.history)
             {
-                Arc::make_mut(records).retain(|r| r.id != id);
+                Arc::make_mut(records).retain(|r| *r.id != *id);
             }
             if let Screen::History(screen) = &state.screen {
                 let filter = screen.filter_name().map(str::to_owned);

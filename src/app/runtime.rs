@@ -37,6 +37,8 @@ pub struct Runtime {
     messages: Receiver<Message>,
     send: Sender<Message>,
     files: Option<Sender<Effect>>,
+    /// Joined when the runtime goes, so nothing asked for is lost when the window closes.
+    files_worker: Option<std::thread::JoinHandle<()>>,
     sound: Option<Sender<Effect>>,
     notifier: Option<Notifier>,
     keep_awake: Option<KeepAwake>,
@@ -45,12 +47,12 @@ pub struct Runtime {
 impl Runtime {
     pub fn start(data_dir: DataDir, mode: Mode, wake: Wake) -> Runtime {
         let (send, messages) = channel();
-        let files = (mode == Mode::Threads).then(|| {
+        let (files, files_worker) = if mode == Mode::Threads {
             let (jobs, received) = channel::<Effect>();
             let data_dir = data_dir.clone();
             let send = send.clone();
             let wake = Arc::clone(&wake);
-            spawn("files", move || {
+            let worker = spawn("files", move || {
                 for effect in received {
                     for message in carry_out_file(&data_dir, effect) {
                         let _ = send.send(message);
@@ -58,8 +60,10 @@ impl Runtime {
                     }
                 }
             });
-            jobs
-        });
+            (Some(jobs), worker)
+        } else {
+            (None, None)
+        };
         Runtime {
             data_dir,
             mode,
@@ -67,6 +71,7 @@ impl Runtime {
             messages,
             send,
             files,
+            files_worker,
             sound: None,
             notifier: None,
             keep_awake: None,
@@ -143,7 +148,8 @@ impl Runtime {
             let send = self.send.clone();
             let wake = Arc::clone(&self.wake);
             let sounds_dir = self.data_dir.sounds_dir();
-            spawn("sound", move || {
+            // Not joined: it holds the device, and ends with the program.
+            let _ = spawn("sound", move || {
                 sound_worker(&received, &send, &wake, &sounds_dir)
             });
             jobs
@@ -152,13 +158,25 @@ impl Runtime {
     }
 }
 
-fn spawn(name: &str, work: impl FnOnce() + Send + 'static) {
-    if let Err(e) = std::thread::Builder::new()
+impl Drop for Runtime {
+    /// Waits for the files worker to finish what it was given: the last session's record is on
+    /// disk before the program ends.
+    fn drop(&mut self) {
+        self.files = None;
+        if let Some(worker) = self.files_worker.take()
+            && worker.join().is_err()
+        {
+            log::error!("the files worker stopped with a panic");
+        }
+    }
+}
+
+fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Option<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
         .name(name.to_owned())
         .spawn(work)
-    {
-        log::error!("the {name} worker could not start: {e}");
-    }
+        .map_err(|e| log::error!("the {name} worker could not start: {e}"))
+        .ok()
 }
 
 /// How often the sound worker looks at the device's health.
@@ -250,23 +268,22 @@ fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
             })
         }
         Effect::LoadHistory => Some(Message::HistoryLoaded(
-            load_history(&data_dir.history_path()).map_err(|e| e.to_string()),
+            super::kept::read_kept(&data_dir.history_path()).map_err(|e| e.to_string()),
         )),
         Effect::DeleteRecord { id } => Some(Message::RecordDeleted {
             result: crate::store::history::delete_record(&data_dir.history_path(), &id)
                 .map_err(|e| e.to_string()),
             id,
         }),
-        Effect::ExportHistory {
-            format,
-            records,
-            to,
-        } => {
+        Effect::ExportHistory { format, to } => {
             let mut bytes = Vec::new();
-            let written = match format {
-                ExportFormat::Csv => crate::store::history::write_csv(&mut bytes, &records),
-                ExportFormat::Json => crate::store::history::write_json(&mut bytes, &records),
-            };
+            let written = load_history(&data_dir.history_path()).and_then(|history| {
+                let records = &history.records;
+                match format {
+                    ExportFormat::Csv => crate::store::history::write_csv(&mut bytes, records),
+                    ExportFormat::Json => crate::store::history::write_json(&mut bytes, records),
+                }
+            });
             Some(Message::HistoryMessage(
                 match written.and_then(|()| write_atomic(&to, &bytes)) {
                     Ok(()) => format!("Exported to {}", to.display()),

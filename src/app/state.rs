@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
+use super::kept::{KeptSession, Names};
 use super::notices::Notices;
 use super::ops;
 use super::screen::{HomeForm, Screen};
 use crate::practice::Micros;
 use crate::practice::reminders::ReminderState;
 use crate::store::progress::ProgressBook;
-use crate::store::{DataDir, Library, SessionRecord, Settings};
+use crate::store::{DataDir, Library, Settings};
 
 /// The time, as `update` is handed it: the monotonic clock for sessions, the wall clock for
 /// dates and the time of day.
@@ -53,15 +54,16 @@ pub enum HistoryCache {
     #[default]
     Loading,
     Loaded {
-        records: Arc<Vec<SessionRecord>>,
+        records: Arc<Vec<KeptSession>>,
         /// Lines that could not be read, with why.
         problems: Vec<String>,
+        names: Names,
     },
     Failed(String),
 }
 
 impl HistoryCache {
-    pub fn records(&self) -> Option<&Arc<Vec<SessionRecord>>> {
+    pub fn records(&self) -> Option<&Arc<Vec<KeptSession>>> {
         match self {
             HistoryCache::Loaded { records, .. } => Some(records),
             _ => None,

@@ -217,13 +217,18 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
                 screen.message = Some("Exporting…".to_owned());
                 effects.push(Effect::ExportHistory {
                     format,
-                    records: Arc::clone(&screen.records),
                     to: state.data_dir.root().join("exports").join(name),
                 });
             }
         }
         Command::CloseScreen => close_screen(state, now, effects),
         Command::DismissNotice(id) => state.notices.dismiss(id),
+        Command::Leave => {
+            if !state.leaving {
+                leave(state, now, effects);
+                effects.push(Effect::Viewport(ViewportEffect::Close));
+            }
+        }
         Command::Quit | Command::CloseRequested => {
             let cancel_close = command == Command::CloseRequested;
             if let Screen::Editor(editor) = &mut state.screen
@@ -304,7 +309,9 @@ fn close_screen(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
 /// Shows the history as the app holds it: read once in the background, kept up to date since.
 pub(super) fn open_history(state: &mut AppState, now: &Now) {
     match &state.history {
-        HistoryCache::Loaded { records, problems } => {
+        HistoryCache::Loaded {
+            records, problems, ..
+        } => {
             let screen = HistoryScreen::new(Arc::clone(records), problems.clone(), now.today());
             state.screen = Screen::History(Box::new(screen));
         }

@@ -1,5 +1,6 @@
 //! What the desktop offers, each part optional: downshift works where the desktop offers none of
 //! it. Every call here runs on a thread of its own, never on the window's.
 
+pub mod ending;
 pub mod keep_awake;
 pub mod notify;

@@ -7,6 +7,34 @@ use jiff::civil::Date;
 
 use super::history::SessionRecord;
 
+/// What insights need of a session: a full record, or the app's compact copy of one.
+pub trait SessionFacts {
+    fn practice(&self) -> &str;
+    fn breathed_seconds(&self) -> f64;
+    /// How tense before and after, where rated.
+    fn tension(&self) -> (Option<u8>, Option<u8>);
+    /// The day it began, where the person was.
+    fn date(&self) -> Date;
+}
+
+impl SessionFacts for SessionRecord {
+    fn practice(&self) -> &str {
+        &self.practice
+    }
+
+    fn breathed_seconds(&self) -> f64 {
+        self.breathed_seconds
+    }
+
+    fn tension(&self) -> (Option<u8>, Option<u8>) {
+        (self.tension_before, self.tension_after)
+    }
+
+    fn date(&self) -> Date {
+        self.started.date()
+    }
+}
+
 /// Days shown in the charts at most.
 pub const CHART_DAYS: usize = 90;
 
@@ -70,7 +98,10 @@ struct Tally {
 }
 
 impl Insights {
-    pub fn of<'a>(records: impl IntoIterator<Item = &'a SessionRecord>, today: Date) -> Insights {
+    pub fn of<'a, S: SessionFacts + 'a>(
+        records: impl IntoIterator<Item = &'a S>,
+        today: Date,
+    ) -> Insights {
         let mut insights = Insights {
             minutes_by_day: vec![0.0; CHART_DAYS],
             ..Insights::default()
@@ -80,15 +111,16 @@ impl Insights {
         let mut practised_days: Vec<u32> = Vec::new();
         for record in records {
             insights.sessions += 1;
-            let minutes = record.breathed_seconds / 60.0;
-            let tally = tallies.entry(record.practice.as_str()).or_default();
+            let minutes = record.breathed_seconds() / 60.0;
+            let tension = record.tension();
+            let tally = tallies.entry(record.practice()).or_default();
             tally.sessions += 1;
             tally.minutes += minutes;
-            if let (Some(before), Some(after)) = (record.tension_before, record.tension_after) {
+            if let (Some(before), Some(after)) = tension {
                 tally.rated += 1;
                 tally.change_sum += after as f64 - before as f64;
             }
-            let Some(days_ago) = days_before(today, record.started.date()) else {
+            let Some(days_ago) = days_before(today, record.date()) else {
                 continue;
             };
             practised_days.push(days_ago);
@@ -98,7 +130,7 @@ impl Insights {
             }
             if (days_ago as usize) < CHART_DAYS {
                 insights.minutes_by_day[CHART_DAYS - 1 - days_ago as usize] += minutes;
-                if let (Some(before), Some(after)) = (record.tension_before, record.tension_after) {
+                if let (Some(before), Some(after)) = tension {
                     insights.tension.push(TensionPoint {
                         days_ago,
                         before,
@@ -211,7 +243,7 @@ mod tests {
         let stale = vec![on("2026-11-12", "Box 4-4-4-4", 5.0, None)];
         assert_eq!(Insights::of(&stale, today).streak_days, 0);
         assert_eq!(
-            Insights::of(&[], today),
+            Insights::of(&[] as &[SessionRecord], today),
             Insights {
                 minutes_by_day: vec![0.0; CHART_DAYS],
                 ..Insights::default()

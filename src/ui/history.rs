@@ -7,11 +7,12 @@ use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
 use super::theme::Palette;
 use crate::app::Command;
+use crate::app::kept::KeptSession;
 use crate::app::screen::{ExportFormat, HistoryScreen};
+use crate::store::SessionEnd;
 use crate::store::insights::{CHART_DAYS, Insights};
-use crate::store::{SessionEnd, SessionRecord};
 
-fn row_text(record: &SessionRecord) -> String {
+fn row_text(record: &KeptSession) -> String {
     let outcome = match record.end {
         SessionEnd::Completed => "completed".to_owned(),
         SessionEnd::EndedEarly { step } => format!("ended at step {step}"),
@@ -24,7 +25,7 @@ fn row_text(record: &SessionRecord) -> String {
         "{}   {}  ·  {:.1} min  ·  {outcome}{tension}",
         record.started.local.strftime("%a %d %b %Y, %H:%M"),
         record.practice,
-        record.breathed_seconds / 60.0
+        record.breathed_seconds as f64 / 60.0
     )
 }
 

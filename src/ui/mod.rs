@@ -79,6 +79,8 @@ pub struct DownshiftApp {
     report_history: Option<crate::practice::Micros>,
     /// The home screen's practice rows, as last drawn: Space on one of them starts it.
     home_rows: Vec<egui::Id>,
+    /// Set by a signal (logout, shutdown, the terminal closed): leave as soon as possible.
+    end_request: Option<crate::desktop::ending::EndRequest>,
 }
 
 impl DownshiftApp {
@@ -118,6 +120,7 @@ impl DownshiftApp {
             report_first_frame: None,
             report_history: None,
             home_rows: Vec::new(),
+            end_request: None,
         };
         if let Some(request) = options.start {
             if request.muted {
@@ -192,6 +195,9 @@ impl DownshiftApp {
     fn keep_time(&mut self, ctx: &egui::Context) {
         let now = self.now();
         self.runtime.poll();
+        if self.end_request.as_ref().is_some_and(|r| r.is_set()) {
+            app::update(&mut self.state, Command::Leave, &now, &mut self.effects);
+        }
         app::tick(&mut self.state, &now, &mut self.effects);
         self.carry_out(Some(ctx), &now);
         if let Some(launched) = self.report_history
@@ -432,7 +438,9 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let wake: app::runtime::Wake = Arc::new(move || ctx.request_repaint());
-            let mut app = DownshiftApp::with_loaded(data_dir, loaded, app_options, wake);
+            let mut app =
+                DownshiftApp::with_loaded(data_dir, loaded, app_options, Arc::clone(&wake));
+            app.end_request = Some(crate::desktop::ending::watch(move || wake()));
             if std::env::var_os("DOWNSHIFT_REPORT_FIRST_FRAME").is_some() {
                 app.report_first_frame = Some(launched);
                 app.report_history = Some(launched);

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::store::SessionRecord;
+use crate::app::kept::KeptSession;
 use crate::store::insights::{CHART_DAYS, Insights};
 
 /// How to export the history.
@@ -14,7 +14,7 @@ pub enum ExportFormat {
 }
 
 pub struct HistoryScreen {
-    pub records: Arc<Vec<SessionRecord>>,
+    pub records: Arc<Vec<KeptSession>>,
     pub problems: Vec<String>,
     pub practices: Vec<String>,
     /// An index into `practices`, or every practice.
@@ -33,13 +33,17 @@ pub struct HistoryScreen {
 
 impl HistoryScreen {
     pub fn new(
-        records: Arc<Vec<SessionRecord>>,
+        records: Arc<Vec<KeptSession>>,
         problems: Vec<String>,
         today: jiff::civil::Date,
     ) -> Self {
-        let mut practices: Vec<String> = records.iter().map(|r| r.practice.clone()).collect();
-        practices.sort();
-        practices.dedup();
+        let practices: Vec<String> = records
+            .iter()
+            .map(|r| &*r.practice)
+            .collect::<std::collections::BTreeSet<&str>>()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         let mut screen = HistoryScreen {
             records,
             problems,
@@ -55,10 +59,6 @@ impl HistoryScreen {
         };
         screen.refilter();
         screen
-    }
-
-    pub fn records(&self) -> &[SessionRecord] {
-        &self.records
     }
 
     pub fn set_filter(&mut self, filter: Option<usize>) {
@@ -79,7 +79,7 @@ impl HistoryScreen {
     pub fn confirmed_deletion(&self) -> Option<&str> {
         self.selected
             .filter(|_| self.confirming_delete)
-            .map(|i| self.records[i].id.as_str())
+            .map(|i| &*self.records[i].id)
     }
 
     /// The practice the list is filtered to.
@@ -101,7 +101,7 @@ impl HistoryScreen {
         let wanted = self.filter.map(|i| self.practices[i].as_str());
         self.shown = (0..self.records.len())
             .rev()
-            .filter(|&i| wanted.is_none_or(|name| self.records[i].practice == name))
+            .filter(|&i| wanted.is_none_or(|name| *self.records[i].practice == *name))
             .collect();
         let records = &self.records;
         self.insights = Insights::of(self.shown.iter().map(|&i| &records[i]), self.today);

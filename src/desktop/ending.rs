@@ -1,0 +1,55 @@
+//! How the desktop ends downshift: SIGTERM at logout or shutdown, SIGHUP when the terminal that
+//! started it closes, SIGINT (Ctrl-C). Each asks the window to leave as Ctrl+Q does: the session
+//! in flight is recorded as ended early, what is unsaved is saved, then it closes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+/// How long the window has to leave by itself after a signal before the process ends anyway
+/// (a window that cannot draw any more). The checkpoint left behind is recovered at the next
+/// start.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// Set when an ending signal arrived; the window reads it every frame.
+#[derive(Clone, Default)]
+pub struct EndRequest(Arc<AtomicBool>);
+
+impl EndRequest {
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+/// Watches for the ending signals on a thread of its own; `wake` asks the window for a frame so
+/// it notices even while hidden.
+pub fn watch(wake: impl Fn() + Send + 'static) -> EndRequest {
+    let request = EndRequest::default();
+    let mut signals = match Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            log::warn!("signals cannot be watched: {e}");
+            return request;
+        }
+    };
+    let flag = Arc::clone(&request.0);
+    let spawned = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                log::info!("signal {signal}: leaving");
+                flag.store(true, Ordering::Release);
+                wake();
+                std::thread::sleep(GRACE);
+                log::warn!("the window did not close after signal {signal}; ending");
+                std::process::exit(1);
+            }
+        });
+    if let Err(e) = spawned {
+        log::warn!("signals cannot be watched: {e}");
+    }
+    request
+}
