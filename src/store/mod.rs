@@ -2,13 +2,16 @@
 //! history is written atomically; nothing here panics on what it reads.
 
 mod atomic;
+mod export;
 pub mod history;
+mod history_log;
 pub mod insights;
 mod locate;
 mod paths;
 pub mod presets;
 pub mod progress;
-mod record_reader;
+mod record;
+mod record_codec;
 mod ron_file;
 pub mod settings;
 
