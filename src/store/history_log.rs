@@ -4,9 +4,10 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
 use std::path::Path;
 
-use super::atomic::open_private_append;
+use super::atomic::{open_private_append, write_atomic};
 use super::record::SessionRecord;
 use super::record_codec::{parse_record_line, record_line};
 
@@ -53,29 +54,66 @@ fn is_current(_path: &Path, _file: &File) -> bool {
     true
 }
 
-/// Removes the record `id`, rewriting the log atomically; says whether it was there.
+/// Removes the record `id`, rewriting the log atomically; says whether it was there. Every other
+/// byte of the log stays as it was: lines that are not records, or not even UTF-8, included.
+///
+/// Ids are unique since they became UUIDs, but a log from before may hold two records with one
+/// id. If their lines are identical, removing either is the same, and the first goes. If they
+/// differ, nothing is removed and the error names the lines: downshift cannot know which of two
+/// different sessions the person meant, and a wrong guess would lose the other.
 pub fn delete_record(path: &Path, id: &str) -> io::Result<bool> {
     let file = lock_log(path)?;
     let result = (|| {
         let bytes = std::fs::read(path)?;
-        let text = String::from_utf8_lossy(&bytes);
-        let mut kept = String::with_capacity(text.len());
-        let mut found = false;
-        for line in text.split_inclusive('\n') {
-            let is_it = !found && parse_record_line(line.trim_end()).is_ok_and(|r| r.id == id);
-            if is_it {
-                found = true;
-            } else {
-                kept.push_str(line);
-            }
+        let lines = line_ranges(&bytes);
+        let matching: Vec<usize> = (0..lines.len())
+            .filter(|&n| is_record_with_id(&bytes[lines[n].clone()], id))
+            .collect();
+        let Some(&first) = matching.first() else {
+            return Ok(false);
+        };
+        let content = |n: usize| bytes[lines[n].clone()].trim_ascii_end();
+        if matching.iter().any(|&n| content(n) != content(first)) {
+            let numbers: Vec<String> = matching.iter().map(|n| (n + 1).to_string()).collect();
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{}: {} different sessions have the id {id} (lines {}), so none was deleted; \
+                     remove the one you mean with a text editor",
+                    path.display(),
+                    matching.len(),
+                    numbers.join(", ")
+                ),
+            ));
         }
-        if found {
-            super::atomic::write_atomic(path, kept.as_bytes())?;
-        }
-        Ok(found)
+        let removed = lines[first].clone();
+        let mut kept = Vec::with_capacity(bytes.len() - removed.len());
+        kept.extend_from_slice(&bytes[..removed.start]);
+        kept.extend_from_slice(&bytes[removed.end..]);
+        write_atomic(path, &kept)?;
+        Ok(true)
     })();
     let _ = file.unlock();
     result
+}
+
+/// Where each line of `bytes` lies, its newline included; line numbers are as `load_history`
+/// counts them.
+fn line_ranges(bytes: &[u8]) -> Vec<Range<usize>> {
+    let mut start = 0;
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .map(|line| {
+            start += line.len();
+            start - line.len()..start
+        })
+        .collect()
+}
+
+/// Whether a line of the log is the record `id`, read as `load_history` reads it (a byte that is
+/// not UTF-8 reads as U+FFFD), so any record the person sees can be deleted.
+fn is_record_with_id(line: &[u8], id: &str) -> bool {
+    parse_record_line(String::from_utf8_lossy(line).trim_end()).is_ok_and(|r| r.id == id)
 }
 
 /// The longest tail searched for the end of the last whole record.
@@ -230,6 +268,88 @@ mod tests {
         // Appending after a rewrite goes to the new file.
         append_record(&path, &records[1]).expect("append");
         assert_eq!(load_history(&path).expect("reads").records.len(), 3);
+    }
+
+    /// The record's line, as the log holds it.
+    fn line_of(record: &SessionRecord) -> Vec<u8> {
+        let mut line = record_line(record).expect("line").into_bytes();
+        line.push(b'\n');
+        line
+    }
+
+    #[test]
+    fn a_delete_next_to_lines_that_are_not_utf8_keeps_every_other_byte() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.log");
+        let old_style = |id: &str, practice: &str| {
+            let mut record = sample_record(practice, SessionEnd::Completed);
+            record.id = id.to_owned();
+            record
+        };
+        let kept_before = line_of(&old_style("20261121T210500-ab12", "Box 4-4-4-4"));
+        let not_utf8 = b"\xff\xfe a line from somewhere else \xc3\x28\n".to_vec();
+        let doomed = old_style("20261121T210500-cd34", "Night 3-7");
+        // A record whose note has a byte that is not UTF-8: it reads (with U+FFFD) and stays.
+        let mut latin1 = line_of(&old_style("20261121T210500-ef56", "4-7-8"));
+        let at = latin1
+            .windows(4)
+            .position(|w| w == b"jaw ")
+            .expect("the note");
+        latin1[at + 1] = 0xe1;
+        let crlf = {
+            let mut line = line_of(&sample_record("Resonance", SessionEnd::Completed));
+            line.insert(line.len() - 1, b'\r');
+            line
+        };
+        let torn_tail = b"(version: 1, id: \"x\", start\xe2\x80".to_vec();
+        let before = [
+            kept_before.clone(),
+            not_utf8.clone(),
+            line_of(&doomed),
+            latin1.clone(),
+            crlf.clone(),
+            torn_tail.clone(),
+        ]
+        .concat();
+        std::fs::write(&path, &before).expect("write");
+        assert_eq!(load_history(&path).expect("reads").records.len(), 4);
+
+        assert!(delete_record(&path, &doomed.id).expect("deletes"));
+        let expected = [kept_before, not_utf8, latin1, crlf, torn_tail].concat();
+        assert_eq!(std::fs::read(&path).expect("read"), expected);
+
+        // The record with the foreign byte, as the history shows it, can be deleted too.
+        assert!(delete_record(&path, "20261121T210500-ef56").expect("deletes"));
+        assert_eq!(load_history(&path).expect("reads").records.len(), 2);
+    }
+
+    #[test]
+    fn two_different_records_with_one_old_id_are_not_guessed_between() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.log");
+        let mut first = sample_record("Box 4-4-4-4", SessionEnd::Completed);
+        first.id = "20261121T210500-ab12".to_owned();
+        let mut second = sample_record("Night 3-7", SessionEnd::EndedEarly { step: 2 });
+        second.id = first.id.clone();
+        let other = sample_record("4-7-8", SessionEnd::Completed);
+        let before = [line_of(&first), line_of(&other), line_of(&second)].concat();
+        std::fs::write(&path, &before).expect("write");
+
+        let error = delete_record(&path, &first.id).expect_err("ambiguous");
+        let message = error.to_string();
+        assert!(message.contains("history.log"), "{message}");
+        assert!(message.contains("lines 1, 3"), "{message}");
+        assert!(message.contains("none was deleted"), "{message}");
+        assert_eq!(std::fs::read(&path).expect("read"), before, "untouched");
+
+        // The same record twice (a copy pasted in): removing one leaves the other.
+        let twice = [line_of(&first), line_of(&other), line_of(&first)].concat();
+        std::fs::write(&path, &twice).expect("write");
+        assert!(delete_record(&path, &first.id).expect("deletes"));
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            [line_of(&other), line_of(&first)].concat()
+        );
     }
 
     #[test]

@@ -114,17 +114,21 @@ impl SessionRecord {
     }
 }
 
-/// A short id, unique enough for one person's log: start time plus a little noise.
+/// A new record's id: a UUID version 7 whose time part is the session's start, so ids sort by
+/// when sessions began (to the second; ids of one second are in no particular order), and whose
+/// 74 random bits keep two ids from ever being the same. Reads no clock.
+///
+/// Ids written by earlier versions ("20261121T210500-ab12") stay as they are and still read:
+/// an id is any string, compared whole.
 pub fn new_record_id(started: &StartTime) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let noise = nanos ^ (std::process::id() << 8);
-    format!(
-        "{}-{:04x}",
-        started.local.strftime("%Y%m%dT%H%M%S"),
-        noise & 0xffff
-    )
+    // A start the calendar cannot place (it never comes from a real clock) still gets a unique
+    // id, only without its time.
+    let seconds = started
+        .offset
+        .to_timestamp(started.local)
+        .map_or(0, |instant| u64::try_from(instant.as_second()).unwrap_or(0));
+    let time = uuid::Timestamp::from_unix(uuid::NoContext, seconds, 0);
+    uuid::Uuid::new_v7(time).hyphenated().to_string()
 }
 
 /// A record as a test would write it: every field filled, a note that needs escaping.
@@ -146,5 +150,47 @@ pub(crate) fn sample_record(practice: &str, end: SessionEnd) -> SessionRecord {
         tension_after: None,
         note: "jaw \"tight\"\nthen less".to_owned(),
         app_version: "0.1.0".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn new_ids_sort_by_start_time_and_never_repeat() {
+        let first: jiff::Zoned = "2026-03-29T00:30:00+01:00[Europe/Berlin]"
+            .parse()
+            .expect("time");
+        // Three sessions a second, across a change of UTC offset (summer time begins at 02:00).
+        let starts: Vec<StartTime> = (0..10_000)
+            .map(|i| {
+                let at = first
+                    .checked_add(jiff::SignedDuration::from_secs(i / 3))
+                    .expect("in range");
+                StartTime::of(&at)
+            })
+            .collect();
+        let ids: Vec<String> = starts.iter().map(new_record_id).collect();
+        assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+        // Every id of one second sorts before every id of the next.
+        let seconds: Vec<&[String]> = ids.chunks(3).collect();
+        for pair in seconds.windows(2) {
+            let (earlier, later) = (pair[0].iter().max(), pair[1].iter().min());
+            assert!(earlier < later, "{earlier:?} sorts before {later:?}");
+        }
+        for (id, start) in ids.iter().zip(&starts) {
+            let uuid = uuid::Uuid::parse_str(id).expect("a UUID");
+            let (seconds, _) = uuid.get_timestamp().expect("a time").to_unix();
+            let instant = start.offset.to_timestamp(start.local).expect("instant");
+            assert_eq!(seconds as i64, instant.as_second(), "{id} is of {start}");
+        }
+    }
+
+    #[test]
+    fn the_same_start_gives_different_ids() {
+        let start: StartTime = "2026-11-21T21:05:00+01:00".parse().expect("time");
+        assert_ne!(new_record_id(&start), new_record_id(&start));
     }
 }
