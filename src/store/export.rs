@@ -19,9 +19,10 @@ pub struct ExportRow<'a> {
     pub breathed_seconds: f64,
     pub paused_seconds: f64,
     pub breaths: u32,
-    /// `completed` or `ended early`.
+    /// `completed`, `ended early`, or `interrupted` (by a crash, kill or power cut; recovered
+    /// from the session's last checkpoint).
     pub outcome: &'static str,
-    /// The step the session ended in, counting from 1 (empty when completed).
+    /// The step the session ended or was interrupted in, counting from 1 (empty when completed).
     pub ended_at_step: Option<u32>,
     pub tension_before: Option<u8>,
     pub tension_after: Option<u8>,
@@ -34,6 +35,7 @@ impl<'a> From<&'a SessionRecord> for ExportRow<'a> {
         let (outcome, ended_at_step) = match record.end {
             SessionEnd::Completed => ("completed", None),
             SessionEnd::EndedEarly { step } => ("ended early", Some(step)),
+            SessionEnd::Interrupted { step } => ("interrupted", Some(step)),
         };
         ExportRow {
             id: &record.id,
@@ -100,14 +102,14 @@ pub fn write_table(out: &mut impl Write, records: &[SessionRecord]) -> io::Resul
     }
     writeln!(
         out,
-        "{:<16}  {:<24}  {:>7}  {:>7}  {:<16}  {:>7}",
+        "{:<16}  {:<24}  {:>7}  {:>7}  {:<23}  {:>7}",
         "started", "practice", "minutes", "breaths", "outcome", "tension"
     )?;
     for record in records {
-        let row = ExportRow::from(record);
-        let outcome = match row.ended_at_step {
-            Some(step) => format!("ended at step {step}"),
-            None => "completed".to_owned(),
+        let outcome = match record.end {
+            SessionEnd::Completed => "completed".to_owned(),
+            SessionEnd::EndedEarly { step } => format!("ended at step {step}"),
+            SessionEnd::Interrupted { step } => format!("interrupted at step {step}"),
         };
         let tension = match (record.tension_before, record.tension_after) {
             (Some(before), Some(after)) => format!("{before} → {after}"),
@@ -118,7 +120,7 @@ pub fn write_table(out: &mut impl Write, records: &[SessionRecord]) -> io::Resul
         let practice: String = record.practice.chars().take(24).collect();
         writeln!(
             out,
-            "{:<16}  {:<24}  {:>7.1}  {:>7}  {:<16}  {:>7}",
+            "{:<16}  {:<24}  {:>7.1}  {:>7}  {:<23}  {:>7}",
             record.started.local.strftime("%Y-%m-%d %H:%M"),
             practice,
             record.breathed_seconds / 60.0,
@@ -140,6 +142,7 @@ mod tests {
         let records = vec![
             sample_record("Box 4-4-4-4", SessionEnd::Completed),
             sample_record("Night, late", SessionEnd::EndedEarly { step: 2 }),
+            sample_record("4-7-8", SessionEnd::Interrupted { step: 3 }),
         ];
         let mut csv_out = Vec::new();
         write_csv(&mut csv_out, &records).expect("csv");
@@ -151,11 +154,33 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(",ended early,2,7,,"), "{text}");
+        assert!(text.contains(",interrupted,3,7,,"), "{text}");
 
         let mut json_out = Vec::new();
         write_json(&mut json_out, &records).expect("json");
         let parsed: serde_json::Value = serde_json::from_slice(&json_out).expect("valid json");
         assert_eq!(parsed[1]["outcome"], "ended early");
         assert_eq!(parsed[0]["ended_at_step"], serde_json::Value::Null);
+        assert_eq!(parsed[2]["outcome"], "interrupted");
+        assert_eq!(parsed[2]["ended_at_step"], 3);
+    }
+
+    #[test]
+    fn the_table_says_how_each_session_ended() {
+        let records = vec![
+            sample_record("Box 4-4-4-4", SessionEnd::Completed),
+            sample_record("Night 3-7", SessionEnd::EndedEarly { step: 2 }),
+            sample_record("4-7-8", SessionEnd::Interrupted { step: 13 }),
+        ];
+        let mut out = Vec::new();
+        write_table(&mut out, &records).expect("table");
+        let text = String::from_utf8(out).expect("utf8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].contains("  completed  "), "{text}");
+        assert!(lines[2].contains("  ended at step 2  "), "{text}");
+        assert!(lines[3].contains("  interrupted at step 13  "), "{text}");
+        // The columns stay lined up however a session ended: every row is as wide as the header.
+        let widths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+        assert!(widths.iter().all(|&w| w == widths[0]), "{text}");
     }
 }

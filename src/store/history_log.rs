@@ -7,7 +7,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::Path;
 
-use super::atomic::{open_private_append, write_atomic};
+use super::atomic::{is_same_file, open_private_append, write_atomic};
 use super::record::SessionRecord;
 use super::record_codec::{parse_record_line, record_line};
 
@@ -24,13 +24,45 @@ pub fn append_record(path: &Path, record: &SessionRecord) -> io::Result<()> {
     result
 }
 
+/// Appends `record` unless the log already holds a record with its id; says whether it did.
+/// The look and the append happen under the log's lock, so however many copies try at once,
+/// and however often one retries after a crash, the record is in the log once.
+pub fn append_record_once(path: &Path, record: &SessionRecord) -> io::Result<bool> {
+    let line = record_line(record).map_err(io::Error::other)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        super::paths::create_private_dir(dir)?;
+    }
+    let mut file = lock_log(path)?;
+    let result = (|| {
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(0))?;
+        file.read_to_end(&mut bytes)?;
+        if holds_record(&bytes, &record.id) {
+            return Ok(false);
+        }
+        append_locked(&mut file, &line)?;
+        Ok(true)
+    })();
+    let _ = file.unlock();
+    result
+}
+
+/// Whether the log's bytes hold a record with this id (only lines mentioning it are parsed).
+fn holds_record(bytes: &[u8], id: &str) -> bool {
+    let needle = id.as_bytes();
+    bytes.split(|&b| b == b'\n').any(|line| {
+        (needle.is_empty() || line.windows(needle.len()).any(|w| w == needle))
+            && is_record_with_id(line, id)
+    })
+}
+
 /// Opens the log and takes its lock, making sure the file locked is still the one at `path`
 /// (a deletion elsewhere may have replaced it while this copy waited).
 fn lock_log(path: &Path) -> io::Result<File> {
     for _ in 0..20 {
         let file = open_private_append(path)?;
         file.lock()?;
-        if is_current(path, &file) {
+        if is_same_file(path, &file) {
             return Ok(file);
         }
         let _ = file.unlock();
@@ -38,20 +70,6 @@ fn lock_log(path: &Path) -> io::Result<File> {
     Err(io::Error::other(
         "the history log keeps being replaced; try again",
     ))
-}
-
-#[cfg(unix)]
-fn is_current(path: &Path, file: &File) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(path), file.metadata()) {
-        (Ok(on_disk), Ok(open)) => on_disk.ino() == open.ino() && on_disk.dev() == open.dev(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn is_current(_path: &Path, _file: &File) -> bool {
-    true
 }
 
 /// Removes the record `id`, rewriting the log atomically; says whether it was there. Every other

@@ -2,6 +2,7 @@
 //! history is written atomically; nothing here panics on what it reads.
 
 mod atomic;
+pub mod checkpoint;
 mod export;
 pub mod history;
 mod history_log;
@@ -16,6 +17,7 @@ mod ron_file;
 pub mod settings;
 
 pub use atomic::write_atomic;
+pub use checkpoint::{Checkpoint, LiveCheckpoint, Recovery, recover_interrupted};
 pub use history::{History, SessionEnd, SessionRecord, append_record, load_history};
 pub use locate::{TextPosition, locate};
 pub use paths::{DATA_DIR_ENV, DataDir};

@@ -81,6 +81,11 @@ pub enum SessionEnd {
     EndedEarly {
         step: u32,
     },
+    /// Cut off by a crash, a kill or a power cut during step `step` (1-based); the record is the
+    /// session's last checkpoint, recovered at the next start.
+    Interrupted {
+        step: u32,
+    },
 }
 
 /// One practised session, as kept in `history.log`.

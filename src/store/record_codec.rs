@@ -129,6 +129,7 @@ impl<'a> Cursor<'a> {
         match self.ident()? {
             "Completed" => Some(SessionEnd::Completed),
             "EndedEarly" => Some(SessionEnd::EndedEarly { step: step(self)? }),
+            "Interrupted" => Some(SessionEnd::Interrupted { step: step(self)? }),
             _ => None,
         }
     }
@@ -369,6 +370,12 @@ mod tests {
                 false,
             ),
             (with("end: Completed", "end: Ended"), false, false),
+            (
+                with("end: Completed", "end: Interrupted(step: 2)"),
+                true,
+                true,
+            ),
+            (with("end: Completed", "end: Interrupted"), false, false),
             (with("+01:00", ""), false, false),
             (with("2026-11-21T21:05:00+01:00", "yesterday"), false, false),
             ("()".to_owned(), false, false),
@@ -415,6 +422,7 @@ mod tests {
             end in prop_oneof![
                 Just(SessionEnd::Completed),
                 any::<u32>().prop_map(|step| SessionEnd::EndedEarly { step }),
+                any::<u32>().prop_map(|step| SessionEnd::Interrupted { step }),
             ],
             tension_before in any::<Option<u8>>(),
             tension_after in any::<Option<u8>>(),
