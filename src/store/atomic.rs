@@ -35,8 +35,23 @@ pub fn open_private_append(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Whether `file` is still the file at `path` (not removed or replaced since it was opened).
+#[cfg(unix)]
+pub(crate) fn is_same_file(path: &Path, file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(path), file.metadata()) {
+        (Ok(on_disk), Ok(open)) => on_disk.ino() == open.ino() && on_disk.dev() == open.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+pub(crate) fn is_same_file(_path: &Path, _file: &File) -> bool {
+    true
+}
+
 /// Makes a rename durable. Best effort: not every platform can open a folder.
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();
     }

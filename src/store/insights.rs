@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::history::SessionRecord;
+use super::record::SessionRecord;
 
 /// What insights need of a session: a full record, or the app's compact copy of one.
 pub trait SessionFacts {
@@ -188,7 +188,7 @@ fn streak(sorted_days_ago: &[u32]) -> u32 {
 mod tests {
     use super::*;
     use crate::store::history::SessionEnd;
-    use crate::store::history::tests::sample_record;
+    use crate::store::record::sample_record;
 
     fn on(day: &str, practice: &str, minutes: f64, tension: Option<(u8, u8)>) -> SessionRecord {
         let mut record = sample_record(practice, SessionEnd::Completed);

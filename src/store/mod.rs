@@ -2,17 +2,22 @@
 //! history is written atomically; nothing here panics on what it reads.
 
 mod atomic;
+pub mod checkpoint;
+mod export;
 pub mod history;
+mod history_log;
 pub mod insights;
 mod locate;
 mod paths;
 pub mod presets;
 pub mod progress;
-mod record_reader;
+mod record;
+mod record_codec;
 mod ron_file;
 pub mod settings;
 
 pub use atomic::write_atomic;
+pub use checkpoint::{Checkpoint, LiveCheckpoint, Recovery, recover_interrupted};
 pub use history::{History, SessionEnd, SessionRecord, append_record, load_history};
 pub use locate::{TextPosition, locate};
 pub use paths::{DATA_DIR_ENV, DataDir};

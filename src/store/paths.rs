@@ -51,6 +51,11 @@ impl DataDir {
         self.root.join("settings.ron")
     }
 
+    /// One checkpoint per live session (`<record id>.ron`) and its lock (`<record id>.lock`).
+    pub fn checkpoints_dir(&self) -> PathBuf {
+        self.root.join("checkpoints")
+    }
+
     /// Creates the folder (readable by its owner only) if it is not there yet.
     pub fn ensure_exists(&self) -> std::io::Result<()> {
         create_private_dir(&self.root)

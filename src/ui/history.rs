@@ -16,6 +16,7 @@ fn row_text(record: &KeptSession) -> String {
     let outcome = match record.end {
         SessionEnd::Completed => "completed".to_owned(),
         SessionEnd::EndedEarly { step } => format!("ended at step {step}"),
+        SessionEnd::Interrupted { step } => format!("interrupted at step {step}"),
     };
     let tension = match (record.tension_before, record.tension_after) {
         (Some(before), Some(after)) => format!("  ·  tension {before} to {after}"),
