@@ -1,13 +1,14 @@
 # The two commands of the README's quick start, and a few more.
 #   make run    install what is missing, build, open downshift
 #   make test   install what is missing, then every check: format, lints, unit, integration,
-#               window (egui_kittest) and end-to-end tests
+#               window (egui_kittest) and end-to-end tests (they change no tracked file)
+#   make screenshot   refresh docs/screenshot.png, the README's picture, from a real session
 # Both install missing Debian/Ubuntu packages themselves (with sudo when not root).
 
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test deps-run deps-test check unit e2e bench
+.PHONY: run test deps-run deps-test check unit e2e bench screenshot
 
 run: deps-run
 	$(CARGO) run --release --
@@ -36,3 +37,7 @@ e2e:
 
 bench: deps-test
 	scripts/bench.sh --readme
+
+screenshot: deps-test
+	$(CARGO) build --release --locked
+	SCREENSHOT=$(CURDIR)/docs/screenshot.png scripts/e2e-smoke.sh

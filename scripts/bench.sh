@@ -39,6 +39,7 @@ PY
 ticks_per_second=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+private_environment "$work/env"
 start_xvfb
 
 # Launch to first frame, median of five.

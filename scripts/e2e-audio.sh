@@ -2,16 +2,18 @@
 # End-to-end sound checks through the real audio stack (a private PulseAudio null sink):
 #  1. cue timing: record half a minute of `downshift play --no-window`, check every cue against
 #     the plan (spacing error p95 <= 1 ms, drift <= 2 ms);
-#  2. the device vanishing mid-session: stop the sound server during a session; the session must
-#     carry on silently, say so, finish and be recorded.
+#  2. the device vanishing mid-session: stop the sound server (this script's own, by its pid)
+#     during a session; the session must carry on silently, say so, finish and be recorded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-x11.sh
+source scripts/pulse-null.sh
 need pulseaudio pactl parecord python3
 BIN=${BIN:-target/release/downshift}
 [[ -x "$BIN" ]] || die "$BIN is not built: run cargo build --release"
 work=$(mktemp -d)
-trap 'kill "${PLAY_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${PLAY_PID:-}" 2>/dev/null || true; stop_pulse_null; rm -rf "$work"' EXIT
+private_environment "$work/env"
 
 figures=$(scripts/measure-cues.sh 0.5) || die "the cue measurement failed"
 echo "$figures"
@@ -25,16 +27,15 @@ assert drift <= 2.0, f"drift {drift} ms"
 print(f"ok: 7 cues, spacing error p95 {p95} ms, drift {drift} ms")
 PY
 
-eval "$(scripts/pulse-null.sh)"
+start_pulse_null "$work/pulse" || die "no sound server"
 mkdir -p "$work/data/presets"
 cat >"$work/data/presets/short.ron" <<'RON'
 (version: 1, name: "Short 4-6", description: "Half a minute.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 3)])
 RON
 "$BIN" --data-dir "$work/data" play "Short 4-6" --no-window >"$work/play.out" 2>"$work/play.err" &
 PLAY_PID=$!
-for _ in $(seq 100); do grep -q "Breathe out" "$work/play.out" && break; sleep 0.1; done
-grep -q "Breathe out" "$work/play.out" || die "the session did not start: $(cat "$work/play.err")"
-pulseaudio --kill || pkill -x pulseaudio || true
+wait_for_line "Breathe out" "$work/play.out" 20 || die "the session did not start: $(cat "$work/play.err")"
+stop_pulse_null
 wait_for_exit "$PLAY_PID" 60 || die "the session did not finish after the sound server stopped"
 PLAY_PID=
 [[ "$EXIT_CODE" == 0 ]] || die "play exited with $EXIT_CODE: $(cat "$work/play.err")"

@@ -12,18 +12,19 @@ BIN=${BIN:-target/release/downshift}
 work=$(mktemp -d)
 data="$work/data"
 trap 'kill "${APP_PID:-}" "${MONITOR_PID:-}" "${BUS_PID:-}" "${XVFB_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+private_environment "$work/env"
 
 start_xvfb
 # A private session bus with no notification service on it, and none it could start: the
 # app's request is seen by the monitor, goes unanswered, and the app falls back to its window.
 dbus-daemon --config-file=tests/fixtures/private-bus.conf --nofork --print-address=3 3>"$work/bus" 2>"$work/bus.err" &
 BUS_PID=$!
-for _ in $(seq 50); do [[ -s "$work/bus" ]] && break; sleep 0.1; done
-[[ -s "$work/bus" ]] || die "dbus-daemon did not start"
+wait_for_line "unix:" "$work/bus" 5 || die "dbus-daemon did not start: $(cat "$work/bus.err")"
 export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$work/bus")
 dbus-monitor --address "$DBUS_SESSION_BUS_ADDRESS" "interface='org.freedesktop.Notifications'" >"$work/monitor.log" 2>&1 &
 MONITOR_PID=$!
-sleep 0.5
+# The monitor is listening once the bus has told it its name.
+wait_for_line "NameAcquired\|NameLost" "$work/monitor.log" 5 || die "dbus-monitor did not start: $(cat "$work/monitor.log")"
 
 mkdir -p "$data"
 # Just before midnight "this minute" could be tomorrow's by the time the app looks: wait it out.
@@ -34,9 +35,9 @@ RUST_LOG=info "$BIN" --data-dir "$data" >"$work/app.log" 2>&1 &
 APP_PID=$!
 window=$(wait_for_window downshift 30) || die "no downshift window appeared"
 focus_window "$window"
-sleep 2
+screen=$(window_region "$window")
 
-for _ in $(seq 50); do grep -q "Time to leave the day behind" "$work/monitor.log" && break; sleep 0.1; done
+wait_for_line "Time to leave the day behind" "$work/monitor.log" 30 || true
 python3 - "$work/monitor.log" <<'PY'
 import sys
 log = open(sys.argv[1]).read()
@@ -46,17 +47,18 @@ for text in ('string "downshift"', 'string "Work to home"', 'Time to leave the d
     assert text in log, f"{text} not in the notification request:\n{log}"
 print("ok: a desktop notification was asked for, with Start and Later")
 PY
-for _ in $(seq 50); do grep -q "raising the window" "$work/app.log" && break; sleep 0.1; done
-grep -q "raising the window" "$work/app.log" || die "no fallback to the window: $(tail -n 5 "$work/app.log")"
+wait_for_line "raising the window" "$work/app.log" 30 || die "no fallback to the window: $(tail -n 5 "$work/app.log")"
 echo "ok: with no notification service, the window itself comes up"
+wait_for_still "$screen" || die "the reminder card does not settle"
 
 # Tab reaches the reminder's first button; Enter presses it: the ritual begins.
-xdotool key Tab
-sleep 0.5
-xdotool key Return
-sleep 3
+press_and_wait Tab "$screen" || die "Tab did not reach the reminder's button"
+press_and_wait Return "$screen" || die "Enter did not start the ritual"
+# Running, its clock ticks; Esc ends it and the summary stands still.
+grab "$screen" "$work/running.rgb"
+wait_for_change "$screen" "$work/running.rgb" 5 || die "the ritual is not running"
 xdotool key Escape
-sleep 1
+wait_for_still "$screen" || die "Esc did not end the ritual"
 xdotool key ctrl+q
 wait_for_exit "$APP_PID" 15 || die "the app did not quit on Ctrl+Q"
 [[ "$EXIT_CODE" == 0 ]] || die "the app exited with $EXIT_CODE: $(tail -n 5 "$work/app.log")"

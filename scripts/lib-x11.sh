@@ -1,5 +1,7 @@
 # Shared by the end-to-end scripts: a private X display and a way to wait for things.
-# Source it; it defines start_xvfb, wait_for_window and cleanup handling.
+# Source it; it defines private_environment, start_xvfb, wait_for_window, wait_for_exit, and
+# waits on what the screen or a log shows (wait_for_line, wait_for_change, wait_for_still,
+# press_and_wait).
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -7,6 +9,21 @@ need() {
   for tool in "$@"; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is missing: run scripts/ensure-deps.sh test"
   done
+}
+
+# Keeps everything the script starts away from the home folder and the desktop session: the XDG
+# folders (Mesa's shader cache, configuration, data) and the runtime folder (sound server
+# sockets) move into $1; there is no session bus and no sound server unless the script starts
+# its own, and none is ever spawned on the side.
+private_environment() {
+  local dir=$1
+  mkdir -p "$dir/runtime" "$dir/config" "$dir/cache" "$dir/data" "$dir/state"
+  chmod 700 "$dir/runtime"
+  export XDG_RUNTIME_DIR="$dir/runtime" XDG_CONFIG_HOME="$dir/config" XDG_CACHE_HOME="$dir/cache"
+  export XDG_DATA_HOME="$dir/data" XDG_STATE_HOME="$dir/state"
+  echo "autospawn = no" >"$dir/pulse-client.conf"
+  export PULSE_CLIENTCONFIG="$dir/pulse-client.conf" PULSE_SERVER="unix:$dir/runtime/no-sound-server"
+  export DBUS_SESSION_BUS_ADDRESS="unix:path=$dir/runtime/no-bus"
 }
 
 # Starts Xvfb on a free display and exports DISPLAY.
@@ -59,4 +76,72 @@ focus_window() {
     sleep 0.1
   done
   die "could not give the window the keyboard focus"
+}
+
+# Waits up to $3 seconds (default 20) for a line matching $1 in file $2.
+wait_for_line() {
+  local pattern=$1 file=$2 deadline=$((SECONDS + ${3:-20}))
+  until grep -q -- "$pattern" "$file" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+# The screen area of window $1, as WxH+X+Y.
+window_region() {
+  local WIDTH HEIGHT X Y WINDOW SCREEN
+  eval "$(xdotool getwindowgeometry --shell "$1")"
+  echo "${WIDTH}x${HEIGHT}+${X}+${Y}"
+}
+
+# A picture of screen area $1 (WxH+X+Y) in file $2, as raw pixels.
+grab() {
+  import -window root -crop "$1" -depth 8 "rgb:$2"
+}
+
+# Waits up to $3 seconds (default 10) for screen area $1 to differ from the picture in file $2.
+wait_for_change() {
+  local region=$1 before=$2 deadline=$((SECONDS + ${3:-10})) now
+  now=$(mktemp)
+  while ((SECONDS < deadline)); do
+    grab "$region" "$now"
+    if ! cmp -s "$before" "$now"; then
+      rm -f "$now"
+      return 0
+    fi
+    sleep 0.1
+  done
+  rm -f "$now"
+  return 1
+}
+
+# Waits up to $2 seconds (default 15) for screen area $1 to stand still for 1.5 s. A session
+# screen never does (its clock changes every second); home, question and summary screens do.
+wait_for_still() {
+  local region=$1 deadline=$((SECONDS + ${2:-15})) before now
+  before=$(mktemp)
+  now=$(mktemp)
+  grab "$region" "$before"
+  while ((SECONDS < deadline)); do
+    sleep 1.5
+    grab "$region" "$now"
+    if cmp -s "$before" "$now"; then
+      rm -f "$before" "$now"
+      return 0
+    fi
+    cp "$now" "$before"
+  done
+  rm -f "$before" "$now"
+  return 1
+}
+
+# Presses key $1 and waits up to $3 seconds (default 10) for screen area $2 to answer.
+press_and_wait() {
+  local key=$1 region=$2 timeout=${3:-10} before status=0
+  before=$(mktemp)
+  grab "$region" "$before"
+  xdotool key "$key"
+  wait_for_change "$region" "$before" "$timeout" || status=1
+  rm -f "$before"
+  return $status
 }

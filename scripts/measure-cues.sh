@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures cue timing through the real audio stack: a private PulseAudio server with a null
-# sink, `downshift play --no-window` for MINUTES minutes of 4-6 breathing, the sink's monitor
-# recorded, the onsets found and compared with the plan.
+# sink (started for this run and ended with it), `downshift play --no-window` for MINUTES
+# minutes of 4-6 breathing, the sink's monitor recorded, the onsets found and compared with the
+# plan.
 #   scripts/measure-cues.sh [MINUTES]     (default 3)
 # Prints: cues=… span_minutes=… spacing_error_p95_ms=… spacing_error_max_ms=… drift_ms=…
 set -euo pipefail
@@ -13,9 +14,12 @@ for tool in pulseaudio pactl parecord python3; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/ensure-deps.sh test" >&2; exit 1; }
 done
 
+source scripts/lib-x11.sh
+source scripts/pulse-null.sh
 work=$(mktemp -d)
-trap 'kill "${REC_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-eval "$(scripts/pulse-null.sh)"
+trap 'kill "${REC_PID:-}" 2>/dev/null || true; stop_pulse_null; rm -rf "$work"' EXIT
+private_environment "$work/env"
+start_pulse_null "$work/pulse" || exit 1
 mkdir -p "$work/data/presets"
 cat >"$work/data/presets/cue-timing.ron" <<'RON'
 (
@@ -25,12 +29,27 @@ cat >"$work/data/presets/cue-timing.ron" <<'RON'
     steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), minutes: 10.0)],
 )
 RON
-parecord --device=cap.monitor --rate=48000 --channels=1 --format=s16le --file-format=wav "$work/cues.wav" &
+rate=48000
+parecord --device=cap.monitor --rate=$rate --channels=1 --format=s16le --file-format=wav "$work/cues.wav" &
 REC_PID=$!
-sleep 1
+# Start playing once the recorder runs steadily: half a second of audio in its file.
+recorded_bytes() { stat -c %s "$work/cues.wav" 2>/dev/null || echo 0; }
+for _ in $(seq 100); do
+  (($(recorded_bytes) >= rate)) && break
+  sleep 0.05
+done
+(($(recorded_bytes) >= rate)) || { echo "parecord is not recording" >&2; exit 1; }
+recording_since=$(python3 -c "import time; print(time.time() - $(recorded_bytes) / ($rate * 2))")
 "$BIN" --data-dir "$work/data" play "Cue timing 4-6" --no-window --minutes "$minutes" >"$work/play.log" 2>&1 \
   || { cat "$work/play.log" >&2; exit 1; }
-sleep 1
+# The last cue has rung out when play exits; stop once the file holds everything up to then
+# (and a little more), as its size shows.
+wanted_bytes=$(python3 -c "import time; print(int((time.time() - $recording_since + 0.25) * $rate * 2))")
+for _ in $(seq 100); do
+  (($(recorded_bytes) >= wanted_bytes)) && break
+  sleep 0.05
+done
+(($(recorded_bytes) >= wanted_bytes)) || { echo "the recording fell behind" >&2; exit 1; }
 kill -INT "$REC_PID"; wait "$REC_PID" 2>/dev/null || true
 REC_PID=
 grep -q "no sound device" "$work/play.log" && { echo "downshift found no sound device: $(cat "$work/play.log")" >&2; exit 1; }
