@@ -32,8 +32,15 @@ pub struct LiveSession {
     clock: SessionClock,
     audio: Option<SessionAudio>,
     started: StartTime,
+    /// The id its record gets, fixed at the start so its checkpoints and record agree.
+    record_id: String,
     outcome: Option<Outcome>,
+    /// When the last checkpoint was taken (monotonic) and in which step.
+    checkpointed: Option<(Micros, usize)>,
 }
+
+/// A live session's checkpoint is taken at least this often, and at every step change.
+pub const CHECKPOINT_EVERY: Micros = 5 * crate::practice::MICROS_PER_SECOND;
 
 /// How the cues should sound.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -119,8 +126,10 @@ impl LiveSession {
             practice,
             timeline,
             audio: None,
+            record_id: new_record_id(&started),
             started,
             outcome: None,
+            checkpointed: None,
         })
     }
 
@@ -275,11 +284,39 @@ impl LiveSession {
 
     /// The history record of an ended session.
     pub fn record(&self) -> Option<SessionRecord> {
-        let outcome = self.outcome?;
+        self.outcome.map(|outcome| self.record_of(outcome))
+    }
+
+    /// The record this session would leave if it ended now (as ended early, unless it is over).
+    pub fn record_now(&mut self, now: Micros) -> SessionRecord {
+        if let Some(outcome) = self.outcome {
+            return self.record_of(outcome);
+        }
+        self.position(now);
+        let mut clock = self.clock.clone();
+        let outcome = clock.end(&self.timeline, now);
+        self.record_of(outcome)
+    }
+
+    /// The record as of now, when a checkpoint is due: the first one, every `CHECKPOINT_EVERY`,
+    /// and when the step changes.
+    pub fn checkpoint_due(&mut self, now: Micros) -> Option<SessionRecord> {
+        let step = self.moment(now).step_index;
+        let due = self.checkpointed.is_none_or(|(at, last_step)| {
+            now.saturating_sub(at) >= CHECKPOINT_EVERY || last_step != step
+        });
+        if !due {
+            return None;
+        }
+        self.checkpointed = Some((now, step));
+        Some(self.record_now(now))
+    }
+
+    fn record_of(&self, outcome: Outcome) -> SessionRecord {
         let seconds = |m: Micros| (m as f64 / 1e6 * 10.0).round() / 10.0;
-        Some(SessionRecord {
+        SessionRecord {
             version: RECORD_VERSION,
-            id: new_record_id(&self.started),
+            id: self.record_id.clone(),
             started: self.started,
             practice: self.practice.name.clone(),
             practised: self.practice.summary(),
@@ -298,7 +335,7 @@ impl LiveSession {
             tension_after: None,
             note: String::new(),
             app_version: crate::APP_VERSION.to_owned(),
-        })
+        }
     }
 }
 
@@ -331,5 +368,32 @@ mod tests {
         assert_eq!(record.breaths, 1);
         assert_eq!(record.practised, "4-6, 1 min");
         assert!(session.sound_done());
+    }
+
+    #[test]
+    fn checkpoints_come_every_few_seconds_and_at_each_step_with_the_record_so_far() {
+        let practice = Practice::new(
+            "Prompt then breathe",
+            vec![
+                Step::Prompt(crate::practice::PromptStep {
+                    text: "Settle.".into(),
+                    seconds: 7.0,
+                }),
+                Step::Breathe(BreatheBlock::minutes(Pattern::in_out(4.0, 6.0), 1.0)),
+            ],
+        );
+        let started = "2026-11-23T21:00:00+01:00".parse().expect("a start time");
+        let mut session = LiveSession::start(1, practice, 0, started).expect("valid");
+        let first = session.checkpoint_due(0).expect("the first at once");
+        assert_eq!(first.breathed_seconds, 0.0);
+        assert!(session.checkpoint_due(4 * S).is_none(), "not yet");
+        let second = session.checkpoint_due(5 * S).expect("five seconds on");
+        assert_eq!(second.end, SessionEnd::EndedEarly { step: 1 });
+        assert_eq!(second.id, first.id, "one id for the whole session");
+        let step = session.checkpoint_due(7 * S + 1).expect("the step changed");
+        assert_eq!(step.end, SessionEnd::EndedEarly { step: 2 });
+        assert!(!session.is_ended(), "taking a checkpoint ends nothing");
+        session.end(20 * S);
+        assert_eq!(session.record().expect("ended").id, first.id);
     }
 }

@@ -42,8 +42,12 @@ pub enum Effect {
     },
     SaveSettings(Box<Settings>),
     SaveProgress(Box<ProgressBook>),
-    /// Append a session's record to the history log (and flush it).
+    /// Append a session's record to the history log (and flush it); its checkpoint goes.
     AppendRecord(Box<SessionRecord>),
+    /// Keep the live session's checkpoint: the record as it would be written if it ended now.
+    Checkpoint(Box<SessionRecord>),
+    /// Turn checkpoints left behind by sessions that were cut off into history records.
+    RecoverInterrupted,
     LoadHistory,
     DeleteRecord {
         id: String,
@@ -88,6 +92,12 @@ pub enum Message {
     /// A session's cues are on the device, paused at the start, waiting to be put in place.
     CuesJoined(SessionId),
     HistoryLoaded(Result<KeptHistory, String>),
+    /// Sessions cut off last time (a crash, a power cut), now in the history, and checkpoints
+    /// that could not be read.
+    Recovered {
+        sessions: usize,
+        problems: Vec<String>,
+    },
     RecordSaved(Box<SessionRecord>),
     RecordNotSaved {
         record: Box<SessionRecord>,

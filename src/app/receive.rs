@@ -63,6 +63,20 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
             };
             state.glance = glance_text(state, now);
         }
+        Message::Recovered { sessions, problems } => {
+            match sessions {
+                0 => {}
+                1 => state
+                    .notices
+                    .push("A session that was cut off last time is now in your history."),
+                n => state.notices.push(format!(
+                    "{n} sessions that were cut off are now in your history."
+                )),
+            }
+            for problem in problems {
+                state.notices.push(problem);
+            }
+        }
         Message::RecordSaved(record) => {
             if let HistoryCache::Loaded { records, names, .. } = &mut state.history {
                 Arc::make_mut(records).push(KeptSession::of(&record, names));
@@ -154,10 +168,13 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
 /// The passing of time: a practice reaching its end, reminders falling due. Runs every frame and
 /// while the window is hidden.
 pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
-    if let Screen::Session(session) = &mut state.screen
-        && session.is_finished(now.mono)
-    {
-        finish_session(state, false, now, effects);
+    if let Screen::Session(session) = &mut state.screen {
+        if session.is_finished(now.mono) {
+            finish_session(state, false, now, effects);
+        } else if let Some(mut record) = session.checkpoint_due(now.mono) {
+            record.tension_before = state.tension_before;
+            effects.push(Effect::Checkpoint(Box::new(record)));
+        }
     }
     let activity = match &state.screen {
         Screen::Session(session) => Activity::InSession(&session.practice().name),

@@ -14,6 +14,7 @@ use super::screen::ExportFormat;
 use crate::audio::{AudioOutput, SoundBank};
 use crate::desktop::keep_awake::KeepAwake;
 use crate::desktop::notify::Notifier;
+use crate::store::checkpoint::{LiveCheckpoint, recover_interrupted};
 use crate::store::{DataDir, Library};
 
 /// Called from a worker when a message is waiting: wakes the window, which may be asleep.
@@ -32,6 +33,8 @@ pub enum Mode {
 
 pub struct Runtime {
     data_dir: DataDir,
+    /// The files, when they are written inline (tests).
+    inline_files: Option<Files>,
     mode: Mode,
     wake: Wake,
     messages: Receiver<Message>,
@@ -53,8 +56,9 @@ impl Runtime {
             let send = send.clone();
             let wake = Arc::clone(&wake);
             let worker = spawn("files", move || {
+                let mut files = Files::new(data_dir);
                 for effect in received {
-                    for message in carry_out_file(&data_dir, effect) {
+                    for message in files.carry_out(effect) {
                         let _ = send.send(message);
                         wake();
                     }
@@ -65,6 +69,7 @@ impl Runtime {
             (None, None)
         };
         Runtime {
+            inline_files: (mode == Mode::Inline).then(|| Files::new(data_dir.clone())),
             data_dir,
             mode,
             wake,
@@ -106,16 +111,15 @@ impl Runtime {
                 self.keep_awake = (on && self.mode == Mode::Threads)
                     .then(|| KeepAwake::request("A breathing session is running"));
             }
-            file_effect => match &self.files {
-                Some(files) => {
+            file_effect => {
+                if let Some(files) = &self.files {
                     let _ = files.send(file_effect);
-                }
-                None => {
-                    for message in carry_out_file(&self.data_dir, file_effect) {
+                } else if let Some(files) = &mut self.inline_files {
+                    for message in files.carry_out(file_effect) {
                         let _ = self.send.send(message);
                     }
                 }
-            },
+            }
         }
         self.forward_notifications();
     }
@@ -246,9 +250,78 @@ fn sound_worker(
     }
 }
 
-/// Carries out one effect on files; returns what to report.
+/// The files side of the runtime: it writes, in the order asked, and holds the running
+/// session's checkpoint (and the lock that says it is running).
+struct Files {
+    data_dir: DataDir,
+    live: Option<LiveCheckpoint>,
+}
+
+impl Files {
+    fn new(data_dir: DataDir) -> Self {
+        Files {
+            data_dir,
+            live: None,
+        }
+    }
+
+    /// Carries out one effect on files; returns what to report.
+    fn carry_out(&mut self, effect: Effect) -> Vec<Message> {
+        match effect {
+            Effect::Checkpoint(record) => {
+                self.checkpoint(&record);
+                Vec::new()
+            }
+            Effect::AppendRecord(record) => {
+                let appended = crate::store::append_record(&self.data_dir.history_path(), &record);
+                if appended.is_ok() {
+                    self.finish_checkpoint(&record.id);
+                }
+                // When the record could not be appended, the checkpoint stays for the next
+                // start to recover.
+                vec![match appended {
+                    Ok(()) => Message::RecordSaved(record),
+                    Err(e) => Message::RecordNotSaved {
+                        record,
+                        reason: e.to_string(),
+                    },
+                }]
+            }
+            Effect::RecoverInterrupted => {
+                let recovery = recover_interrupted(&self.data_dir);
+                vec![Message::Recovered {
+                    sessions: recovery.recovered.len(),
+                    problems: recovery.problems,
+                }]
+            }
+            other => carry_out_file(&self.data_dir, other),
+        }
+    }
+
+    fn checkpoint(&mut self, record: &crate::store::SessionRecord) {
+        let written = match &self.live {
+            Some(live) if live.id() == record.id => live.update(record),
+            _ => LiveCheckpoint::start(&self.data_dir, record).map(|live| {
+                self.live = Some(live);
+            }),
+        };
+        if let Err(e) = written {
+            log::warn!("the session's checkpoint could not be written: {e}");
+        }
+    }
+
+    fn finish_checkpoint(&mut self, id: &str) {
+        if let Some(live) = self.live.take_if(|live| live.id() == id)
+            && let Err(e) = live.finish()
+        {
+            log::warn!("the session's checkpoint could not be removed: {e}");
+        }
+    }
+}
+
+/// Carries out one effect on files that needs nothing but the data folder.
 fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
-    use crate::store::{append_record, load_history, write_atomic};
+    use crate::store::{load_history, write_atomic};
     let message = match effect {
         Effect::SaveSettings(settings) => settings
             .save(&data_dir.settings_path())
@@ -258,15 +331,6 @@ fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
             .save(&data_dir.progress_path())
             .err()
             .map(|e| Message::Notice(format!("Your progress could not be saved: {e}"))),
-        Effect::AppendRecord(record) => {
-            Some(match append_record(&data_dir.history_path(), &record) {
-                Ok(()) => Message::RecordSaved(record),
-                Err(e) => Message::RecordNotSaved {
-                    record,
-                    reason: e.to_string(),
-                },
-            })
-        }
         Effect::LoadHistory => Some(Message::HistoryLoaded(
             super::kept::read_kept(&data_dir.history_path()).map_err(|e| e.to_string()),
         )),

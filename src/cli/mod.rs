@@ -1,6 +1,7 @@
 //! The command line: parse, then open the window, play in the terminal, manage presets or show
 //! the history. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -152,7 +153,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("downshift: {}", failure.message);
+            let _ = writeln!(std::io::stderr(), "downshift: {}", failure.message);
             ExitCode::from(failure.code)
         }
     }
@@ -191,6 +192,12 @@ pub fn run(cli: Cli) -> Outcome {
             "no data folder could be found: pass --data-dir DIR or set DOWNSHIFT_DATA_DIR",
         )
     })?;
+    if matches!(
+        cli.command,
+        Some(Command::Play(_) | Command::History { .. })
+    ) {
+        recover(&data_dir);
+    }
     match cli.command {
         None => crate::ui::run(data_dir, None).map_err(Failure::runtime),
         Some(Command::Play(args)) => play(&data_dir, args),
@@ -199,10 +206,26 @@ pub fn run(cli: Cli) -> Outcome {
     }
 }
 
+/// Sessions cut off last time (a crash, a kill, a power cut) become history records first.
+fn recover(data_dir: &DataDir) {
+    let recovery = crate::store::checkpoint::recover_interrupted(data_dir);
+    let mut err = std::io::stderr();
+    for record in &recovery.recovered {
+        let _ = writeln!(
+            err,
+            "downshift: a session of {} that was cut off ({}) is now in your history",
+            record.practice, record.started
+        );
+    }
+    for problem in &recovery.problems {
+        let _ = writeln!(err, "downshift: {problem}");
+    }
+}
+
 fn library(data_dir: &DataDir) -> Library {
     let library = Library::load(Some(&data_dir.presets_dir()));
     for problem in &library.problems {
-        eprintln!("downshift: skipped {problem}");
+        let _ = writeln!(std::io::stderr(), "downshift: skipped {problem}");
     }
     library
 }

@@ -20,6 +20,7 @@ use crate::audio::{AudioOutput, SessionControl, SoundBank};
 use crate::clock::Clocks;
 use crate::practice::{Micros, Moment, Phase, Practice, Step, StepKind};
 use crate::session::{CuePlan, LiveSession, SoundChoice};
+use crate::store::checkpoint::LiveCheckpoint;
 use crate::store::history::StartTime;
 use crate::store::progress::ProgressBook;
 use crate::store::{DataDir, Settings, append_record};
@@ -138,6 +139,8 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
     let mut output = output;
     let mut last: Option<(usize, Phase, u32)> = None;
     let stdout = std::io::stdout();
+    // Kept every few seconds and at each step, so a kill or a power cut loses little.
+    let mut checkpoint: Option<LiveCheckpoint> = None;
     loop {
         if interrupted.load(Ordering::SeqCst) {
             break;
@@ -155,6 +158,9 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
         let moment = session.moment(now());
         if moment.finished {
             break;
+        }
+        if let Some(record) = session.checkpoint_due(now()) {
+            keep_checkpoint(data_dir, &mut checkpoint, &record);
         }
         let key = (moment.step_index, moment.phase, moment.breaths_completed);
         if last != Some(key) {
@@ -198,11 +204,20 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
             data_dir.history_path().display()
         ))
     });
+    // Saved: the checkpoint goes. Not saved: it stays, for the next start to recover.
+    if saved.is_ok()
+        && let Some(Err(e)) = checkpoint.map(LiveCheckpoint::finish)
+    {
+        log::warn!("the session's checkpoint could not be removed: {e}");
+    }
     // Progress moves on as it does after a session in the window; a step is only offered
     // there, where it can be answered.
     let (changed, offer) = ops::progress_after(&mut progress, session.practice(), &record);
     if changed && let Err(e) = progress.save(&data_dir.progress_path()) {
-        eprintln!("downshift: your progress could not be saved: {e}");
+        say!(
+            std::io::stderr(),
+            "downshift: your progress could not be saved: {e}"
+        );
     }
     if let Some(offer) = offer {
         let _ = writeln!(
@@ -214,6 +229,21 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
         );
     }
     saved
+}
+
+/// Writes the session's checkpoint, starting it the first time.
+fn keep_checkpoint(
+    data_dir: &DataDir,
+    checkpoint: &mut Option<LiveCheckpoint>,
+    record: &crate::store::SessionRecord,
+) {
+    let written = match checkpoint {
+        Some(live) => live.update(record),
+        None => LiveCheckpoint::start(data_dir, record).map(|live| *checkpoint = Some(live)),
+    };
+    if let Err(e) = written {
+        log::warn!("the session's checkpoint could not be written: {e}");
+    }
 }
 
 fn format_minutes(micros: Micros) -> String {

@@ -115,7 +115,7 @@ impl DownshiftApp {
             clocks: options.clocks,
             real_window: options.real_window,
             commands: Vec::new(),
-            effects: vec![Effect::LoadHistory],
+            effects: vec![Effect::RecoverInterrupted, Effect::LoadHistory],
             applied_theme: None,
             report_first_frame: None,
             report_history: None,
