@@ -47,11 +47,13 @@ pub fn append_record_once(path: &Path, record: &SessionRecord) -> io::Result<boo
     result
 }
 
-/// Whether the log's bytes hold a record with this id (only lines mentioning it are parsed).
+/// Whether the log's bytes hold a record with this id. Only lines that mention it are parsed,
+/// when the id is written as it is (nothing in it the writer escapes).
 fn holds_record(bytes: &[u8], id: &str) -> bool {
+    let written_as_is = !id.is_empty() && id.chars().all(|c| c.escape_debug().count() == 1);
     let needle = id.as_bytes();
     bytes.split(|&b| b == b'\n').any(|line| {
-        (needle.is_empty() || line.windows(needle.len()).any(|w| w == needle))
+        (!written_as_is || line.windows(needle.len()).any(|w| w == needle))
             && is_record_with_id(line, id)
     })
 }
@@ -368,6 +370,30 @@ mod tests {
             std::fs::read(&path).expect("read"),
             [line_of(&other), line_of(&first)].concat()
         );
+    }
+
+    #[test]
+    fn append_once_appends_a_record_only_if_its_id_is_not_logged() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.log");
+        let mut first = sample_record("Box 4-4-4-4", SessionEnd::Completed);
+        // Another record that only mentions the id in its note does not count.
+        let mut mention = sample_record("Night 3-7", SessionEnd::Completed);
+        mention.note = format!("after {}", first.id);
+        append_record(&path, &mention).expect("appends");
+        assert!(append_record_once(&path, &first).expect("appends"));
+        assert!(
+            !append_record_once(&path, &first).expect("runs"),
+            "already there"
+        );
+        // An id the writer escapes is found too.
+        first.id = "old \"quoted\" id".to_owned();
+        assert!(append_record_once(&path, &first).expect("appends"));
+        assert!(
+            !append_record_once(&path, &first).expect("runs"),
+            "already there"
+        );
+        assert_eq!(load_history(&path).expect("reads").records.len(), 3);
     }
 
     #[test]

@@ -44,6 +44,31 @@ pub fn locate(source: &str, step: Option<usize>, field: &str) -> TextPosition {
         .unwrap_or(top)
 }
 
+/// The field a position in a RON file is in, as a dotted path from the top (`reminders.later_minutes`),
+/// so an error at that line and column can name what it is about. `None` outside any field.
+pub fn field_at(source: &str, at: TextPosition) -> Option<String> {
+    let tokens = tokenize(source);
+    // The field being written at each depth, as far as the text before `at` goes.
+    let mut fields: Vec<Option<&str>> = Vec::new();
+    let before = |t: &Token| (t.at.line, t.at.column) <= (at.line, at.column);
+    let mut depth = 0;
+    for (i, token) in tokens.iter().enumerate().take_while(|(_, t)| before(t)) {
+        fields.truncate(token.depth + 1);
+        fields.resize(token.depth + 1, None);
+        depth = token.depth;
+        match token.kind {
+            Kind::Ident if tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Colon) => {
+                fields[token.depth] = Some(token.text);
+            }
+            Kind::Open => depth = token.depth + 1,
+            Kind::Comma => fields[token.depth] = None,
+            _ => {}
+        }
+    }
+    let path: Vec<&str> = fields.iter().take(depth + 1).flatten().copied().collect();
+    (!path.is_empty()).then(|| path.join("."))
+}
+
 /// The tokens of the `index`-th element of the top-level `steps: [...]` list.
 fn step_range(tokens: &[Token], index: usize) -> Option<std::ops::Range<usize>> {
     let key = (0..tokens.len().saturating_sub(2)).find(|&i| {
@@ -232,5 +257,17 @@ mod tests {
         assert_eq!(locate(FILE, Some(1), "breaths"), at(7, 9));
         assert_eq!(locate(FILE, Some(7), "text"), at(5, 5));
         assert_eq!(locate("garbage ((", Some(0), "x"), at(1, 1));
+    }
+
+    #[test]
+    fn names_the_field_a_position_is_in() {
+        let settings = "(\n    master_volume: \"loud\",\n    reminders: (later_minutes: -1, micro_rests: true),\n    time_slots: [(from: 7)],\n    muted: maybe,\n)";
+        let field = |line, column| field_at(settings, at(line, column));
+        assert_eq!(field(2, 20).as_deref(), Some("master_volume"));
+        assert_eq!(field(3, 32).as_deref(), Some("reminders.later_minutes"));
+        assert_eq!(field(3, 50).as_deref(), Some("reminders.micro_rests"));
+        assert_eq!(field(4, 25).as_deref(), Some("time_slots.from"));
+        assert_eq!(field(5, 12).as_deref(), Some("muted"));
+        assert_eq!(field(1, 1), None);
     }
 }

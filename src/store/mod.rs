@@ -16,7 +16,7 @@ mod record_codec;
 mod ron_file;
 pub mod settings;
 
-pub use atomic::write_atomic;
+pub use atomic::{KeptAside, keep_aside_if_unreadable, write_atomic};
 pub use checkpoint::{Checkpoint, LiveCheckpoint, Recovery, recover_interrupted};
 pub use history::{History, SessionEnd, SessionRecord, append_record, load_history};
 pub use locate::{TextPosition, locate};

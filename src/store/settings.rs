@@ -4,7 +4,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::ron_file::{read_or_default, write_pretty};
+use super::atomic::KeptAside;
+use super::ron_file::{Sanitize, count_in_range, in_range, read_or_default, write_pretty};
 use crate::practice::CueSet;
 use crate::practice::pacing::{TimeSlot, default_time_slots};
 use crate::practice::reminders::ReminderSettings;
@@ -71,37 +72,76 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Reads the settings; a missing file gives the defaults, an unreadable one gives the
-    /// defaults and the reason (the file is left as it is).
+    /// Reads the settings. A missing file gives the defaults. A file that does not parse gives
+    /// the defaults; values out of range are brought in; either way the notice names the file,
+    /// line, column and field, and the file is left as it is (see `ron_file`: it is kept aside
+    /// before the next save writes over it).
     pub fn load(path: &Path) -> (Settings, Option<String>) {
-        let (settings, problem) = read_or_default::<Settings>(path);
-        (
-            settings.sanitized(),
-            problem.map(|p| format!("{p}; using the defaults until it is fixed")),
-        )
+        read_or_default(path, "the default settings until it is fixed")
     }
 
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+    /// Saves the settings atomically. `Some` when the file there could not be read as it was
+    /// and was kept aside first: tell the person where.
+    pub fn save(&self, path: &Path) -> std::io::Result<Option<KeptAside>> {
         write_pretty(path, self)
     }
+}
 
-    /// Brings out-of-range values back into range.
-    fn sanitized(mut self) -> Self {
+impl Sanitize for Settings {
+    fn sanitize(&mut self, file: &str) -> Vec<String> {
         let defaults = Settings::default();
-        for (volume, default) in [
-            (&mut self.master_volume, defaults.master_volume),
-            (&mut self.tones_volume, defaults.tones_volume),
-            (&mut self.voice_volume, defaults.voice_volume),
-            (&mut self.breath_tone_volume, defaults.breath_tone_volume),
+        let mut notes = Vec::new();
+        for (field, volume, default) in [
+            (
+                "master_volume",
+                &mut self.master_volume,
+                defaults.master_volume,
+            ),
+            (
+                "tones_volume",
+                &mut self.tones_volume,
+                defaults.tones_volume,
+            ),
+            (
+                "voice_volume",
+                &mut self.voice_volume,
+                defaults.voice_volume,
+            ),
+            (
+                "breath_tone_volume",
+                &mut self.breath_tone_volume,
+                defaults.breath_tone_volume,
+            ),
         ] {
-            *volume = if volume.is_finite() {
-                volume.clamp(0.0, 1.0)
-            } else {
-                default
-            };
+            let mut wide = f64::from(*volume);
+            notes.extend(in_range(
+                file,
+                field,
+                &mut wide,
+                (0.0, 1.0),
+                f64::from(default),
+            ));
+            *volume = wide as f32;
         }
-        self.frame_rate_cap = self.frame_rate_cap.clamp(5, 120);
-        self
+        let reminders = &mut self.reminders;
+        notes.extend(
+            [
+                ("frame_rate_cap", &mut self.frame_rate_cap, (5, 120)),
+                (
+                    "reminders.micro_rest_minutes",
+                    &mut reminders.micro_rest_minutes,
+                    (5, 240),
+                ),
+                (
+                    "reminders.later_minutes",
+                    &mut reminders.later_minutes,
+                    (1, 120),
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(field, count, range)| count_in_range(file, field, count, range)),
+        );
+        notes
     }
 }
 
@@ -109,8 +149,20 @@ impl Settings {
 mod tests {
     use super::*;
 
+    /// Every file in `dir`, by name, with its bytes.
+    fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(dir)
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .map(|e| {
+                let bytes = std::fs::read(e.path()).expect("read");
+                (e.file_name().to_string_lossy().into_owned(), bytes)
+            })
+            .collect()
+    }
+
     #[test]
-    fn settings_round_trip_and_a_broken_file_falls_back_to_defaults_untouched() {
+    fn settings_round_trip() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("settings.ron");
         let changed = Settings {
@@ -118,26 +170,126 @@ mod tests {
             muted: true,
             ..Settings::default()
         };
-        changed.save(&path).expect("saves");
-        assert_eq!(Settings::load(&path), (changed, None));
+        assert_eq!(changed.save(&path).expect("saves"), None);
+        assert_eq!(Settings::load(&path), (changed.clone(), None));
+        assert_eq!(changed.save(&path).expect("saves"), None, "nothing to keep");
+        assert_eq!(files(dir.path()).len(), 1);
+    }
 
-        std::fs::write(&path, "(theme: Purple)").expect("write");
-        let (settings, problem) = Settings::load(&path);
-        assert_eq!(settings, Settings::default());
-        assert!(problem.expect("a reason").contains("settings.ron:1:"));
-        assert_eq!(
-            std::fs::read_to_string(&path).expect("read"),
-            "(theme: Purple)"
+    #[test]
+    fn an_unreadable_settings_file_survives_a_save_byte_for_byte() {
+        for original in [
+            &b"(\n    muted: true,\n    master_volume: \"loud\",\n)\n"[..],
+            b"(theme: Purple)",
+            b"(muted: tr\xffue)",
+        ] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("settings.ron");
+            std::fs::write(&path, original).expect("write");
+
+            let (settings, notice) = Settings::load(&path);
+            assert_eq!(settings, Settings::default());
+            let notice = notice.expect("a notice");
+            assert!(notice.contains("settings.ron"), "{notice}");
+            assert!(notice.contains("kept unchanged beside it"), "{notice}");
+            assert_eq!(
+                std::fs::read(&path).expect("read"),
+                original,
+                "loading changes nothing"
+            );
+
+            let kept = settings
+                .save(&path)
+                .expect("saves")
+                .expect("kept aside first");
+            assert_eq!(kept.file, path);
+            let on_disk = files(dir.path());
+            let kept_name = kept.kept.file_name().expect("name").to_string_lossy();
+            assert!(
+                kept_name.starts_with("settings.ron.unreadable-"),
+                "{kept_name}"
+            );
+            assert_eq!(
+                on_disk[&*kept_name], original,
+                "the copy is the file as it was"
+            );
+            assert_eq!(Settings::load(&path), (Settings::default(), None), "saved");
+            assert_eq!(on_disk.len(), 2, "{:?}", on_disk.keys());
+
+            // Later saves have nothing to keep; the copy stays as it is.
+            assert_eq!(settings.save(&path).expect("saves"), None);
+            assert_eq!(std::fs::read(&kept.kept).expect("read"), original);
+        }
+    }
+
+    #[test]
+    fn a_parse_error_names_the_file_line_column_and_field() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.ron");
+        std::fs::write(
+            &path,
+            "(\n    muted: true,\n    master_volume: \"loud\",\n)\n",
+        )
+        .expect("write");
+        let notice = Settings::load(&path).1.expect("a notice");
+        let at = format!("{}:3:19: master_volume: ", path.display());
+        assert!(notice.starts_with(&at), "{notice}");
+        assert!(notice.contains("the default settings"), "{notice}");
+
+        std::fs::write(&path, "(reminders: (later_minutes: -4))").expect("write");
+        let notice = Settings::load(&path).1.expect("a notice");
+        assert!(
+            notice.contains(":1:30: reminders.later_minutes: "),
+            "{notice}"
         );
     }
 
     #[test]
-    fn out_of_range_values_are_brought_back() {
+    fn when_no_copy_can_be_kept_the_file_is_not_written_over() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("settings.ron");
-        std::fs::write(&path, "(master_volume: 7.0, frame_rate_cap: 0)").expect("write");
-        let (settings, _) = Settings::load(&path);
+        let original = b"(theme: Purple)";
+        std::fs::write(&path, original).expect("write");
+        // Every name a copy could take is taken already.
+        let first = super::super::keep_aside_if_unreadable(&path, |_| false)
+            .expect("keeps")
+            .expect("a copy");
+        for n in 2..=1000 {
+            std::fs::write(format!("{}-{n}", first.kept.display()), b"older").expect("write");
+        }
+        let error = Settings::default().save(&path).expect_err("refused");
+        assert!(error.to_string().contains("not written over"), "{error}");
+        assert_eq!(std::fs::read(&path).expect("read"), original);
+    }
+
+    #[test]
+    fn out_of_range_values_are_brought_back_and_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.ron");
+        let original = "(master_volume: 7.0, voice_volume: NaN, frame_rate_cap: 0, \
+                        reminders: (later_minutes: 4000000000))";
+        std::fs::write(&path, original).expect("write");
+        let (settings, notice) = Settings::load(&path);
         assert_eq!(settings.master_volume, 1.0);
+        assert_eq!(settings.voice_volume, Settings::default().voice_volume);
         assert_eq!(settings.frame_rate_cap, 5);
+        assert_eq!(settings.reminders.later_minutes, 120);
+        let notice = notice.expect("a notice");
+        let file = path.display().to_string();
+        for field in [
+            "master_volume: 7 is outside 0 to 1, so 1 is used",
+            "voice_volume: NaN is not a usable number",
+            "frame_rate_cap: 0 is outside 5 to 120, so 5 is used",
+            "reminders.later_minutes: 4000000000 is outside 1 to 120",
+        ] {
+            assert!(
+                notice.contains(&format!("{file}: {field}")),
+                "{field}: {notice}"
+            );
+        }
+        // What the person wrote is kept before the values in range are saved over it.
+        let kept = settings.save(&path).expect("saves").expect("kept aside");
+        assert_eq!(std::fs::read_to_string(&kept.kept).expect("read"), original);
+        assert_eq!(Settings::load(&path), (settings, None));
     }
 }
