@@ -215,7 +215,7 @@ fn sound_worker(
         match job {
             Effect::OpenSound if device.is_none() => match AudioOutput::open() {
                 Ok(output) => {
-                    output.wait_until_flowing();
+                    output.wait_until_flowing(&crate::clock::Clocks::system());
                     let (bank, problems) = SoundBank::load(output.sample_rate(), Some(sounds_dir));
                     let sample_rate = output.sample_rate();
                     device = Some((output, bank));
@@ -323,14 +323,16 @@ impl Files {
 fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
     use crate::store::{load_history, write_atomic};
     let message = match effect {
-        Effect::SaveSettings(settings) => settings
-            .save(&data_dir.settings_path())
-            .err()
-            .map(|e| Message::Notice(format!("Settings could not be saved: {e}"))),
-        Effect::SaveProgress(progress) => progress
-            .save(&data_dir.progress_path())
-            .err()
-            .map(|e| Message::Notice(format!("Your progress could not be saved: {e}"))),
+        Effect::SaveSettings(settings) => match settings.save(&data_dir.settings_path()) {
+            Ok(kept) => kept.map(|kept| Message::Notice(kept.to_string())),
+            Err(e) => Some(Message::Notice(format!("Settings could not be saved: {e}"))),
+        },
+        Effect::SaveProgress(progress) => match progress.save(&data_dir.progress_path()) {
+            Ok(kept) => kept.map(|kept| Message::Notice(kept.to_string())),
+            Err(e) => Some(Message::Notice(format!(
+                "Your progress could not be saved: {e}"
+            ))),
+        },
         Effect::LoadHistory => Some(Message::HistoryLoaded(
             super::kept::read_kept(&data_dir.history_path()).map_err(|e| e.to_string()),
         )),

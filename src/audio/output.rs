@@ -305,7 +305,7 @@ impl AudioOutput {
     /// A freshly opened stream (PulseAudio's especially) drops the start of what is first played
     /// while it settles its latency. Waits (at most 1.5 s) until a quarter second of silence has
     /// been pulled through it, so the first cue arrives whole and on time.
-    pub fn wait_until_flowing(&self) {
+    pub fn wait_until_flowing(&self, clocks: &crate::clock::Clocks) {
         let pulled = Arc::new(AtomicU64::new(0));
         let needed = self.sample_rate() as u64 / 4;
         let channels = self.sink.config().channel_count();
@@ -315,8 +315,8 @@ impl AudioOutput {
             channels,
             sample_rate: self.sink.config().sample_rate(),
         });
-        let deadline = std::time::Instant::now() + Duration::from_millis(1_500);
-        while pulled.load(Ordering::Acquire) < needed && std::time::Instant::now() < deadline {
+        let deadline = clocks.deadline(Duration::from_millis(1_500));
+        while pulled.load(Ordering::Acquire) < needed && !deadline.passed() {
             std::thread::sleep(Duration::from_millis(10));
         }
     }

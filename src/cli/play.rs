@@ -85,7 +85,7 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
     } else {
         match AudioOutput::open() {
             Ok(output) => {
-                output.wait_until_flowing();
+                output.wait_until_flowing(&Clocks::system());
                 Some(output)
             }
             Err(reason) => {
@@ -213,11 +213,15 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
     // Progress moves on as it does after a session in the window; a step is only offered
     // there, where it can be answered.
     let (changed, offer) = ops::progress_after(&mut progress, session.practice(), &record);
-    if changed && let Err(e) = progress.save(&data_dir.progress_path()) {
-        say!(
-            std::io::stderr(),
-            "downshift: your progress could not be saved: {e}"
-        );
+    if changed {
+        match progress.save(&data_dir.progress_path()) {
+            Ok(None) => {}
+            Ok(Some(kept)) => say!(std::io::stderr(), "downshift: {kept}"),
+            Err(e) => say!(
+                std::io::stderr(),
+                "downshift: your progress could not be saved: {e}"
+            ),
+        }
     }
     if let Some(offer) = offer {
         let _ = writeln!(

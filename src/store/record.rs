@@ -16,11 +16,6 @@ pub struct StartTime {
 }
 
 impl StartTime {
-    /// Now, to the second, in the system's time zone.
-    pub fn now() -> Self {
-        Self::of(&jiff::Zoned::now())
-    }
-
     pub fn of(zoned: &jiff::Zoned) -> Self {
         let local = zoned.datetime();
         StartTime {

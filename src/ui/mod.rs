@@ -411,11 +411,19 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
     let launched = clocks.now();
     // What the first frame needs is read before the window opens, never on its thread.
     let loaded = Loaded::read(&data_dir);
-    // Window size and position are kept beside the person's other files.
+    // Window size and position are kept beside the person's other files. eframe writes over a
+    // window.ron it cannot read: one that does not read is kept aside first.
     let persistence_path = data_dir
         .ensure_exists()
         .ok()
         .map(|_| data_dir.root().join("window.ron"));
+    let mut kept_aside = None;
+    if let Some(path) = &persistence_path {
+        match crate::store::keep_aside_if_unreadable(path, window_file_reads) {
+            Ok(kept) => kept_aside = kept.map(|k| k.to_string()),
+            Err(e) => log::warn!("{} could not be checked: {e}", path.display()),
+        }
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("downshift")
@@ -438,6 +446,8 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let wake: app::runtime::Wake = Arc::new(move || ctx.request_repaint());
+            let mut loaded = loaded;
+            loaded.problems.extend(kept_aside);
             let mut app =
                 DownshiftApp::with_loaded(data_dir, loaded, app_options, Arc::clone(&wake));
             app.end_request = Some(crate::desktop::ending::watch(move || wake()));
@@ -449,6 +459,12 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
         }),
     )
     .map_err(|e| format!("the window could not be opened: {e}"))
+}
+
+/// Whether eframe can read a window.ron (a RON map of text to text).
+fn window_file_reads(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes)
+        .is_ok_and(|text| ron::from_str::<std::collections::HashMap<String, String>>(text).is_ok())
 }
 
 /// OpenGL (glow) draws the window: measured lighter than wgpu under software rendering (see the
