@@ -88,6 +88,10 @@ FIRST_FRAME=$(first_frame "$BIN" glow)
 run_measures "$BIN" glow
 BINARY_MB=$(python3 -c "import os; print(f'{os.path.getsize(\"$BIN\") / 1e6:.1f}')")
 
+echo "== start-up with an empty history and with 100,000 sessions" >&2
+STARTUP=$(BIN="$BIN" scripts/measure-startup.sh)
+startup() { python3 -c "import sys; print(dict(i.split('=') for i in sys.argv[1].split())['$1'])" "$STARTUP"; }
+
 echo "== cue timing through PulseAudio, $cue_minutes minutes" >&2
 CUES=$(BIN="$BIN" scripts/measure-cues.sh "$cue_minutes")
 cue() { python3 -c "import sys; print(dict(i.split('=') for i in sys.argv[1].split())['$1'])" "$CUES"; }
@@ -97,6 +101,9 @@ table() {
   echo "| measure | downshift | budget |"
   echo "|---|---|---|"
   row "launch to first frame (Xvfb, median of 5)" "$FIRST_FRAME ms" "≤ 300 ms"
+  row "launch to first frame: empty history / 100,000 sessions (median of 5)" "$(startup first_frame_ms_0) ms / $(startup first_frame_ms_100000) ms" "≤ 1.5 × empty"
+  row "history of 100,000 sessions read, off the window's thread (after launch)" "$(startup history_loaded_ms_100000) ms" "—"
+  row "peak memory once the history is read: empty / 100,000 sessions" "$(startup peak_mb_0) MB / $(startup peak_mb_100000) MB" "≤ empty + 20 MB"
   row "CPU over 10 s idle on the home screen" "$IDLE_TICKS ticks" "0 ticks"
   row "CPU during a session, default 30 fps cap (Xvfb, llvmpipe)" "$SESSION_CPU % of one core" "≤ 12 %"
   row "peak resident memory during a session" "$PEAK_MB MB" "≤ 100 MB"

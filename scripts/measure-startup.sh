@@ -11,6 +11,7 @@ BIN=${BIN:-target/release/downshift}
 [[ -x "$BIN" ]] || die "$BIN is not built"
 work=$(mktemp -d)
 trap 'kill "${APP_PID:-}" "${XVFB_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+private_environment "$work/env"
 start_xvfb
 
 median() { sort -n | sed -n 3p; }

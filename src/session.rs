@@ -183,6 +183,7 @@ impl LiveSession {
     /// Where the session is: the sound's clock while it plays, the monotonic clock otherwise.
     pub fn position(&mut self, now: Micros) -> Micros {
         if let Some(audio) = self.audio.as_ref().filter(|a| a.joined)
+            && !audio.control.is_seeking()
             && !self.clock.is_paused()
             && !self.clock.is_ended()
         {

@@ -153,7 +153,7 @@ fn an_ended_session_is_saved_by_the_runtime_and_the_kept_history_follows() {
     let Screen::Summary(summary) = &state.screen else {
         panic!("the summary shows")
     };
-    assert_eq!(summary.saved, SaveStatus::Saving);
+    assert!(matches!(&summary.saved, SaveStatus::Saving(_)));
     let record = effects
         .into_iter()
         .find_map(|e| match e {
@@ -343,4 +343,73 @@ fn full_screen_is_asked_of_the_window_and_toggles() {
         effects.as_slice(),
         [Effect::Viewport(ViewportEffect::Fullscreen(false))]
     ));
+}
+
+#[test]
+fn a_signal_leaves_at_once_even_with_unsaved_edits_and_closes_once() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    apply(&mut state, Command::NewPreset, &at(1));
+    let Screen::Editor(editor) = &mut state.screen else {
+        panic!("the editor is open")
+    };
+    editor.draft.name = "Half done".into();
+    apply(&mut state, Command::DraftEdited, &at(1));
+    let effects = apply(&mut state, Command::Leave, &at(2));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Viewport(ViewportEffect::Close)]
+    ));
+    assert_eq!(state.screen.kind(), ScreenKind::Home);
+    // The close that follows is not cancelled, and asking again does nothing more.
+    assert!(apply(&mut state, Command::CloseRequested, &at(2)).is_empty());
+    assert!(apply(&mut state, Command::Leave, &at(3)).is_empty());
+}
+
+#[test]
+fn after_the_device_is_lost_the_next_session_asks_for_sound_again() {
+    let (_dir, mut state) = app(SoundStatus::Ready {
+        sample_rate: 48_000,
+    });
+    apply(&mut state, Command::Start, &at(1));
+    receive(&mut state, Message::SoundLost, &at(5));
+    assert!(state.notices.all()[0].text.contains("stopped"));
+    apply(&mut state, Command::EndSession, &at(6));
+    apply(&mut state, Command::Dismiss, &at(7));
+    let effects = apply(&mut state, Command::Start, &at(8));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::OpenSound)),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_late_save_of_an_earlier_session_does_not_speak_for_the_one_on_screen() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    let take_record = |effects: Vec<Effect>| {
+        effects
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::AppendRecord(record) => Some(record),
+                _ => None,
+            })
+            .expect("a record")
+    };
+    apply(&mut state, Command::Start, &at(1));
+    let first = take_record(apply(&mut state, Command::EndSession, &at(20)));
+    apply(&mut state, Command::Dismiss, &at(21));
+    apply(&mut state, Command::Start, &at(22));
+    let second = take_record(apply(&mut state, Command::EndSession, &at(40)));
+    assert_ne!(first.id, second.id);
+    receive(
+        &mut state,
+        Message::RecordNotSaved {
+            record: first,
+            reason: "disk full".into(),
+        },
+        &at(41),
+    );
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the second summary shows")
+    };
+    assert!(matches!(&summary.saved, SaveStatus::Saving(id) if *id == second.id));
 }

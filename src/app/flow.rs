@@ -17,9 +17,10 @@ use crate::store::history::StartTime;
 pub const NO_SOUND: &str = "No sound device: the session runs silently.";
 pub const SOUND_STOPPED: &str = "The sound device stopped: the session goes on silently.";
 
-pub(super) fn set_saved(state: &mut AppState, status: SaveStatus) {
+/// The summary of the session whose record `id` is learns how saving it went.
+pub(super) fn set_saved(state: &mut AppState, id: &str, status: SaveStatus) {
     if let Screen::Summary(summary) = &mut state.screen
-        && summary.saved == SaveStatus::Saving
+        && matches!(&summary.saved, SaveStatus::Saving(saving) if saving == id)
     {
         summary.saved = status;
     }
@@ -138,10 +139,9 @@ pub(super) fn save_and_summarize(
     record: Option<SessionRecord>,
     effects: &mut Vec<Effect>,
 ) {
-    let saved = if record.is_some() {
-        SaveStatus::Saving
-    } else {
-        SaveStatus::Nothing
+    let saved = match &record {
+        Some(record) => SaveStatus::Saving(record.id.clone()),
+        None => SaveStatus::Nothing,
     };
     let tension = record.as_ref().map(|r| (r.tension_before, r.tension_after));
     let mut summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);

@@ -33,13 +33,15 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
         }
         Message::SoundUnavailable(reason) => {
             log::warn!("no sound device: {reason}");
-            state.sound = SoundStatus::Unavailable;
+            // Asked for again when the next session starts: a device may be there by then.
+            state.sound = SoundStatus::NotOpened;
             if state.is_in_session() {
                 state.notices.push(NO_SOUND);
             }
         }
         Message::SoundLost => {
-            state.sound = SoundStatus::Unavailable;
+            // The next session asks for a device again.
+            state.sound = SoundStatus::NotOpened;
             if let Screen::Session(session) = &mut state.screen {
                 session.lose_sound(now.mono);
                 state.notices.push(SOUND_STOPPED);
@@ -81,7 +83,7 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
             if let HistoryCache::Loaded { records, names, .. } = &mut state.history {
                 Arc::make_mut(records).push(KeptSession::of(&record, names));
             }
-            set_saved(state, SaveStatus::Saved);
+            set_saved(state, &record.id, SaveStatus::Saved);
             state.glance = glance_text(state, now);
         }
         Message::RecordNotSaved { record, reason } => {
@@ -90,7 +92,7 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
                 state.data_dir.history_path().display()
             );
             log::warn!("{message} ({record:?})");
-            set_saved(state, SaveStatus::Failed(message));
+            set_saved(state, &record.id, SaveStatus::Failed(message));
         }
         Message::RecordDeleted { id, result } => {
             if let (Ok(true), HistoryCache::Loaded { records, .. }) = (&result, &mut state.history)

@@ -120,8 +120,10 @@ pub struct AppState {
     pub history: HistoryCache,
     /// The number the next session gets.
     pub next_session: u64,
-    /// The person asked to leave; the window closes once this is set.
+    /// The person asked to leave (a quit waiting on the unsaved-edits question, or done).
     pub leaving: bool,
+    /// A signal asked the app to end: it is leaving, and asks nothing.
+    pub ending: bool,
 }
 
 impl AppState {
@@ -150,6 +152,7 @@ impl AppState {
             history: HistoryCache::Loading,
             next_session: 1,
             leaving: false,
+            ending: false,
         }
     }
 

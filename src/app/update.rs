@@ -103,6 +103,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
             }
         }
         Command::SavePreset => {
+            state.leaving = false;
             if let Screen::Editor(editor) = &state.screen
                 && editor.can_save()
             {
@@ -113,6 +114,8 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
             }
         }
         Command::LeaveEditor => {
+            // Back, rather than the Discard a quit asked for: the person stays.
+            state.leaving = false;
             if let Screen::Editor(editor) = &mut state.screen {
                 if editor.has_changes() {
                     editor.confirming_leave = true;
@@ -224,11 +227,17 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         Command::CloseScreen => close_screen(state, now, effects),
         Command::DismissNotice(id) => state.notices.dismiss(id),
         Command::Leave => {
-            if !state.leaving {
+            if !state.ending {
+                state.ending = true;
                 leave(state, now, effects);
+                // Nothing can be asked now: unsaved edits in the editor are let go.
+                if matches!(state.screen, Screen::Editor(_)) {
+                    state.screen = Screen::Home;
+                }
                 effects.push(Effect::Viewport(ViewportEffect::Close));
             }
         }
+        Command::CloseRequested if state.ending => {}
         Command::Quit | Command::CloseRequested => {
             let cancel_close = command == Command::CloseRequested;
             if let Screen::Editor(editor) = &mut state.screen

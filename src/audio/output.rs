@@ -73,9 +73,16 @@ impl SessionControl {
         self.volume_bits.store(volume.to_bits(), Ordering::Release);
     }
 
-    /// Moves the stream to a timeline frame (skip step).
+    /// Moves the stream to a timeline frame (skip step, joining a session). Its position reads
+    /// as that frame at once, so the screen never follows where the stream was before.
     pub fn seek(&self, frame: u64) {
         self.seek_to.store(frame, Ordering::Release);
+        self.position.store(frame, Ordering::Release);
+    }
+
+    /// A seek has been asked for and not yet carried out by the stream.
+    pub fn is_seeking(&self) -> bool {
+        self.seek_to.load(Ordering::Acquire) != NO_SEEK
     }
 
     /// Ends the session's sound at timeline frame `frame`: cues up to it still play (the
@@ -143,11 +150,13 @@ impl CueSource {
                 return None;
             }
         }
+        // Paused is read before the seek is taken: a session joining stores its place, then
+        // lets go, so a stream seen let go has its place too.
+        let advance = !control.paused.load(Ordering::Acquire);
         let seek = control.seek_to.swap(NO_SEEK, Ordering::AcqRel);
         if seek != NO_SEEK {
             self.track.seek(seek);
         }
-        let advance = !control.paused.load(Ordering::Acquire);
         let sample = self.track.next_frame(advance);
         control
             .position
@@ -444,6 +453,35 @@ mod tests {
         let after = run(&mut source, 10);
         assert_eq!(control.position(), 30);
         assert!(after[0].abs() > 0.0, "the step's cues start at once");
+    }
+
+    #[test]
+    fn a_seek_reads_as_its_frame_at_once_and_a_waiting_stream_plays_nothing_until_let_go() {
+        let cues = vec![ScheduledCue {
+            frame: 0,
+            sound: SoundId::Inhale,
+            gain: 1.0,
+        }];
+        let control = Arc::new(SessionControl::waiting(1.0, false));
+        let mut source = CueSource::new(
+            CueTrack::new(cues, &click_bank()),
+            Arc::clone(&control),
+            stereo(),
+        );
+        let waiting = run(&mut source, 50);
+        assert!(waiting.iter().all(|s| *s == 0.0), "the cue at 0 waits");
+        assert_eq!(control.position(), 0);
+        control.seek(400);
+        assert_eq!(
+            control.position(),
+            400,
+            "the new place, before the stream moves"
+        );
+        assert!(control.is_seeking());
+        control.set_paused(false);
+        run(&mut source, 10);
+        assert!(!control.is_seeking());
+        assert_eq!(control.position(), 410);
     }
 
     #[test]

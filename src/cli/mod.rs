@@ -56,7 +56,7 @@ pub struct PlayArgs {
     /// blocks are scaled to fit.
     #[arg(long, value_name = "M", value_parser = parse_minutes)]
     pub minutes: Option<f64>,
-    /// No window: play the cues and print one line per step and phase change. Ctrl-C ends it.
+    /// No window: play the cues and print one line per step and phase change. Ctrl-C, closing the terminal or SIGTERM ends it early (recorded).
     #[arg(long)]
     pub no_window: bool,
     /// No sound.

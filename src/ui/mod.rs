@@ -198,6 +198,16 @@ impl DownshiftApp {
         if self.end_request.as_ref().is_some_and(|r| r.is_set()) {
             app::update(&mut self.state, Command::Leave, &now, &mut self.effects);
         }
+        // Here rather than in `show`: a minimised or covered window is closed without a frame
+        // being drawn, and what is in flight must still be saved.
+        if ctx.input(|i| i.viewport().close_requested()) {
+            app::update(
+                &mut self.state,
+                Command::CloseRequested,
+                &now,
+                &mut self.effects,
+            );
+        }
         app::tick(&mut self.state, &now, &mut self.effects);
         self.carry_out(Some(ctx), &now);
         if let Some(launched) = self.report_history
@@ -225,9 +235,6 @@ impl DownshiftApp {
         if self.applied_theme != Some(settings.theme) {
             theme::apply(&ctx, settings.theme);
             self.applied_theme = Some(settings.theme);
-        }
-        if ctx.input(|i| i.viewport().close_requested()) {
-            self.commands.push(Command::CloseRequested);
         }
         let dropped: Vec<std::path::PathBuf> = ctx.input(|i| {
             i.raw

@@ -24,7 +24,7 @@ pub fn show(
         ui.add_space(8.0);
         // The same height whatever it says, so nothing below moves when the save lands.
         match &summary.saved {
-            SaveStatus::Saving => {
+            SaveStatus::Saving(_) => {
                 ui.label(RichText::new("Saving to your history…").color(palette.quiet_text))
             }
             SaveStatus::Saved => {

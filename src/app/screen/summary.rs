@@ -6,7 +6,8 @@ use crate::practice::{Outcome, Practice, Step};
 /// Where the session's record is: on its way to the log, there, or not (and why).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SaveStatus {
-    Saving,
+    /// The record with this id is on its way.
+    Saving(String),
     Saved,
     /// Nothing to save (a session too short to count).
     Nothing,
