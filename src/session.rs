@@ -39,6 +39,9 @@ pub struct LiveSession {
     checkpointed: Option<(Micros, usize)>,
 }
 
+/// A stream that joins a session less than this far in starts it again from the beginning.
+const JOIN_FROM_THE_START: Micros = 250_000;
+
 /// A live session's checkpoint is taken at least this often, and at every step change.
 pub const CHECKPOINT_EVERY: Micros = 5 * crate::practice::MICROS_PER_SECOND;
 
@@ -151,10 +154,15 @@ impl LiveSession {
         });
     }
 
-    /// The stream is on the device: it starts at the session's place now, on the sample.
+    /// The stream is on the device: it starts at the session's place now, on the sample. A
+    /// session that has only just begun begins again with its stream, so its first cue is heard
+    /// whole (the difference is too small to see).
     pub fn join_cues(&mut self, now: Micros) {
-        let position = self.clock.position(now);
         let paused = self.clock.is_paused();
+        if !paused && self.clock.position(now) < JOIN_FROM_THE_START {
+            self.clock = SessionClock::start(&self.timeline, now);
+        }
+        let position = self.clock.position(now);
         if let Some(audio) = self.audio.as_mut().filter(|a| !a.joined) {
             audio
                 .control
@@ -396,5 +404,33 @@ mod tests {
         assert!(!session.is_ended(), "taking a checkpoint ends nothing");
         session.end(20 * S);
         assert_eq!(session.record().expect("ended").id, first.id);
+    }
+
+    #[test]
+    fn a_stream_joining_at_once_starts_the_session_from_its_first_cue() {
+        let practice = Practice::new(
+            "Plain 4-6",
+            vec![Step::Breathe(BreatheBlock::minutes(
+                Pattern::in_out(4.0, 6.0),
+                1.0,
+            ))],
+        );
+        let started = "2026-11-23T21:00:00+01:00".parse().expect("a start time");
+        let mut early = LiveSession::start(1, practice.clone(), 0, started).expect("valid");
+        let control = Arc::new(SessionControl::waiting(1.0, false));
+        early.attach_cues(Arc::clone(&control), 1_000);
+        early.join_cues(100_000);
+        assert_eq!(control.position(), 0, "from the first cue");
+        assert_eq!(early.position(100_000), 0);
+
+        let mut late = LiveSession::start(2, practice, 0, started).expect("valid");
+        let control = Arc::new(SessionControl::waiting(1.0, false));
+        late.attach_cues(Arc::clone(&control), 1_000);
+        late.join_cues(1_500_000);
+        assert_eq!(
+            control.position(),
+            1_500,
+            "at the session's place, on the sample"
+        );
     }
 }
