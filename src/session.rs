@@ -353,8 +353,8 @@ mod tests {
     use super::*;
     use crate::practice::{BreatheBlock, MICROS_PER_SECOND as S, Pattern, Phase, Step};
 
-    #[test]
-    fn a_silent_session_runs_on_the_clock_and_records_how_it_ended() {
+    /// A minute of 4-6 breathing, begun on a Monday evening.
+    fn plain_minute() -> (Practice, StartTime) {
         let practice = Practice::new(
             "Plain 4-6",
             vec![Step::Breathe(BreatheBlock::minutes(
@@ -363,6 +363,12 @@ mod tests {
             ))],
         );
         let started = "2026-11-23T21:00:00+01:00".parse().expect("a start time");
+        (practice, started)
+    }
+
+    #[test]
+    fn a_silent_session_runs_on_the_clock_and_records_how_it_ended() {
+        let (practice, started) = plain_minute();
         let mut session = LiveSession::start(1, practice, 100 * S, started).expect("valid");
         assert_eq!(session.moment(105 * S).phase, Phase::Exhale);
         session.toggle_pause(105 * S);
@@ -408,14 +414,7 @@ mod tests {
 
     #[test]
     fn a_stream_joining_at_once_starts_the_session_from_its_first_cue() {
-        let practice = Practice::new(
-            "Plain 4-6",
-            vec![Step::Breathe(BreatheBlock::minutes(
-                Pattern::in_out(4.0, 6.0),
-                1.0,
-            ))],
-        );
-        let started = "2026-11-23T21:00:00+01:00".parse().expect("a start time");
+        let (practice, started) = plain_minute();
         let mut early = LiveSession::start(1, practice.clone(), 0, started).expect("valid");
         let control = Arc::new(SessionControl::waiting(1.0, false));
         early.attach_cues(Arc::clone(&control), 1_000);

@@ -50,6 +50,17 @@ fn apply(state: &mut AppState, command: Command, now: &Now) -> Vec<Effect> {
     effects
 }
 
+/// The record an effect list asks to append (it must ask for one).
+fn appended(effects: &[Effect]) -> Box<downshift::store::SessionRecord> {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::AppendRecord(record) => Some(record.clone()),
+            _ => None,
+        })
+        .expect("a record to append")
+}
+
 fn receive(state: &mut AppState, message: Message, now: &Now) -> Vec<Effect> {
     let mut effects = Vec::new();
     app::receive(state, message, now, &mut effects);
@@ -154,13 +165,7 @@ fn an_ended_session_is_saved_by_the_runtime_and_the_kept_history_follows() {
         panic!("the summary shows")
     };
     assert!(matches!(&summary.saved, SaveStatus::Saving(_)));
-    let record = effects
-        .into_iter()
-        .find_map(|e| match e {
-            Effect::AppendRecord(record) => Some(record),
-            _ => None,
-        })
-        .expect("the record is to be appended");
+    let record = appended(&effects);
     assert_eq!(record.breathed_seconds, 30.0);
     receive(&mut state, Message::RecordSaved(record), &at(41));
     let Screen::Summary(summary) = &state.screen else {
@@ -181,13 +186,7 @@ fn a_record_that_could_not_be_saved_says_so_on_the_summary() {
     let (_dir, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::Start, &at(10));
     let effects = apply(&mut state, Command::EndSession, &at(40));
-    let record = effects
-        .into_iter()
-        .find_map(|e| match e {
-            Effect::AppendRecord(record) => Some(record),
-            _ => None,
-        })
-        .expect("a record");
+    let record = appended(&effects);
     receive(
         &mut state,
         Message::RecordNotSaved {
@@ -238,13 +237,7 @@ fn quitting_mid_session_records_it_without_asking_and_closes() {
     apply(&mut state, Command::Start, &at(1));
     apply(&mut state, Command::Rate(Some(6)), &at(2));
     let effects = apply(&mut state, Command::Quit, &at(32));
-    let record = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::AppendRecord(record) => Some(record),
-            _ => None,
-        })
-        .expect("the session is recorded");
+    let record = appended(&effects);
     assert_eq!(record.tension_before, Some(6));
     assert_eq!(record.tension_after, None, "not asked when leaving");
     assert!(matches!(
@@ -385,20 +378,11 @@ fn after_the_device_is_lost_the_next_session_asks_for_sound_again() {
 #[test]
 fn a_late_save_of_an_earlier_session_does_not_speak_for_the_one_on_screen() {
     let (_dir, mut state) = app(SoundStatus::Off);
-    let take_record = |effects: Vec<Effect>| {
-        effects
-            .into_iter()
-            .find_map(|e| match e {
-                Effect::AppendRecord(record) => Some(record),
-                _ => None,
-            })
-            .expect("a record")
-    };
     apply(&mut state, Command::Start, &at(1));
-    let first = take_record(apply(&mut state, Command::EndSession, &at(20)));
+    let first = appended(&apply(&mut state, Command::EndSession, &at(20)));
     apply(&mut state, Command::Dismiss, &at(21));
     apply(&mut state, Command::Start, &at(22));
-    let second = take_record(apply(&mut state, Command::EndSession, &at(40)));
+    let second = appended(&apply(&mut state, Command::EndSession, &at(40)));
     assert_ne!(first.id, second.id);
     receive(
         &mut state,

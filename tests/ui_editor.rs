@@ -21,6 +21,13 @@ fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
     harness
 }
 
+/// A preset file of two 4-6 breaths called `name`.
+fn two_breaths(name: &str) -> String {
+    format!(
+        r#"(version: 1, name: "{name}", description: "Two breaths.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)])"#
+    )
+}
+
 /// Replaces what the text field named `label` holds, as a person would: select all, type.
 /// (The visible label naming a field is not itself matched: kittest leaves labels out.)
 fn replace_text(harness: &mut Harness<'static, DownshiftApp>, label: &str, text: &str) {
@@ -169,11 +176,7 @@ fn a_preset_file_is_imported_from_a_typed_path_and_never_replaces_ones_own() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = DataDir::new(dir.path().join("data"));
     let file = dir.path().join("quick.ron");
-    std::fs::write(
-        &file,
-        r#"(version: 1, name: "Quick check", description: "Two breaths.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)])"#,
-    )
-    .expect("write");
+    std::fs::write(&file, two_breaths("Quick check")).expect("write");
     let mut harness = harness(&data);
     harness
         .get_by_label("Import or export a preset file")
@@ -298,11 +301,7 @@ fn ones_own_preset_is_deleted_only_after_a_yes() {
     let data = DataDir::new(dir.path());
     std::fs::create_dir_all(data.presets_dir()).expect("presets folder");
     let file = data.presets_dir().join("mine.ron");
-    std::fs::write(
-        &file,
-        r#"(version: 1, name: "Mine", description: "Two breaths.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)])"#,
-    )
-    .expect("write");
+    std::fs::write(&file, two_breaths("Mine")).expect("write");
     let mut harness = harness(&data);
     harness
         .get_by_role_and_label(egui::Role::Button, "Mine")

@@ -64,7 +64,6 @@ pub(super) fn begin(
                 SoundStatus::Ready { sample_rate } => {
                     attach_cues(&mut session, sample_rate, &state.settings, effects)
                 }
-                SoundStatus::Unavailable => state.notices.push(NO_SOUND),
                 SoundStatus::Opening | SoundStatus::Off => {}
             }
             effects.push(Effect::KeepAwake(true));
@@ -112,20 +111,17 @@ pub(super) fn finish_session(
     };
     let outcome = session.end(now.mono);
     effects.push(Effect::KeepAwake(false));
-    let mut record = session.record();
-    if let Some(record) = &mut record {
-        record.tension_before = state.tension_before;
-    }
+    // Ended: the record as it now stands is the one the session leaves.
+    let mut record = session.record_now(now.mono);
+    record.tension_before = state.tension_before;
     let practice = session.practice().clone();
-    if let Some(record) = &record {
-        // What was breathed is kept while the person answers, should the app be cut off.
-        effects.push(Effect::Checkpoint(Box::new(record.clone())));
-    }
+    // What was breathed is kept while the person answers, should the app be cut off.
+    effects.push(Effect::Checkpoint(Box::new(record.clone())));
     if state.settings.ask_tension && !leaving {
         state.screen = Screen::Rating(Box::new(RatingScreen::new(RatingStage::After {
             practice,
             outcome,
-            record: record.map(Box::new),
+            record: Box::new(record),
         })));
     } else {
         save_and_summarize(state, &practice, &outcome, record, effects);
@@ -136,23 +132,18 @@ pub(super) fn save_and_summarize(
     state: &mut AppState,
     practice: &Practice,
     outcome: &crate::practice::Outcome,
-    record: Option<SessionRecord>,
+    record: SessionRecord,
     effects: &mut Vec<Effect>,
 ) {
-    let saved = match &record {
-        Some(record) => SaveStatus::Saving(record.id.clone()),
-        None => SaveStatus::Nothing,
-    };
-    let tension = record.as_ref().map(|r| (r.tension_before, r.tension_after));
+    let saved = SaveStatus::Saving(record.id.clone());
+    let tension = Some((record.tension_before, record.tension_after));
     let mut summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);
-    if let Some(record) = record {
-        let (changed, offer) = ops::progress_after(&mut state.progress, practice, &record);
-        if changed {
-            effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
-        }
-        summary.offer = offer;
-        effects.push(Effect::AppendRecord(Box::new(record)));
+    let (changed, offer) = ops::progress_after(&mut state.progress, practice, &record);
+    if changed {
+        effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
     }
+    summary.offer = offer;
+    effects.push(Effect::AppendRecord(Box::new(record)));
     state.screen = Screen::Summary(Box::new(summary));
 }
 
@@ -213,10 +204,8 @@ pub(super) fn rate(state: &mut AppState, value: Option<u8>, now: &Now, effects: 
             outcome,
             mut record,
         } => {
-            if let Some(record) = &mut record {
-                record.tension_after = value;
-            }
-            save_and_summarize(state, &practice, &outcome, record.map(|r| *r), effects);
+            record.tension_after = value;
+            save_and_summarize(state, &practice, &outcome, *record, effects);
         }
     }
 }

@@ -5,11 +5,11 @@
 //! the full records from the log again.
 
 use std::collections::HashSet;
-use std::io::{self, BufRead};
+use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::store::history::{StartTime, parse_record_line};
+use crate::store::history::{StartTime, read_history_with};
 use crate::store::insights::SessionFacts;
 use crate::store::{SessionEnd, SessionRecord};
 
@@ -83,47 +83,22 @@ pub struct KeptHistory {
 /// About how many bytes a record's line takes, to size the list once.
 const TYPICAL_LINE: u64 = 240;
 
-/// Reads the log a line at a time. A missing file is an empty history; a last line cut short (a
-/// power cut while saving) and any other line that does not read are named in `problems`.
+/// Reads the log a line at a time (`store::history::read_history_with`), keeping the compact
+/// form of each record. A missing file is an empty history; lines that do not read are named in
+/// `problems` as the full reader names them.
 pub fn read_kept(path: &Path) -> io::Result<KeptHistory> {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(KeptHistory::default()),
-        Err(e) => return Err(e),
-    };
-    let expected = file.metadata().map_or(0, |m| m.len() / TYPICAL_LINE) as usize;
-    let mut kept = KeptHistory {
-        sessions: Vec::with_capacity(expected),
-        ..KeptHistory::default()
-    };
-    let mut reader = io::BufReader::new(file);
-    let mut line = Vec::new();
-    let mut number = 0;
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        number += 1;
-        let whole = line.last() == Some(&b'\n');
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end();
-        if text.is_empty() {
-            continue;
-        }
-        match parse_record_line(text) {
-            Ok(record) => kept.sessions.push(KeptSession::of(&record, &mut kept.names)),
-            Err(_) if !whole => kept.problems.push(format!(
-                "{}:{number}: the last record was cut short (the app or computer stopped while saving) and was skipped",
-                path.display()
-            )),
-            Err(reason) => kept
-                .problems
-                .push(format!("{}:{number}: skipped: {reason}", path.display())),
-        }
-    }
-    kept.sessions.shrink_to_fit();
-    Ok(kept)
+    let expected = std::fs::metadata(path).map_or(0, |m| m.len() / TYPICAL_LINE) as usize;
+    let mut sessions = Vec::with_capacity(expected);
+    let mut names = Names::default();
+    let problems = read_history_with(path, |record| {
+        sessions.push(KeptSession::of(&record, &mut names));
+    })?;
+    sessions.shrink_to_fit();
+    Ok(KeptHistory {
+        sessions,
+        problems,
+        names,
+    })
 }
 
 #[cfg(test)]
@@ -177,7 +152,11 @@ mod tests {
             &kept.sessions[2].practice
         ));
         assert_eq!(kept.problems.len(), 2, "{:?}", kept.problems);
-        assert!(kept.problems[0].contains(":4: skipped"));
+        assert_eq!(
+            kept.problems, full.problems,
+            "named as the full reader names them"
+        );
+        assert!(kept.problems[0].contains(":4: not a readable record"));
         assert!(kept.problems[1].contains(":5: the last record was cut short"));
         assert!(
             read_kept(&dir.path().join("none.log"))

@@ -41,8 +41,6 @@ pub enum SoundStatus {
     Ready {
         sample_rate: u32,
     },
-    /// None could be opened, or it went away.
-    Unavailable,
     /// Never to be touched (tests, benchmarks).
     Off,
 }

@@ -201,19 +201,61 @@ pub fn load_history(path: &Path) -> io::Result<History> {
         let torn = index + 1 == lines.len() && !ends_cleanly;
         match parsed {
             Ok(record) => history.records.push(record),
-            Err(_) if torn => history.problems.push(format!(
-                "{}:{}: the last record was cut short (the app or computer stopped while saving) and was skipped",
-                path.display(),
-                index + 1
-            )),
-            Err(reason) => history.problems.push(format!(
-                "{}:{}: not a readable record, skipped ({reason})",
-                path.display(),
-                index + 1
-            )),
+            Err(reason) => history
+                .problems
+                .push(line_problem(path, index + 1, torn, &reason)),
         }
     }
     Ok(history)
+}
+
+/// Reads the log a line at a time, handing each record to `each` as it is read, so the whole
+/// file is never held at once (the window keeps a compact copy of each). Returns the lines that
+/// could not be read, as `load_history` names them. A missing file is an empty history.
+pub fn read_history_with(
+    path: &Path,
+    mut each: impl FnMut(SessionRecord),
+) -> io::Result<Vec<String>> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut reader = io::BufReader::new(file);
+    let mut problems = Vec::new();
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        if io::BufRead::read_until(&mut reader, b'\n', &mut line)? == 0 {
+            return Ok(problems);
+        }
+        number += 1;
+        let torn = line.last() != Some(&b'\n');
+        let text = String::from_utf8_lossy(&line);
+        if text.trim().is_empty() {
+            continue;
+        }
+        match parse_record_line(text.trim_end()) {
+            Ok(record) => each(record),
+            Err(reason) => problems.push(line_problem(path, number, torn, &reason)),
+        }
+    }
+}
+
+/// What is said of line `number` that could not be read; `torn`: it is the last and unended.
+fn line_problem(path: &Path, number: usize, torn: bool, reason: &str) -> String {
+    if torn {
+        format!(
+            "{}:{number}: the last record was cut short (the app or computer stopped while saving) and was skipped",
+            path.display()
+        )
+    } else {
+        format!(
+            "{}:{number}: not a readable record, skipped ({reason})",
+            path.display()
+        )
+    }
 }
 
 /// Each non-blank line's record (or why not), with its index in the file counted from `offset`.

@@ -30,7 +30,6 @@ pub fn show(
             SaveStatus::Saved => {
                 ui.label(RichText::new("Saved to your history.").color(palette.quiet_text))
             }
-            SaveStatus::Nothing => ui.label(""),
             SaveStatus::Failed(reason) => ui.label(RichText::new(reason).color(palette.warning)),
         };
         if let Some(offer) = &summary.offer {

@@ -12,7 +12,7 @@ pub enum RatingStage {
     After {
         practice: Practice,
         outcome: Outcome,
-        record: Option<Box<SessionRecord>>,
+        record: Box<SessionRecord>,
     },
 }
 

@@ -9,8 +9,6 @@ pub enum SaveStatus {
     /// The record with this id is on its way.
     Saving(String),
     Saved,
-    /// Nothing to save (a session too short to count).
-    Nothing,
     Failed(String),
 }
 
