@@ -36,6 +36,7 @@ e2e:
 	scripts/e2e-audio.sh
 	scripts/e2e-reminder.sh
 	scripts/e2e-endings.sh
+	scripts/e2e-wayland.sh
 
 bench: deps-test
 	scripts/bench.sh --readme

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 run_packages=(pkg-config libasound2-dev libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 libgl1 libegl1 libgl1-mesa-dri)
-test_packages=(xvfb xdotool x11-utils imagemagick pulseaudio pulseaudio-utils libasound2-plugins sox espeak-ng python3 dbus-daemon dbus-bin libvulkan1 mesa-vulkan-drivers)
+test_packages=(xvfb xdotool x11-utils imagemagick pulseaudio pulseaudio-utils libasound2-plugins sox espeak-ng python3 dbus-daemon dbus-bin libvulkan1 mesa-vulkan-drivers weston)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;

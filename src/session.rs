@@ -35,8 +35,8 @@ pub struct LiveSession {
     /// The id its record gets, fixed at the start so its checkpoints and record agree.
     record_id: String,
     outcome: Option<Outcome>,
-    /// When the last checkpoint was taken (monotonic) and in which step.
-    checkpointed: Option<(Micros, usize)>,
+    /// When the last checkpoint was taken (monotonic), in which step, and whether paused.
+    checkpointed: Option<(Micros, usize, bool)>,
 }
 
 /// A stream that joins a session less than this far in starts it again from the beginning.
@@ -308,17 +308,34 @@ impl LiveSession {
     }
 
     /// The record as of now, when a checkpoint is due: the first one, every `CHECKPOINT_EVERY`,
-    /// and when the step changes.
+    /// when the step changes and when the session is paused or resumed.
     pub fn checkpoint_due(&mut self, now: Micros) -> Option<SessionRecord> {
         let step = self.moment(now).step_index;
-        let due = self.checkpointed.is_none_or(|(at, last_step)| {
-            now.saturating_sub(at) >= CHECKPOINT_EVERY || last_step != step
+        let paused = self.is_paused();
+        let due = self.checkpointed.is_none_or(|(at, last_step, was_paused)| {
+            now.saturating_sub(at) >= CHECKPOINT_EVERY || last_step != step || was_paused != paused
         });
         if !due {
             return None;
         }
-        self.checkpointed = Some((now, step));
+        self.checkpointed = Some((now, step, paused));
         Some(self.record_now(now))
+    }
+
+    /// The session's timing without its sound: it keeps time on the monotonic clock as this one
+    /// does, so records can be taken from it on another thread (`record_now`).
+    pub fn without_sound(&self) -> LiveSession {
+        LiveSession {
+            id: self.id,
+            practice: self.practice.clone(),
+            timeline: self.timeline.clone(),
+            clock: self.clock.clone(),
+            audio: None,
+            started: self.started,
+            record_id: self.record_id.clone(),
+            outcome: self.outcome,
+            checkpointed: self.checkpointed,
+        }
     }
 
     fn record_of(&self, outcome: Outcome) -> SessionRecord {
@@ -407,6 +424,19 @@ mod tests {
         assert_eq!(second.id, first.id, "one id for the whole session");
         let step = session.checkpoint_due(7 * S + 1).expect("the step changed");
         assert_eq!(step.end, SessionEnd::EndedEarly { step: 2 });
+        session.toggle_pause(8 * S);
+        let paused = session.checkpoint_due(8 * S).expect("paused");
+        assert_eq!(paused.breathed_seconds, 8.0);
+        assert!(session.checkpoint_due(9 * S).is_none(), "still paused");
+        session.toggle_pause(10 * S);
+        let resumed = session.checkpoint_due(10 * S).expect("resumed");
+        assert_eq!(
+            (resumed.breathed_seconds, resumed.paused_seconds),
+            (8.0, 2.0)
+        );
+        // Away from its sound, a copy keeps the same time.
+        let mut copy = session.without_sound();
+        assert_eq!(copy.record_now(12 * S), session.record_now(12 * S));
         assert!(!session.is_ended(), "taking a checkpoint ends nothing");
         session.end(20 * S);
         assert_eq!(session.record().expect("ended").id, first.id);

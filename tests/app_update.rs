@@ -10,6 +10,7 @@ use downshift::app::{
     self, AppState, Command, Effect, HistoryCache, Loaded, Message, Mode, Now, Runtime,
     SoundStatus, ViewportEffect,
 };
+use downshift::clock::Clocks;
 use downshift::practice::MICROS_PER_SECOND as S;
 use downshift::store::progress::ProgressBook;
 use downshift::store::{DataDir, Library, Settings, load_history};
@@ -292,7 +293,7 @@ fn the_runtime_writes_on_a_thread_of_its_own_in_order_and_wakes_the_window() {
             let _ = woke.send(());
         })
     };
-    let mut runtime = Runtime::start(data.clone(), Mode::Threads, wake);
+    let mut runtime = Runtime::start(data.clone(), Clocks::system(), Mode::Threads, wake);
     let (_keep, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::Start, &at(10));
     let effects = apply(&mut state, Command::EndSession, &at(70));

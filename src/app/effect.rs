@@ -44,8 +44,14 @@ pub enum Effect {
     SaveProgress(Box<ProgressBook>),
     /// Append a session's record to the history log (and flush it); its checkpoint goes.
     AppendRecord(Box<SessionRecord>),
-    /// Keep the live session's checkpoint: the record as it would be written if it ended now.
-    Checkpoint(Box<SessionRecord>),
+    /// Keep the live session's checkpoint: the record as it would be written if it ended now,
+    /// and, while it runs, its timing (`LiveSession::without_sound`), from which the files
+    /// worker keeps checkpointing when the window stops drawing (hidden on Wayland) and records
+    /// it if the process has to end without the window's help.
+    Checkpoint {
+        record: Box<SessionRecord>,
+        running: Option<Box<RunningSession>>,
+    },
     /// Turn checkpoints left behind by sessions that were cut off into history records.
     RecoverInterrupted,
     LoadHistory,
@@ -122,4 +128,28 @@ pub enum Message {
     HistoryMessage(String),
     /// The person answered a desktop notification.
     Notification(crate::desktop::notify::NotifierEvent),
+}
+
+/// A running session's timing, away from the window.
+pub struct RunningSession {
+    pub session: crate::session::LiveSession,
+    pub tension_before: Option<u8>,
+}
+
+impl RunningSession {
+    /// The record it would leave if it ended at `now` (monotonic).
+    pub fn record_at(&mut self, now: crate::practice::Micros) -> SessionRecord {
+        let mut record = self.session.record_now(now);
+        record.tension_before = self.tension_before;
+        record
+    }
+}
+
+impl std::fmt::Debug for RunningSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningSession")
+            .field("practice", &self.session.practice().name)
+            .field("tension_before", &self.tension_before)
+            .finish_non_exhaustive()
+    }
 }

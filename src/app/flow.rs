@@ -116,7 +116,10 @@ pub(super) fn finish_session(
     record.tension_before = state.tension_before;
     let practice = session.practice().clone();
     // What was breathed is kept while the person answers, should the app be cut off.
-    effects.push(Effect::Checkpoint(Box::new(record.clone())));
+    effects.push(Effect::Checkpoint {
+        record: Box::new(record.clone()),
+        running: None,
+    });
     if state.settings.ask_tension && !leaving {
         state.screen = Screen::Rating(Box::new(RatingScreen::new(RatingStage::After {
             practice,

@@ -175,7 +175,13 @@ pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
             finish_session(state, false, now, effects);
         } else if let Some(mut record) = session.checkpoint_due(now.mono) {
             record.tension_before = state.tension_before;
-            effects.push(Effect::Checkpoint(Box::new(record)));
+            effects.push(Effect::Checkpoint {
+                record: Box::new(record),
+                running: Some(Box::new(super::effect::RunningSession {
+                    session: session.without_sound(),
+                    tension_before: state.tension_before,
+                })),
+            });
         }
     }
     let activity = match &state.screen {

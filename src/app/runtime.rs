@@ -4,14 +4,15 @@
 //! which opens it, decodes the cues, starts each session's stream and watches for the device
 //! going away. Desktop services (notifications, keep-awake) run on threads of their own already.
 
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::effect::{Effect, Message};
+use super::effect::{Effect, Message, RunningSession};
 use super::ops;
 use super::screen::ExportFormat;
 use crate::audio::{AudioOutput, SoundBank};
+use crate::clock::Clocks;
 use crate::desktop::keep_awake::KeepAwake;
 use crate::desktop::notify::Notifier;
 use crate::store::checkpoint::{LiveCheckpoint, recover_interrupted};
@@ -48,17 +49,38 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn start(data_dir: DataDir, mode: Mode, wake: Wake) -> Runtime {
+    pub fn start(data_dir: DataDir, clocks: Clocks, mode: Mode, wake: Wake) -> Runtime {
         let (send, messages) = channel();
         let (files, files_worker) = if mode == Mode::Threads {
             let (jobs, received) = channel::<Effect>();
             let data_dir = data_dir.clone();
+            let clocks = clocks.clone();
             let send = send.clone();
             let wake = Arc::clone(&wake);
+            let files = Arc::new(Mutex::new(Files::new(data_dir, clocks)));
+            // If the process must end without the window's help (its display gone, a signal it
+            // did not act on), the live session is recorded from here.
+            let for_last_words = Arc::downgrade(&files);
+            crate::desktop::last_words::set_last_words(move || {
+                if let Some(files) = for_last_words.upgrade() {
+                    lock(&files).end_live_session();
+                }
+            });
             let worker = spawn("files", move || {
-                let mut files = Files::new(data_dir);
-                for effect in received {
-                    for message in files.carry_out(effect) {
+                loop {
+                    let effect = match received.recv_timeout(KEEP_CHECKPOINTING_AFTER) {
+                        Ok(effect) => effect,
+                        // The window has sent no checkpoint for a while (it may not be drawing):
+                        // the worker takes them from the session's timing itself.
+                        Err(RecvTimeoutError::Timeout) => {
+                            lock(&files).checkpoint_running();
+                            continue;
+                        }
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    };
+                    // The lock is let go before the window is woken.
+                    let messages = lock(&files).carry_out(effect);
+                    for message in messages {
                         let _ = send.send(message);
                         wake();
                     }
@@ -69,7 +91,7 @@ impl Runtime {
             (None, None)
         };
         Runtime {
-            inline_files: (mode == Mode::Inline).then(|| Files::new(data_dir.clone())),
+            inline_files: (mode == Mode::Inline).then(|| Files::new(data_dir.clone(), clocks)),
             data_dir,
             mode,
             wake,
@@ -254,21 +276,65 @@ fn sound_worker(
 /// session's checkpoint (and the lock that says it is running).
 struct Files {
     data_dir: DataDir,
+    clocks: Clocks,
     live: Option<LiveCheckpoint>,
+    /// The live session's record as of its last checkpoint.
+    latest: Option<crate::store::SessionRecord>,
+    /// The live session's timing while it runs.
+    running: Option<Box<RunningSession>>,
+}
+
+/// Past this long without a checkpoint from the window (which sends one every
+/// `CHECKPOINT_EVERY` while it draws), the files worker takes them itself: well within the 10 s
+/// a crash may lose.
+const KEEP_CHECKPOINTING_AFTER: Duration = Duration::from_secs(6);
+
+/// The files, whoever holds them: a worker that panicked has still left them usable.
+fn lock(files: &Mutex<Files>) -> MutexGuard<'_, Files> {
+    files
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Files {
-    fn new(data_dir: DataDir) -> Self {
+    fn new(data_dir: DataDir, clocks: Clocks) -> Self {
         Files {
             data_dir,
+            clocks,
             live: None,
+            latest: None,
+            running: None,
+        }
+    }
+
+    /// The process is about to end with no time for the window to leave: the live session goes
+    /// into the history as ended early with what was breathed until now (or, once over, as it
+    /// was last kept), unless its record is there already.
+    fn end_live_session(&mut self) {
+        let now = self.clocks.now();
+        let record = match self.running.take() {
+            Some(mut running) => Some(running.record_at(now)),
+            None => self.latest.take(),
+        };
+        let (Some(live), Some(record)) = (self.live.take(), record) else {
+            return;
+        };
+        match crate::store::history::append_record_once(&self.data_dir.history_path(), &record) {
+            Ok(_) => {
+                if let Err(e) = live.finish() {
+                    log::warn!("the session's checkpoint could not be removed: {e}");
+                }
+            }
+            // The checkpoint stays, for the next start to recover.
+            Err(e) => log::warn!("the session could not be recorded: {e}"),
         }
     }
 
     /// Carries out one effect on files; returns what to report.
     fn carry_out(&mut self, effect: Effect) -> Vec<Message> {
         match effect {
-            Effect::Checkpoint(record) => {
+            Effect::Checkpoint { record, running } => {
+                self.running = running;
                 self.checkpoint(&record);
                 Vec::new()
             }
@@ -299,6 +365,7 @@ impl Files {
     }
 
     fn checkpoint(&mut self, record: &crate::store::SessionRecord) {
+        self.latest = Some(record.clone());
         let written = match &self.live {
             Some(live) if live.id() == record.id => live.update(record),
             _ => LiveCheckpoint::start(&self.data_dir, record).map(|live| {
@@ -310,7 +377,19 @@ impl Files {
         }
     }
 
+    /// A checkpoint of the running session taken here, from its timing.
+    fn checkpoint_running(&mut self) {
+        let now = self.clocks.now();
+        if let Some(record) = self.running.as_mut().map(|running| running.record_at(now)) {
+            self.checkpoint(&record);
+        }
+    }
+
     fn finish_checkpoint(&mut self, id: &str) {
+        if self.latest.as_ref().is_some_and(|record| record.id == id) {
+            self.latest = None;
+            self.running = None;
+        }
         if let Some(live) = self.live.take_if(|live| live.id() == id)
             && let Err(e) = live.finish()
         {

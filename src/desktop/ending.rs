@@ -10,8 +10,8 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 /// How long the window has to leave by itself after a signal before the process ends anyway
-/// (a window that cannot draw any more). The checkpoint left behind is recovered at the next
-/// start.
+/// (a window that cannot draw any more, as a hidden one on Wayland may not); the session in
+/// flight is then recorded by the runtime (`last_words`).
 const GRACE: Duration = Duration::from_secs(5);
 
 /// Set when an ending signal arrived; the window reads it every frame.
@@ -45,6 +45,7 @@ pub fn watch(wake: impl Fn() + Send + 'static) -> EndRequest {
                 wake();
                 std::thread::sleep(GRACE);
                 log::warn!("the window did not close after signal {signal}; ending");
+                super::last_words::say_last_words();
                 std::process::exit(1);
             }
         });

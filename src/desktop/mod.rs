@@ -3,4 +3,5 @@
 
 pub mod ending;
 pub mod keep_awake;
+pub mod last_words;
 pub mod notify;

@@ -108,7 +108,7 @@ impl DownshiftApp {
         } else {
             Mode::Inline
         };
-        let runtime = Runtime::start(data_dir.clone(), mode, wake);
+        let runtime = Runtime::start(data_dir.clone(), options.clocks.clone(), mode, wake);
         let mut app = DownshiftApp {
             state: AppState::new(data_dir, loaded, sound, &now),
             runtime,
@@ -386,6 +386,20 @@ fn scale_to_window(ctx: &egui::Context) {
     }
 }
 
+/// However the window goes, a session still running is recorded as ended early first (the
+/// connection to a Wayland compositor lost, the event loop failing): the runtime, dropped after
+/// this, finishes writing what was asked.
+impl Drop for DownshiftApp {
+    fn drop(&mut self) {
+        if matches!(self.state.screen, Screen::Session(_)) {
+            log::info!("the window went with a session running; recording it");
+            let now = self.now();
+            app::update(&mut self.state, Command::Leave, &now, &mut self.effects);
+            self.carry_out(None, &now);
+        }
+    }
+}
+
 impl eframe::App for DownshiftApp {
     /// Runs before every `ui`, and alone while the window is hidden.
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
@@ -431,6 +445,7 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
             Err(e) => log::warn!("{} could not be checked: {e}", path.display()),
         }
     }
+    crate::desktop::last_words::watch_x11();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("downshift")
@@ -465,7 +480,7 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| format!("the window could not be opened: {e}"))
+    .map_err(|e| format!("the window failed: {e}"))
 }
 
 /// Whether eframe can read a window.ron (a RON map of text to text).
