@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every way the real window can end mid-session leaves a record, under Xvfb with the release
 # binary and a fresh data folder each time:
-#   SIGINT, SIGTERM, SIGHUP    the window leaves as on Ctrl+Q: one record, ended early
+#   SIGINT, SIGTERM, SIGHUP    the window leaves as on Ctrl+Q: one record, ended early (and the
+#                              unreadable window.ron it found is kept aside byte for byte)
 #   SIGKILL                    the checkpoint left behind becomes one "interrupted" record at
 #                              the next start, exactly once, also with two copies starting
 #   its X server killed        the window records the session as ended early before it goes
@@ -50,6 +51,10 @@ start_session() {
   DATA="$work/data-$1"
   mkdir -p "$DATA"
   echo '(ask_tension: false, time_slots: [(from: "00:00", practice: "Extended exhale 4-6", reason: "the test")])' >"$DATA/settings.ron"
+  # A window.ron that does not read (half a map, a byte that is not UTF-8): eframe would write
+  # over it; downshift keeps it aside first.
+  printf '{"window": (x: 1, \xff' >"$DATA/window.ron"
+  cp "$DATA/window.ron" "$work/window-$1.ron"
   "$BIN" --data-dir "$DATA" >"$DATA.log" 2>&1 &
   APP_PID=$!
   local window
@@ -77,6 +82,8 @@ for signal in INT TERM HUP; do
   breathed=${got#ended early }
   python3 -c "import sys; sys.exit(0 if float('$breathed') >= 3 else 1)" || die "SIG$signal recorded only $breathed s"
   compgen -G "$DATA/checkpoints/*.ron" >/dev/null && die "a checkpoint was left after SIG$signal"
+  kept=$(compgen -G "$DATA/window.ron.unreadable-*") || die "the unreadable window.ron was not kept aside"
+  cmp -s "$kept" "$work/window-$signal.ron" || die "the kept window.ron is not the original, byte for byte"
   echo "ok: SIG$signal ends the session early and records it ($breathed s)"
   passed=$((passed + 1))
 done
