@@ -73,7 +73,11 @@ fn history_file(data: &DataDir, count: usize) {
 fn frame_benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = DataDir::new(dir.path());
-    std::fs::write(data.settings_path(), "(ask_tension: false)").expect("settings");
+    std::fs::write(
+        data.settings_path(),
+        "(ask_tension: false, safety_note_seen: true)",
+    )
+    .expect("settings");
     let now = Arc::new(AtomicU64::new(0));
     let clock = {
         let now = Arc::clone(&now);

@@ -64,7 +64,7 @@ run_measures() {
   local bin=$1 renderer=$2 data
   data=$(mktemp -d -p "$work")
   # Space starts plain, continuous breathing (whatever the time of day), with no questions.
-  echo '(ask_tension: false, time_slots: [(from: "00:00", practice: "Extended exhale 4-6", reason: "bench")])' >"$data/settings.ron"
+  echo '(ask_tension: false, safety_note_seen: true, time_slots: [(from: "00:00", practice: "Extended exhale 4-6", reason: "bench")])' >"$data/settings.ron"
   DOWNSHIFT_RENDERER=$renderer "$bin" --data-dir "$data" 2>"$data.err" &
   APP_PID=$!
   local window

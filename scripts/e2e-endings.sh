@@ -50,7 +50,7 @@ for row in csv.DictReader(sys.stdin):
 start_session() {
   DATA="$work/data-$1"
   mkdir -p "$DATA"
-  echo '(ask_tension: false, time_slots: [(from: "00:00", practice: "Extended exhale 4-6", reason: "the test")])' >"$DATA/settings.ron"
+  echo '(ask_tension: false, safety_note_seen: true, time_slots: [(from: "00:00", practice: "Extended exhale 4-6", reason: "the test")])' >"$DATA/settings.ron"
   # A window.ron that does not read (half a map, a byte that is not UTF-8): eframe would write
   # over it; downshift keeps it aside first.
   printf '{"window": (x: 1, \xff' >"$DATA/window.ron"

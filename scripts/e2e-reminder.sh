@@ -30,7 +30,7 @@ mkdir -p "$data"
 # Just before midnight "this minute" could be tomorrow's by the time the app looks: wait it out.
 while [[ "$(date +%H%M)" > 2357 ]]; do sleep 5; done
 # Due now: the transition time is this very minute (local time, as the app reads it).
-echo "(ask_tension: false, reminders: (transition: true, transition_at: \"$(date +%H:%M)\", workdays_only: false))" >"$data/settings.ron"
+echo "(ask_tension: false, safety_note_seen: true, reminders: (transition: true, transition_at: \"$(date +%H:%M)\", workdays_only: false))" >"$data/settings.ron"
 RUST_LOG=info "$BIN" --data-dir "$data" >"$work/app.log" 2>&1 &
 APP_PID=$!
 window=$(wait_for_window downshift 30) || die "no downshift window appeared"

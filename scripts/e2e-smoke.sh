@@ -30,11 +30,16 @@ eval "$(xdotool getwindowgeometry --shell "$window")"
 screen="${WIDTH}x${HEIGHT}+${X}+${Y}"
 wait_for_still "$screen" || die "the home screen does not settle"
 
-# Space starts the selected (default) practice: the evening wind-down. First it asks how tense
-# you feel (7), then opens with a 30-second settling prompt; S skips that, so the breathing orb
-# is on screen.
+# Space starts the selected (default) practice: the evening wind-down. Being the first session,
+# the safety note comes first (Enter begins); then it asks how tense you feel (7), then opens
+# with a 30-second settling prompt; S skips that, so the breathing orb is on screen.
 press_and_wait space "$screen" || die "Space did not start the practice"
-wait_for_still "$screen" || die "no tension question after Space"
+wait_for_still "$screen" || die "no safety note after Space"
+import -window root -crop "$screen" -strip "png:$work/safety.png"
+[[ -n "${SHOTS:-}" ]] && cp "$work/safety.png" "$SHOTS/safety.png"
+press_and_wait Return "$screen" || die "Enter on the safety note did not go on"
+wait_for_still "$screen" || die "no tension question after the safety note"
+grep -q "safety_note_seen: true" "$data/settings.ron" || die "the safety note was not marked as read"
 press_and_wait 7 "$screen" || die "the tension rating was not taken"
 press_and_wait s "$screen" || die "S did not skip the settling prompt"
 skipped_at=$(date +%s.%N)

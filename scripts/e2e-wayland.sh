@@ -36,6 +36,7 @@ start_weston() {
 start_session() {
   DATA="$work/data-$1"
   mkdir -p "$DATA"
+  echo '(safety_note_seen: true)' >"$DATA/settings.ron"
   RUST_LOG=info "$BIN" --data-dir "$DATA" play "Extended exhale 4-6" >"$DATA.log" 2>&1 &
   APP_PID=$!
 }

@@ -32,6 +32,7 @@ fn app(sound: SoundStatus) -> (tempfile::TempDir, AppState) {
         library: Library::built_in(),
         settings: Settings {
             ask_tension: false,
+            safety_note_seen: true,
             ..Settings::default()
         },
         progress: ProgressBook::default(),

@@ -324,3 +324,88 @@ fn play_with_no_preset_plays_the_practice_suggested_for_the_time_of_day() {
     assert_eq!(history.records.len(), 1);
     assert_eq!(history.records[0].practice, "Quick check");
 }
+
+#[test]
+fn play_in_gentle_mode_refuses_a_practice_with_holds_unless_started_anyway() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = downshift(
+        dir.path(),
+        &["play", "4-7-8", "--gentle", "--no-window", "--mute"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(said.contains("\"4-7-8\" is outside gentle mode"), "{said}");
+    assert!(said.contains("gentle mode avoids breath holds"), "{said}");
+    assert!(said.contains("--start-anyway"), "{said}");
+    assert!(
+        !dir.path().join("history.log").exists(),
+        "nothing was played"
+    );
+    // Gentle mode set in Settings counts the same.
+    std::fs::write(dir.path().join("settings.ron"), "(gentle_mode: true)").expect("settings");
+    let out = downshift(
+        dir.path(),
+        &["play", "Box 4-4-4-4", "--no-window", "--mute"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    // A practice within it plays; one outside it plays when asked to.
+    let args = ["--no-window", "--mute", "--minutes", "0.05"];
+    let out = downshift(
+        dir.path(),
+        &[&["play", "Extended exhale 4-6"], &args[..]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = downshift(
+        dir.path(),
+        &[&["play", "4-7-8", "--start-anyway"], &args[..]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let history = load_history(&dir.path().join("history.log")).expect("reads");
+    assert_eq!(history.records.len(), 2);
+}
+
+#[test]
+fn the_first_terminal_session_prints_the_safety_note_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let args = [
+        "play",
+        "Extended exhale 4-6",
+        "--no-window",
+        "--mute",
+        "--minutes",
+        "0.05",
+    ];
+    let first = downshift(dir.path(), &args);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let said = text(&first.stdout);
+    for paragraph in downshift::app::screen::SAFETY_NOTE {
+        assert!(said.contains(paragraph), "{said}");
+    }
+    let second = downshift(dir.path(), &args);
+    assert!(!text(&second.stdout).contains(downshift::app::screen::SAFETY_TITLE));
+}
+
+#[test]
+fn presets_show_says_whether_each_built_in_fits_gentle_mode_and_names_its_sources() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in downshift::store::Library::built_in().entries {
+        let practice = entry.practice;
+        let out = downshift(dir.path(), &["presets", "show", &practice.name]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let shown = text(&out.stdout);
+        let line = if downshift::practice::fits_gentle_mode(&practice) {
+            "// Fine in gentle mode"
+        } else {
+            "// Not for gentle mode: it has breath holds"
+        };
+        assert!(shown.starts_with(line), "{shown}");
+        assert!(!practice.sources.is_empty(), "{}", practice.name);
+        for source in &practice.sources {
+            assert!(
+                shown.contains(source.as_str()),
+                "{}: {source}",
+                practice.name
+            );
+        }
+    }
+}

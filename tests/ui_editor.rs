@@ -345,3 +345,26 @@ fn a_preset_file_that_cannot_be_used_is_named_in_the_problems_panel_and_the_rest
     let text = format!("{problem:?}");
     assert!(text.contains("inhale"), "names the field: {text}");
 }
+
+#[test]
+fn in_gentle_mode_the_editor_names_holds_as_problems_and_holds_save_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    std::fs::write(dir.path().join("settings.ron"), "(gentle_mode: true)").expect("settings");
+    let mut harness = harness(&data);
+    harness.get_by_label("Box 4-4-4-4 · not gentle").click();
+    harness.run_steps(2);
+    harness.get_by_label("Duplicate").click();
+    harness.run_steps(2);
+    // Both of its holds are named.
+    assert_eq!(
+        harness
+            .get_all_by_label_contains("gentle mode avoids breath holds")
+            .count(),
+        2
+    );
+    assert!(
+        harness.get_by_label("Save").accesskit_node().is_disabled(),
+        "a practice outside gentle mode is not saved while it is on"
+    );
+}

@@ -24,15 +24,26 @@ impl Rig {
         Rig::with_settings("(ask_tension: false)")
     }
 
-    /// A fresh data folder with these settings (`settings.ron`).
+    /// A fresh data folder with these settings (`settings.ron`), the safety note already read
+    /// unless they say otherwise.
     fn with_settings(settings: &str) -> Self {
-        let rig = Rig::asking_tension();
+        let rig = Rig::first_run();
+        let settings = if settings.contains("safety_note_seen") {
+            settings.to_owned()
+        } else {
+            settings.replacen('(', "(safety_note_seen: true, ", 1)
+        };
         std::fs::write(rig.dir.path().join("settings.ron"), settings).expect("settings");
         rig
     }
 
-    /// A fresh data folder with the default settings.
+    /// A fresh data folder with the default settings, but for the safety note already read.
     fn asking_tension() -> Self {
+        Rig::with_settings("()")
+    }
+
+    /// A fresh data folder with nothing in it: the first time downshift runs.
+    fn first_run() -> Self {
         Rig {
             now: Arc::new(AtomicU64::new(1_000 * S)),
             local: Arc::new(Mutex::new(monday(21, 0))),
@@ -230,7 +241,10 @@ fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_sav
     harness.run();
     harness.key_press(egui::Key::Space);
     harness.run();
-    // Its settings cannot be read either, so it asks about tension: skip that.
+    // Its settings cannot be read either, so the safety note comes first (Enter), then the
+    // tension question: skip that.
+    harness.key_press(egui::Key::Enter);
+    harness.run();
     harness.key_press(egui::Key::S);
     harness.run();
     rig.advance(40 * S);
@@ -620,4 +634,154 @@ fn f_and_the_button_take_the_window_full_screen_and_back() {
     harness.step();
     assert!(harness.state().state().fullscreen);
     assert!(harness.state().is_in_session(), "the session goes on");
+}
+
+#[test]
+fn the_safety_note_comes_before_the_first_session_and_again_only_when_asked() {
+    let rig = Rig::with_settings("(ask_tension: false, safety_note_seen: false)");
+    let mut harness = rig.harness();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert!(!harness.state().is_in_session(), "the note comes first");
+    harness.get_by_label(downshift::app::screen::SAFETY_TITLE);
+    harness.get_by_label_contains("light-headed, dizzy, tingling");
+    harness.get_by_label_contains("Holds are optional");
+    harness.get_by_label_contains("not medical advice");
+    harness.get_by_label_contains("two to four weeks");
+    harness.get_by_label_contains("bowel or bladder");
+    // Enter begins the practice that was asked for.
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(harness.state().is_in_session());
+    let settings = std::fs::read_to_string(rig.dir.path().join("settings.ron")).expect("saved");
+    assert!(settings.contains("safety_note_seen: true"), "{settings}");
+    // From the summary it can be read again, and Esc goes back to the summary.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Session ended.");
+    harness.get_by_label("Safety").click();
+    harness.run();
+    harness.get_by_label(downshift::app::screen::SAFETY_TITLE);
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Session ended.");
+    harness.get_by_label("Done").click();
+    harness.run();
+    // Read once: the next session begins at once, in this run and the next.
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert!(harness.state().is_in_session());
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
+    drop(harness);
+    let mut harness = rig.harness();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert!(
+        harness.state().is_in_session(),
+        "not shown again after a restart"
+    );
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
+    // Home's link opens it at any time; Back returns home.
+    harness.get_by_label("Safety").click();
+    harness.run();
+    harness.get_by_label(downshift::app::screen::SAFETY_TITLE);
+    harness.get_by_label("Back").click();
+    harness.run();
+    harness.get_by_label("Start");
+}
+
+#[test]
+fn in_gentle_mode_a_practice_with_holds_is_marked_and_starts_only_after_start_anyway() {
+    let rig = Rig::with_settings("(ask_tension: false, gentle_mode: true)");
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_role_and_label(egui::Role::Button, "Extended exhale 4-6");
+    harness.get_by_role_and_label(egui::Role::Button, "4-7-8 · not gentle");
+    // Down the list to the last practice, 4-7-8.
+    for _ in 0..12 {
+        harness.key_press(egui::Key::ArrowDown);
+        harness.run();
+    }
+    harness.get_by_label_contains("Outside gentle mode");
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert!(!harness.state().is_in_session(), "it asks first");
+    harness.get_by_label_contains("Gentle mode is on, and \"4-7-8\" has breath holds");
+    harness.get_by_label("Choose another").click();
+    harness.run();
+    assert!(!harness.state().is_in_session());
+    assert!(harness.query_by_label("Start anyway").is_none());
+    harness.get_by_label("Start").click();
+    harness.run();
+    harness.get_by_label("Start anyway").click();
+    harness.run();
+    assert!(harness.state().is_in_session(), "one step: start anyway");
+    // A practice within gentle mode starts at once.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done").click();
+    // The list scrolls back to the selected row: frames are stepped while it glides.
+    harness.run_steps(30);
+    // Up the list to "Extended exhale 4-6", within gentle mode.
+    for _ in 0..10 {
+        if harness
+            .query_by_label_contains("In for 4, out for 6")
+            .is_some()
+        {
+            break;
+        }
+        harness.key_press(egui::Key::ArrowUp);
+        harness.run_steps(5);
+    }
+    harness.get_by_label_contains("In for 4, out for 6");
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(2);
+    assert!(harness.state().is_in_session());
+}
+
+#[test]
+fn about_shows_every_built_in_practices_notes_sources_and_gentle_fit() {
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    let library = downshift::store::Library::built_in();
+    for (index, entry) in library.entries.iter().enumerate() {
+        let practice = &entry.practice;
+        assert!(
+            !practice.sources.is_empty(),
+            "{} has no sources",
+            practice.name
+        );
+        harness
+            .state_mut()
+            .apply(downshift::app::Command::Select(index));
+        harness.run();
+        harness.key_press(egui::Key::I);
+        harness.run();
+        harness.get_by_label(&practice.name);
+        let fits = downshift::practice::fits_gentle_mode(practice);
+        let line = if fits {
+            "Fine in gentle mode"
+        } else {
+            "Not for gentle mode"
+        };
+        harness.get_by_label_contains(line);
+        for source in &practice.sources {
+            harness.get_by_label(&format!("·  {source}"));
+        }
+        if !practice.notes.is_empty() {
+            harness.get_by_label(&practice.notes);
+        }
+        harness.key_press(egui::Key::Escape);
+        harness.run();
+        harness.get_by_label("Start");
+    }
 }

@@ -64,6 +64,12 @@ pub enum Command {
     ReminderLater,
     /// Back from a secondary screen to the home screen.
     CloseScreen,
+    /// Open the safety note (from home or the summary).
+    OpenSafety,
+    /// The safety note was read: begin the practice waiting for it, if any.
+    SafetyRead,
+    /// Home: notes, sources and gentle-mode fit of the selected practice.
+    OpenAbout,
     /// Take a notice away (its id).
     DismissNotice(u64),
     /// Ctrl+Q: leave, saving what is in flight (after asking about unsaved edits).

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use super::effect::Effect;
 use super::ops;
-use super::screen::{RatingScreen, RatingStage, SaveStatus, Screen, SessionSummary};
+use super::screen::{
+    HomeQuestion, RatingScreen, RatingStage, SafetyScreen, SaveStatus, Screen, SessionSummary,
+};
 use super::state::{AppState, Now, SoundStatus};
 use crate::audio::SessionControl;
 use crate::practice::Practice;
@@ -26,12 +28,66 @@ pub(super) fn set_saved(state: &mut AppState, id: &str, status: SaveStatus) {
     }
 }
 
-/// Begins the selected practice, asking first how tense the person feels if they want that.
+/// Begins the selected practice. First, in gentle mode, a practice outside it waits for "Start
+/// anyway"; then the safety note before the first session; then, if wanted, how tense the
+/// person feels.
 pub(super) fn start_selected(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
     let Some(entry) = state.library.entries.get(state.selected) else {
         return;
     };
     let practice = entry.practice.clone();
+    if state.settings.gentle_mode
+        && !crate::practice::fits_gentle_mode(&ops::at_current_level(
+            &state.progress,
+            practice.clone(),
+        ))
+    {
+        state.screen = Screen::Home;
+        state.home.question = Some(HomeQuestion::StartAnyway);
+        return;
+    }
+    start_anyway(state, practice, now, effects);
+}
+
+/// Begins `practice` whatever gentle mode says (it was asked, or the practice fits).
+pub(super) fn start_anyway(
+    state: &mut AppState,
+    practice: Practice,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
+    state.home.question = None;
+    if !state.settings.safety_note_seen {
+        state.screen = Screen::Safety(Box::new(SafetyScreen {
+            then: Some(practice),
+            back_to: None,
+        }));
+        return;
+    }
+    ask_then_begin(state, practice, now, effects);
+}
+
+/// The safety note was read: it is not shown again unless asked for, and the practice waiting
+/// for it begins.
+pub(super) fn safety_read(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    let Screen::Safety(screen) = &mut state.screen else {
+        return;
+    };
+    let then = screen.then.take();
+    let back_to = screen.back_to.take();
+    if !state.settings.safety_note_seen {
+        state.settings.safety_note_seen = true;
+        effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+    }
+    match (then, back_to) {
+        (Some(practice), _) => ask_then_begin(state, practice, now, effects),
+        (None, Some(summary)) => state.screen = Screen::Summary(summary),
+        (None, None) => state.screen = Screen::Home,
+    }
+}
+
+/// Asks how tense the person feels if they want that, then begins.
+fn ask_then_begin(state: &mut AppState, practice: Practice, now: &Now, effects: &mut Vec<Effect>) {
     if state.settings.ask_tension {
         state.screen = Screen::Rating(Box::new(RatingScreen::new(RatingStage::Before {
             practice,
@@ -141,7 +197,12 @@ pub(super) fn save_and_summarize(
     let saved = SaveStatus::Saving(record.id.clone());
     let tension = Some((record.tension_before, record.tension_after));
     let mut summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);
-    let (changed, offer) = ops::progress_after(&mut state.progress, practice, &record);
+    let (changed, offer) = ops::progress_after(
+        &mut state.progress,
+        practice,
+        &record,
+        state.settings.gentle_mode,
+    );
     if changed {
         effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
     }
@@ -262,12 +323,28 @@ pub(super) fn glance_text(state: &AppState, now: &Now) -> Option<String> {
 }
 
 /// Begins `practice` at once, without asking how tense the person feels (`downshift play NAME`
-/// opening the window).
+/// opening the window); in gentle mode one outside it waits on home for "Start anyway", and
+/// before the first session the safety note comes first.
 pub fn begin_practice(
     state: &mut AppState,
     practice: Practice,
     now: &Now,
     effects: &mut Vec<Effect>,
 ) {
+    let leveled = ops::at_current_level(&state.progress, practice.clone());
+    if state.settings.gentle_mode && !crate::practice::fits_gentle_mode(&leveled) {
+        if let Some(index) = state.library.position(&practice.name) {
+            state.selected = index;
+            state.home.question = Some(HomeQuestion::StartAnyway);
+        }
+        return;
+    }
+    if !state.settings.safety_note_seen {
+        state.screen = Screen::Safety(Box::new(SafetyScreen {
+            then: Some(practice),
+            back_to: None,
+        }));
+        return;
+    }
     begin(state, practice, None, now, effects);
 }

@@ -143,10 +143,12 @@ pub fn at_current_level(progress: &ProgressBook, practice: Practice) -> Practice
 
 /// Moves a progressive practice's standing on after a session. Returns whether the book changed
 /// (so it must be saved) and the step to offer, if one is due.
+/// In gentle mode no offer is made whose step would take the practice outside it.
 pub fn progress_after(
     progress: &mut ProgressBook,
     practice: &Practice,
     record: &SessionRecord,
+    gentle_mode: bool,
 ) -> (bool, Option<Offer>) {
     let (Some((_, target)), Some(base)) = (level_of(progress, practice), practice.base_exhale())
     else {
@@ -165,6 +167,9 @@ pub fn progress_after(
         .map_or(2.0, |b| b.pattern.inhale);
     let (next, offer) = after_session(&standing, facts, target, floor);
     progress.set(&practice.name, next, None);
+    let offer = offer.filter(|offer| {
+        !gentle_mode || crate::practice::fits_gentle_mode(&practice.with_exhale(offer.to))
+    });
     (true, offer)
 }
 
@@ -199,6 +204,45 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = DataDir::new(dir.path());
         (dir, data)
+    }
+
+    #[test]
+    fn in_gentle_mode_no_step_back_is_offered_that_would_leave_it() {
+        use crate::practice::{BreatheBlock, Pattern, Progression, Step};
+        // 2.5 in, 6 out: 8.5 s a breath. Stepping back 15 % makes it 7.6 s.
+        let mut practice = Practice::new(
+            "Short in",
+            vec![Step::Breathe(BreatheBlock::minutes(
+                Pattern::in_out(2.5, 6.0),
+                5.0,
+            ))],
+        );
+        practice.progression = Some(Progression { target_exhale: 8.0 });
+        let started: crate::store::history::StartTime =
+            "2026-11-23T21:00:00+01:00".parse().expect("a start time");
+        let ended_early = SessionRecord {
+            version: 1,
+            id: "a".into(),
+            started,
+            practice: practice.name.clone(),
+            practised: practice.summary(),
+            planned_seconds: 300.0,
+            breathed_seconds: 60.0,
+            paused_seconds: 0.0,
+            breaths: 7,
+            end: crate::store::SessionEnd::EndedEarly { step: 1 },
+            tension_before: None,
+            tension_after: None,
+            note: String::new(),
+            app_version: "test".into(),
+        };
+        let (_, offer) =
+            progress_after(&mut ProgressBook::default(), &practice, &ended_early, false);
+        let offer = offer.expect("a step back, outside gentle mode");
+        assert_eq!((offer.from, offer.to), (6.0, 5.1));
+        let (_, offer) =
+            progress_after(&mut ProgressBook::default(), &practice, &ended_early, true);
+        assert_eq!(offer, None, "7.6 s a breath would leave gentle mode");
     }
 
     #[test]

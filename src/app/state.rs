@@ -154,6 +154,22 @@ impl AppState {
         }
     }
 
+    /// In gentle mode, for each practice in the library, whether it is outside it (at the
+    /// person's level); empty when gentle mode is off.
+    pub fn outside_gentle_mode(&self) -> Vec<bool> {
+        if !self.settings.gentle_mode {
+            return Vec::new();
+        }
+        self.library
+            .entries
+            .iter()
+            .map(|entry| {
+                let practice = super::ops::at_current_level(&self.progress, entry.practice.clone());
+                !crate::practice::fits_gentle_mode(&practice)
+            })
+            .collect()
+    }
+
     pub fn is_in_session(&self) -> bool {
         matches!(self.screen, Screen::Session(_))
     }

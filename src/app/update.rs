@@ -7,10 +7,14 @@ use std::sync::Arc;
 use super::Command;
 use super::effect::{Effect, ViewportEffect};
 use super::flow::{
-    answer_offer, finish_session, glance_text, leave, rate, start_reminder, start_selected,
+    answer_offer, finish_session, glance_text, leave, rate, safety_read, start_anyway,
+    start_reminder, start_selected,
 };
 use super::ops;
-use super::screen::{Editor, ExportFormat, HistoryScreen, RatingStage, Screen, SettingsForm};
+use super::screen::{
+    AboutPractice, Editor, ExportFormat, HistoryScreen, HomeQuestion, RatingStage, SafetyScreen,
+    Screen, SettingsForm,
+};
 use super::state::{AppState, HistoryCache, Now};
 use crate::practice::Practice;
 use crate::store::Origin;
@@ -65,11 +69,34 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
             }
         }
         Command::AskHome(question) => state.home.question = Some(question),
-        Command::AnswerHome(yes) => {
-            if yes && state.home.question.is_some() {
+        Command::AnswerHome(yes) => match state.home.question.take() {
+            Some(HomeQuestion::StartAnyway) if yes => {
+                if let Some(entry) = state.library.entries.get(state.selected) {
+                    let practice = entry.practice.clone();
+                    start_anyway(state, practice, now, effects);
+                }
+            }
+            Some(HomeQuestion::Delete | HomeQuestion::RestoreOriginal) if yes => {
                 remove_selected_preset(state, effects);
             }
-            state.home.question = None;
+            _ => {}
+        },
+        Command::OpenSafety => {
+            let back_to = match std::mem::replace(&mut state.screen, Screen::Home) {
+                Screen::Summary(summary) => Some(summary),
+                _ => None,
+            };
+            state.screen = Screen::Safety(Box::new(SafetyScreen {
+                then: None,
+                back_to,
+            }));
+        }
+        Command::SafetyRead => safety_read(state, now, effects),
+        Command::OpenAbout => {
+            if let Some(entry) = state.library.entries.get(state.selected) {
+                let practice = ops::at_current_level(&state.progress, entry.practice.clone());
+                state.screen = Screen::About(Box::new(AboutPractice::of(&practice)));
+            }
         }
         Command::ImportPreset => {
             let typed = state.home.file_path.trim();
@@ -275,7 +302,8 @@ fn open_editor(
     original: Option<String>,
     now: &Now,
 ) {
-    let editor = Editor::new(practice, path, original, taken_names(state), now.mono);
+    let editor = Editor::new(practice, path, original, taken_names(state), now.mono)
+        .in_gentle_mode(state.settings.gentle_mode);
     state.screen = Screen::Editor(Box::new(editor));
 }
 
@@ -293,7 +321,7 @@ fn remove_selected_preset(state: &mut AppState, effects: &mut Vec<Effect>) {
 }
 
 fn close_screen(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
-    match &state.screen {
+    match &mut state.screen {
         Screen::Settings(form) => {
             effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
             // Changed suggestions take effect at once; otherwise the choice stays.
@@ -310,6 +338,12 @@ fn close_screen(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
             return rate(state, None, now, effects);
         }
         Screen::Session(_) | Screen::Editor(_) | Screen::Summary(_) => return,
+        Screen::Safety(screen) => {
+            if let Some(summary) = screen.back_to.take() {
+                state.screen = Screen::Summary(summary);
+                return;
+            }
+        }
         _ => {}
     }
     state.screen = Screen::Home;

@@ -62,6 +62,13 @@ pub struct PlayArgs {
     /// No sound.
     #[arg(long)]
     pub mute: bool,
+    /// Gentle mode for this session (also on when Settings has it): a practice with breath
+    /// holds or breaths under 8 s is refused (exit 2) unless --start-anyway is given.
+    #[arg(long)]
+    pub gentle: bool,
+    /// Start a practice outside gentle mode all the same.
+    #[arg(long)]
+    pub start_anyway: bool,
 }
 
 fn parse_minutes(text: &str) -> Result<f64, String> {
@@ -275,6 +282,21 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
         }
     };
     let practice = practice_to_play(&library, &name, args.minutes)?;
+    let (settings, _) = Settings::load(&data_dir.settings_path());
+    if (args.gentle || settings.gentle_mode) && !args.start_anyway {
+        let (progress, _) = crate::store::progress::ProgressBook::load(&data_dir.progress_path());
+        let leveled = crate::app::ops::at_current_level(&progress, practice.clone());
+        let reasons = crate::practice::gentle_problems(&leveled);
+        if !reasons.is_empty() {
+            let reasons: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+            return Err(Failure::usage(format!(
+                "\"{}\" is outside gentle mode ({}). Choose a practice without holds and with \
+                 breaths of at least 8 s, or add --start-anyway",
+                practice.name,
+                reasons.join("; ")
+            )));
+        }
+    }
     if !args.no_window {
         return crate::ui::run(
             data_dir.clone(),
@@ -285,5 +307,5 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
         )
         .map_err(Failure::runtime);
     }
-    play::play_in_terminal(data_dir, practice, args.mute)
+    play::play_in_terminal(data_dir, practice, args.mute, args.gentle)
 }

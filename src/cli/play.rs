@@ -74,11 +74,38 @@ macro_rules! say {
     }};
 }
 
+/// Before the first session, the safety note the window shows; it is marked as read in the
+/// settings (unless they did not read: nothing is saved over them then).
+fn show_safety_note(data_dir: &DataDir, settings: &Settings, settings_read: bool) {
+    use crate::app::screen::{SAFETY_NOTE, SAFETY_TITLE};
+    say!(std::io::stdout(), "{SAFETY_TITLE}\n");
+    for paragraph in SAFETY_NOTE {
+        say!(std::io::stdout(), "{paragraph}\n");
+    }
+    if settings_read {
+        let read = Settings {
+            safety_note_seen: true,
+            ..settings.clone()
+        };
+        if let Err(e) = read.save(&data_dir.settings_path()) {
+            log::warn!("the safety note could not be marked as read: {e}");
+        }
+    }
+}
+
 /// An audio-only session: cues on the device, a line per change on the terminal.
-pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: bool) -> Outcome {
+pub(super) fn play_in_terminal(
+    data_dir: &DataDir,
+    practice: Practice,
+    mute: bool,
+    gentle: bool,
+) -> Outcome {
     let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
-    if let Some(problem) = settings_problem {
+    if let Some(problem) = &settings_problem {
         say!(std::io::stderr(), "downshift: {problem}");
+    }
+    if !settings.safety_note_seen {
+        show_safety_note(data_dir, &settings, settings_problem.is_none());
     }
     let output = if mute {
         None
@@ -212,7 +239,12 @@ pub(super) fn play_in_terminal(data_dir: &DataDir, practice: Practice, mute: boo
     }
     // Progress moves on as it does after a session in the window; a step is only offered
     // there, where it can be answered.
-    let (changed, offer) = ops::progress_after(&mut progress, session.practice(), &record);
+    let (changed, offer) = ops::progress_after(
+        &mut progress,
+        session.practice(),
+        &record,
+        settings.gentle_mode || gentle,
+    );
     if changed {
         match progress.save(&data_dir.progress_path()) {
             Ok(None) => {}

@@ -32,6 +32,13 @@ pub(super) fn presets(data_dir: &DataDir, command: PresetsCommand) -> Outcome {
                 };
                 println!("// {}{note}", path.display());
             }
+            // As the window's "About this practice" says it; comments, so the output still
+            // imports. The notes and sources are the preset's own fields below.
+            let about = crate::app::screen::AboutPractice::of(&entry.practice);
+            println!("// {}", about.gentle_line());
+            if entry.practice.sources.is_empty() {
+                println!("// Sources: none given.");
+            }
             print!("{}", to_ron(&entry.practice));
             Ok(())
         }

@@ -17,4 +17,7 @@ pub use timeline::{
     CueEvent, CueKind, LevelSpan, MICROS_PER_SECOND, Micros, Moment, Phase, StepKind, StepSpan,
     Timeline, Upcoming, ease, micros_to_seconds, seconds_to_micros,
 };
-pub use validate::{Problem, Profile, duplicate_names, estimated_seconds, validate};
+pub use validate::{
+    GENTLE_MIN_CYCLE_SECONDS, Problem, Profile, duplicate_names, estimated_seconds,
+    fits_gentle_mode, gentle_problems, validate,
+};

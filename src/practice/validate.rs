@@ -72,6 +72,22 @@ fn seconds(value: f64) -> String {
 }
 
 /// Every problem with `practice` under `profile`; empty means it can be practised.
+/// What keeps a practice out of gentle mode (its holds, breaths shorter than
+/// [`GENTLE_MIN_CYCLE_SECONDS`]); empty when it is fine in gentle mode. The one rule the window,
+/// the editor, progression and the terminal all use.
+pub fn gentle_problems(practice: &Practice) -> Vec<Problem> {
+    let standard = validate(practice, Profile::Standard);
+    validate(practice, Profile::Gentle)
+        .into_iter()
+        .filter(|problem| !standard.contains(problem))
+        .collect()
+}
+
+/// Whether a practice is fine in gentle mode: no holds, every breath at least 8 s.
+pub fn fits_gentle_mode(practice: &Practice) -> bool {
+    gentle_problems(practice).is_empty()
+}
+
 pub fn validate(practice: &Practice, profile: Profile) -> Vec<Problem> {
     let mut problems = Vec::new();
     if practice.version > FORMAT_VERSION {
@@ -428,6 +444,29 @@ mod tests {
         let problems = validate(&practice, Profile::Standard);
         assert_eq!(fields(&problems), vec![(None, "steps")]);
         assert!(problems[0].message.contains("at most 3 hours"));
+    }
+
+    #[test]
+    fn the_gentle_rule_names_only_what_gentle_mode_adds() {
+        assert!(fits_gentle_mode(&one_block(Pattern::in_out(4.0, 6.0), 5.0)));
+        let four_seven_eight = Pattern {
+            hold_after_inhale: 7.0,
+            ..Pattern::in_out(4.0, 8.0)
+        };
+        let problems = gentle_problems(&one_block(four_seven_eight, 2.0));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].field.ends_with("hold_after_inhale"),
+            "{problems:?}"
+        );
+        assert!(!fits_gentle_mode(&one_block(
+            Pattern::in_out(3.0, 4.0),
+            2.0
+        )));
+        // A practice wrong in other ways is not held against gentle mode twice.
+        let mut nameless = one_block(Pattern::in_out(4.0, 6.0), 5.0);
+        nameless.name.clear();
+        assert!(gentle_problems(&nameless).is_empty());
     }
 
     #[test]

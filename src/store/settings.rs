@@ -47,6 +47,11 @@ pub struct Settings {
     pub frame_rate_cap: u32,
     /// The daily transition and micro-rest nudges, all off at first.
     pub reminders: ReminderSettings,
+    /// Gentle mode: practices with breath holds or breaths under 8 s are marked and start only
+    /// after "Start anyway"; the editor names them as problems; progression stays within it.
+    pub gentle_mode: bool,
+    /// The safety note has been read (it is shown before the first session).
+    pub safety_note_seen: bool,
 }
 
 impl Default for Settings {
@@ -67,6 +72,8 @@ impl Default for Settings {
             show_numbers: true,
             frame_rate_cap: 30,
             reminders: ReminderSettings::default(),
+            gentle_mode: false,
+            safety_note_seen: false,
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct Glance<'a> {
     pub level: Option<(f64, f64)>,
     /// A question waiting for a yes or a no.
     pub question: Option<HomeQuestion>,
+    /// In gentle mode, which practices are outside it (by index); empty when it is off.
+    pub outside_gentle_mode: Vec<bool>,
 }
 
 pub fn show(
@@ -64,6 +66,9 @@ pub fn show(
                 ) {
                     label.push_str(" · customised");
                 }
+                if glance.outside_gentle_mode.get(index) == Some(&true) {
+                    label.push_str(" · not gentle");
+                }
                 let row = ui.selectable_label(index == selected, label);
                 rows.push(row.id);
                 if index == selected {
@@ -90,7 +95,12 @@ pub fn show(
                 .color(palette.quiet_text),
             );
         }
-        if practice.has_holds() {
+        if glance.outside_gentle_mode.get(selected) == Some(&true) {
+            ui.label(
+                RichText::new("Outside gentle mode: it has breath holds or quick breaths.")
+                    .color(palette.warning),
+            );
+        } else if practice.has_holds() {
             ui.label(
                 RichText::new(
                     "Contains breath holds: skip it if you have been told to avoid them.",
@@ -107,7 +117,57 @@ pub fn show(
             if start.clicked() {
                 commands.push(Command::Start);
             }
+            ui.horizontal(|ui| {
+                if ui
+                    .link(RichText::new("About this practice (I)").color(palette.quiet_text))
+                    .clicked()
+                {
+                    commands.push(Command::OpenAbout);
+                }
+                ui.label(RichText::new("·").color(palette.quiet_text));
+                if ui
+                    .link(RichText::new("Safety").color(palette.quiet_text))
+                    .clicked()
+                {
+                    commands.push(Command::OpenSafety);
+                }
+            });
         });
+        // Right under Start, where the eyes are: a question must not wait below the fold.
+        if let Some(question) = glance.question {
+            ui.horizontal_wrapped(|ui| {
+                let text = match question {
+                    HomeQuestion::Delete => {
+                        format!("Delete \"{}\"? Its file is removed.", entry.practice.name)
+                    }
+                    HomeQuestion::RestoreOriginal => format!(
+                        "Restore the original \"{}\"? Your changes to it are removed.",
+                        entry.practice.name
+                    ),
+                    HomeQuestion::StartAnyway => format!(
+                        "Gentle mode is on, and \"{}\" has breath holds or breaths under 8 s. \
+                         Start it anyway?",
+                        entry.practice.name
+                    ),
+                };
+                ui.label(RichText::new(text).color(palette.warning));
+                let yes = match question {
+                    HomeQuestion::Delete => "Yes, delete",
+                    HomeQuestion::RestoreOriginal => "Yes, restore",
+                    HomeQuestion::StartAnyway => "Start anyway",
+                };
+                if ui.button(yes).clicked() {
+                    commands.push(Command::AnswerHome(true));
+                }
+                let no = match question {
+                    HomeQuestion::StartAnyway => "Choose another",
+                    _ => "No",
+                };
+                if ui.button(no).clicked() {
+                    commands.push(Command::AnswerHome(false));
+                }
+            });
+        }
     } else {
         ui.label("No practices could be loaded.");
     }
@@ -142,30 +202,6 @@ pub fn show(
             commands.push(Command::AskHome(question));
         }
     });
-    if let (Some(question), Some(entry)) = (glance.question, library.entries.get(selected)) {
-        ui.horizontal_wrapped(|ui| {
-            let text = match question {
-                HomeQuestion::Delete => {
-                    format!("Delete \"{}\"? Its file is removed.", entry.practice.name)
-                }
-                HomeQuestion::RestoreOriginal => format!(
-                    "Restore the original \"{}\"? Your changes to it are removed.",
-                    entry.practice.name
-                ),
-            };
-            ui.label(RichText::new(text).color(palette.warning));
-            let yes = match question {
-                HomeQuestion::Delete => "Yes, delete",
-                HomeQuestion::RestoreOriginal => "Yes, restore",
-            };
-            if ui.button(yes).clicked() {
-                commands.push(Command::AnswerHome(true));
-            }
-            if ui.button("No").clicked() {
-                commands.push(Command::AnswerHome(false));
-            }
-        });
-    }
     egui::CollapsingHeader::new("Import or export a preset file")
         .id_salt("import_export")
         .show(ui, |ui| {

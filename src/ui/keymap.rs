@@ -50,6 +50,7 @@ const HOME: &[Binding] = &[
     unless_button(Key::Enter, Command::Start),
     key(Key::ArrowDown, Command::SelectNext),
     key(Key::ArrowUp, Command::SelectPrevious),
+    key(Key::I, Command::OpenAbout),
     key(Key::F, Command::ToggleFullscreen),
 ];
 
@@ -95,6 +96,12 @@ const EDITOR: &[Binding] = &[
 /// Editor shortcuts that work while typing in a field.
 const EDITOR_TYPING: &[Binding] = &[command(Key::S, Command::SavePreset)];
 
+const SAFETY: &[Binding] = &[
+    unless_button(Key::Enter, Command::SafetyRead),
+    key(Key::Escape, Command::CloseScreen),
+    key(Key::F, Command::ToggleFullscreen),
+];
+
 const SECONDARY: &[Binding] = &[
     key(Key::Escape, Command::CloseScreen),
     key(Key::F, Command::ToggleFullscreen),
@@ -109,7 +116,8 @@ fn table(screen: ScreenKind, typing: bool) -> &'static [Binding] {
         (ScreenKind::Summary, _) => SUMMARY,
         (ScreenKind::Rating, _) => RATING,
         (ScreenKind::Editor, _) => EDITOR,
-        (ScreenKind::Settings | ScreenKind::History, _) => SECONDARY,
+        (ScreenKind::Safety, _) => SAFETY,
+        (ScreenKind::Settings | ScreenKind::History | ScreenKind::About, _) => SECONDARY,
     }
 }
 

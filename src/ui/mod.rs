@@ -3,12 +3,14 @@
 //! notifications, off this thread) or, for the viewport, to eframe here. Nothing in this module
 //! touches a file or a device.
 
+mod about;
 mod editor;
 mod history;
 mod home;
 mod keymap;
 mod rating;
 mod reminder;
+mod safety;
 mod session;
 mod settings;
 mod summary;
@@ -305,6 +307,7 @@ impl DownshiftApp {
                         recent: state.glance.as_deref(),
                         level,
                         question: state.home.question,
+                        outside_gentle_mode: state.outside_gentle_mode(),
                     };
                     self.home_rows = home::show(
                         ui,
@@ -328,6 +331,8 @@ impl DownshiftApp {
                 }
                 Screen::Rating(screen) => rating::show(ui, screen, &palette, commands),
                 Screen::History(screen) => history::show(ui, screen, &palette, commands),
+                Screen::Safety(screen) => safety::show(ui, screen, &palette, commands),
+                Screen::About(about) => about::show(ui, about, &palette, commands),
                 Screen::Editor(editor) => editor::show(
                     ui,
                     editor,

@@ -47,6 +47,20 @@ pub fn show(
                     .suffix(" fps"),
             );
 
+            section(ui, "Safety", palette);
+            ui.checkbox(
+                &mut settings.gentle_mode,
+                "Gentle mode: no breath holds, and every breath at least 8 seconds",
+            );
+            ui.label(
+                RichText::new(
+                    "For heart conditions, or when a clinician said to avoid breath holds. \
+                     Practices outside it are marked and ask before they start.",
+                )
+                .size(16.0)
+                .color(palette.quiet_text),
+            );
+
             section(ui, "Sound", palette);
             ui.checkbox(&mut settings.muted, "Mute all sound (M)");
             ui.add(Slider::new(&mut settings.master_volume, 0.0..=1.0).text("Volume"));

@@ -71,5 +71,12 @@ pub fn show(
         if done.clicked() {
             actions.push(Command::Dismiss);
         }
+        ui.add_space(12.0);
+        if ui
+            .link(RichText::new("Safety").color(palette.quiet_text))
+            .clicked()
+        {
+            actions.push(Command::OpenSafety);
+        }
     });
 }

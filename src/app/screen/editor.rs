@@ -37,6 +37,8 @@ pub struct Editor {
     summary: String,
     /// One breath of the first breathing block, for the preview.
     preview: Option<Timeline>,
+    /// Gentle mode is on: its rules are problems too.
+    gentle_mode: bool,
 }
 
 impl Editor {
@@ -63,9 +65,17 @@ impl Editor {
             problems: Vec::new(),
             summary: String::new(),
             preview: None,
+            gentle_mode: false,
         };
         editor.check();
         editor
+    }
+
+    /// With gentle mode on, its rules (no holds, breaths of at least 8 s) are named as problems.
+    pub fn in_gentle_mode(mut self, on: bool) -> Self {
+        self.gentle_mode = on;
+        self.check();
+        self
     }
 
     /// The draft changed since it was last checked (the form edits it in place).
@@ -121,7 +131,12 @@ impl Editor {
 
     /// Every problem with the draft, the name's uniqueness included.
     fn find_problems(&self) -> Vec<Problem> {
-        let mut problems = validate(&self.draft, Profile::Standard);
+        let profile = if self.gentle_mode {
+            Profile::Gentle
+        } else {
+            Profile::Standard
+        };
+        let mut problems = validate(&self.draft, profile);
         let name = self.draft.name.trim().to_lowercase();
         let keeps_own_name = self
             .original_name
@@ -181,10 +196,12 @@ pub fn summary_line(practice: &Practice) -> String {
         let seconds = timeline.total() / MICROS_PER_SECOND;
         parts.push(format!("{}:{:02} in all", seconds / 60, seconds % 60));
     }
-    parts.push(if practice.has_holds() {
+    parts.push(if crate::practice::fits_gentle_mode(practice) {
+        "no holds: fine for gentle mode".to_owned()
+    } else if practice.has_holds() {
         "contains breath holds".to_owned()
     } else {
-        "no holds: fine for gentle mode".to_owned()
+        "breaths under 8 s: not for gentle mode".to_owned()
     });
     parts.join("  ·  ")
 }

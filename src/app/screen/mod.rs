@@ -3,11 +3,13 @@
 mod editor;
 mod history;
 mod rating;
+mod safety;
 mod summary;
 
 pub use editor::{Editor, StepEdit, summary_line};
 pub use history::{ExportFormat, HistoryScreen};
 pub use rating::{RatingKey, RatingScreen, RatingStage};
+pub use safety::{AboutPractice, SAFETY_NOTE, SAFETY_TITLE, SafetyScreen};
 pub use summary::{SaveStatus, SessionSummary};
 
 use crate::practice::pacing::TimeSlot;
@@ -21,6 +23,8 @@ pub enum HomeQuestion {
     Delete,
     /// Remove one's customisation of the selected built-in.
     RestoreOriginal,
+    /// Gentle mode is on and the selected practice has holds or quick breaths: start anyway?
+    StartAnyway,
 }
 
 /// The home screen's own form: the file path typed for importing or exporting, and a question
@@ -49,6 +53,8 @@ pub enum Screen {
     Rating(Box<RatingScreen>),
     History(Box<HistoryScreen>),
     Editor(Box<Editor>),
+    Safety(Box<SafetyScreen>),
+    About(Box<AboutPractice>),
 }
 
 /// Which screen, without what it holds: for the keymap and for tests.
@@ -61,6 +67,8 @@ pub enum ScreenKind {
     Rating,
     History,
     Editor,
+    Safety,
+    About,
 }
 
 impl Screen {
@@ -73,6 +81,8 @@ impl Screen {
             Screen::Rating(_) => ScreenKind::Rating,
             Screen::History(_) => ScreenKind::History,
             Screen::Editor(_) => ScreenKind::Editor,
+            Screen::Safety(_) => ScreenKind::Safety,
+            Screen::About(_) => ScreenKind::About,
         }
     }
 }
