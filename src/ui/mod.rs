@@ -431,12 +431,17 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
             Err(e) => log::warn!("{} could not be checked: {e}", path.display()),
         }
     }
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("downshift")
+        // The launcher's name: the desktop groups the window with it and shows its icon.
+        .with_app_id(crate::APP_ID)
+        .with_inner_size([720.0, 760.0])
+        .with_min_inner_size([420.0, 520.0]);
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("downshift")
-            .with_app_id("downshift")
-            .with_inner_size([720.0, 760.0])
-            .with_min_inner_size([420.0, 520.0]),
+        viewport,
         renderer: renderer(),
         persist_window: persistence_path.is_some(),
         persistence_path,
@@ -466,6 +471,18 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
         }),
     )
     .map_err(|e| format!("the window could not be opened: {e}"))
+}
+
+/// The app icon for the window, rendered from data/icons/io.github.downshift.Downshift.svg by
+/// scripts/make-icons.sh (the launcher's icon comes from the same drawing).
+fn window_icon() -> Option<Arc<egui::IconData>> {
+    match eframe::icon_data::from_png_bytes(include_bytes!("../../data/icons/window-128.png")) {
+        Ok(icon) => Some(Arc::new(icon)),
+        Err(e) => {
+            log::warn!("the window's icon could not be read: {e}");
+            None
+        }
+    }
 }
 
 /// Whether eframe can read a window.ron (a RON map of text to text).
