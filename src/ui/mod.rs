@@ -356,6 +356,7 @@ fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
         ViewportEffect::CancelClose => ctx.send_viewport_cmd(V::CancelClose),
         ViewportEffect::Fullscreen(on) => ctx.send_viewport_cmd(V::Fullscreen(on)),
         ViewportEffect::BringUp => {
+            ctx.send_viewport_cmd(V::Visible(true));
             ctx.send_viewport_cmd(V::Minimized(false));
             ctx.send_viewport_cmd(V::Focus);
         }
@@ -412,8 +413,13 @@ impl eframe::App for DownshiftApp {
     }
 }
 
-/// Opens the window and runs until it is closed.
-pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String> {
+/// Opens the window and runs until it is closed. `activations`, when this is the one copy
+/// running, are the requests of later starts to bring the window to the front.
+pub fn run(
+    data_dir: DataDir,
+    start: Option<StartRequest>,
+    activations: Option<crate::desktop::single_copy::Activations>,
+) -> Result<(), String> {
     let clocks = Clocks::system();
     let launched = clocks.now();
     // What the first frame needs is read before the window opens, never on its thread.
@@ -462,6 +468,10 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
             loaded.problems.extend(kept_aside);
             let mut app =
                 DownshiftApp::with_loaded(data_dir, loaded, app_options, Arc::clone(&wake));
+            if let Some(activations) = activations {
+                let report = app.runtime.reporter();
+                activations.deliver_to(move || report(app::Message::Activated));
+            }
             app.end_request = Some(crate::desktop::ending::watch(move || wake()));
             if std::env::var_os("DOWNSHIFT_REPORT_FIRST_FRAME").is_some() {
                 app.report_first_frame = Some(launched);
