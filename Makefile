@@ -55,6 +55,8 @@ e2e: build
 	scripts/e2e-audio.sh
 	scripts/e2e-reminder.sh
 	scripts/e2e-endings.sh
+	scripts/e2e-install.sh
+	scripts/e2e-single-copy.sh
 
 # The release binary, and what is installed beside it.
 build: $(BIN) $(ASSETS)/made
