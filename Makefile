@@ -3,12 +3,26 @@
 #   make test   install what is missing, then every check: format, lints, unit, integration,
 #               window (egui_kittest) and end-to-end tests (they change no tracked file)
 #   make screenshot   refresh docs/screenshot.png, the README's picture, from a real session
-# Both install missing Debian/Ubuntu packages themselves (with sudo when not root).
+#   make build        the release binary and what is installed beside it (target/assets)
+#   make install      the release binary, launcher, icons, metainfo, man pages and completions
+#                     into PREFIX (default ~/.local; DESTDIR stages them for a package)
+#   make uninstall    remove exactly what make install put there (its manifest says what)
+#   make deb          a Debian package of the same files (cargo deb), in target/debian/
+# They install missing Debian/Ubuntu packages themselves (with sudo when not root).
 
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test deps-run deps-test check unit e2e bench screenshot
+APP_ID := io.github.downshift.Downshift
+PREFIX ?= $(HOME)/.local
+DESTDIR ?=
+BIN := target/release/downshift
+ASSETS := target/assets
+# What the binary is built from: it is rebuilt only when one of these changes, so that
+# `sudo make install` after `make build` needs no cargo.
+SOURCES := $(shell find src presets sounds -type f) Cargo.toml Cargo.lock data/icons/window-128.png
+
+.PHONY: run test deps-run deps-test deps-install deps-deb check unit e2e bench screenshot build install uninstall deb
 
 run: deps-run
 	$(CARGO) run --release --
@@ -22,6 +36,12 @@ deps-run:
 deps-test:
 	@scripts/ensure-deps.sh test
 
+deps-install:
+	@scripts/ensure-deps.sh install
+
+deps-deb:
+	@scripts/ensure-deps.sh deb
+
 check:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
@@ -30,13 +50,41 @@ check:
 unit:
 	MESA_SHADER_CACHE_DISABLE=true $(CARGO) test --all-targets --locked
 
-e2e:
-	$(CARGO) build --release --locked
+e2e: build
 	scripts/e2e-smoke.sh
 	scripts/e2e-audio.sh
 	scripts/e2e-reminder.sh
 	scripts/e2e-endings.sh
 	scripts/e2e-wayland.sh
+	scripts/e2e-install.sh
+	scripts/e2e-single-copy.sh
+
+# The release binary, and what is installed beside it.
+build: $(BIN) $(ASSETS)/made
+
+$(BIN): $(SOURCES)
+	$(CARGO) build --release --locked
+	@touch $@
+
+# Man pages and completions from the command line's own definition (examples/make-assets.rs),
+# the icon's PNG sizes from its SVG, and the launcher as the .deb installs it.
+$(ASSETS)/made: $(SOURCES) examples/make-assets.rs scripts/make-icons.sh data/$(APP_ID).desktop.in data/icons/$(APP_ID).svg
+	rm -rf $(ASSETS)
+	$(CARGO) run --locked --quiet --example make-assets -- $(ASSETS)
+	scripts/make-icons.sh $(ASSETS)/icons
+	sed 's|@BINDIR@|/usr/bin|g' data/$(APP_ID).desktop.in >$(ASSETS)/$(APP_ID).usr.desktop
+	@touch $@
+
+install: deps-install build
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh install
+
+uninstall:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh uninstall
+
+DEB_OUT ?= target/debian
+deb: deps-deb build
+	mkdir -p $(DEB_OUT)
+	$(CARGO) deb --no-build --locked --output $(DEB_OUT)/
 
 bench: deps-test
 	scripts/bench.sh --readme

@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages downshift needs when they are missing.
-#   scripts/ensure-deps.sh run    what building and running the app needs
-#   scripts/ensure-deps.sh test   that, plus what the end-to-end tests need
+#   scripts/ensure-deps.sh run      what building and running the app needs
+#   scripts/ensure-deps.sh install  that, plus what make install needs (the icon's renderer)
+#   scripts/ensure-deps.sh deb      that, plus what make deb needs (cargo-deb, dpkg-dev)
+#   scripts/ensure-deps.sh test     all that, plus what the end-to-end tests need
 # Elsewhere it prints the packages to install and stops. If anything stays missing it fails:
 # a test is never skipped for want of a tool.
 set -euo pipefail
 
 run_packages=(pkg-config libasound2-dev libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 libgl1 libegl1 libgl1-mesa-dri)
-test_packages=(xvfb xdotool x11-utils imagemagick pulseaudio pulseaudio-utils libasound2-plugins sox espeak-ng python3 dbus-daemon dbus-bin libvulkan1 mesa-vulkan-drivers weston)
+install_packages=(librsvg2-bin)
+deb_packages=(dpkg-dev)
+# The install test checks the launcher, metainfo, man page and completions with the tools that
+# read them, and the single copy under a window manager (openbox) that minimises and restores.
+test_packages=(xvfb xdotool x11-utils imagemagick pulseaudio pulseaudio-utils libasound2-plugins sox espeak-ng python3 dbus-daemon dbus-bin libvulkan1 mesa-vulkan-drivers desktop-file-utils appstream man-db groff-base bash-completion zsh fish openbox weston)
+# cargo-deb, built from crates.io when missing (about a minute on two cores).
+CARGO_DEB_VERSION=3.8.0
 
 case "${1:-run}" in
-  run) wanted=("${run_packages[@]}") ;;
-  test) wanted=("${run_packages[@]}" "${test_packages[@]}") ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  run) wanted=("${run_packages[@]}"); cargo_deb=false ;;
+  install) wanted=("${run_packages[@]}" "${install_packages[@]}"); cargo_deb=false ;;
+  deb) wanted=("${run_packages[@]}" "${install_packages[@]}" "${deb_packages[@]}"); cargo_deb=true ;;
+  test) wanted=("${run_packages[@]}" "${install_packages[@]}" "${deb_packages[@]}" "${test_packages[@]}"); cargo_deb=true ;;
+  *) echo "usage: $0 run|install|deb|test" >&2; exit 2 ;;
 esac
+
+ensure_cargo_deb() {
+  $cargo_deb || return 0
+  cargo deb --version >/dev/null 2>&1 && return 0
+  echo "Installing cargo-deb $CARGO_DEB_VERSION (cargo install)"
+  cargo install cargo-deb --version "$CARGO_DEB_VERSION" --locked
+}
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "downshift needs Rust (cargo) 1.95 or newer: see https://rustup.rs" >&2
@@ -31,7 +48,10 @@ for package in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+  ensure_cargo_deb
+  exit 0
+fi
 
 echo "Installing missing packages: ${missing[*]}"
 sudo=()
@@ -43,3 +63,4 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+ensure_cargo_deb

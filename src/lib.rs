@@ -17,3 +17,7 @@ pub mod ui;
 
 /// The version written into every history record.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The app's id: the window's (so the desktop groups it with its launcher), the launcher's,
+/// icon's and metainfo's file names, and the name the running copy owns on the session bus.
+pub const APP_ID: &str = "io.github.downshift.Downshift";

@@ -23,7 +23,7 @@ pub enum ViewportEffect {
     /// Cancel a close the desktop asked for (unsaved edits: ask first).
     CancelClose,
     Fullscreen(bool),
-    /// Un-minimise and take the keyboard: the person asked for the window.
+    /// Show, un-minimise and take the keyboard: the person asked for the window.
     BringUp,
     /// Un-minimise and ask for attention without taking the keyboard.
     Attention,
@@ -128,6 +128,8 @@ pub enum Message {
     HistoryMessage(String),
     /// The person answered a desktop notification.
     Notification(crate::desktop::notify::NotifierEvent),
+    /// downshift was started again while this copy runs: show the window and take the keyboard.
+    Activated,
 }
 
 /// A running session's timing, away from the window.

@@ -164,6 +164,7 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
                 }
             }
         }
+        Message::Activated => effects.push(Effect::Viewport(ViewportEffect::BringUp)),
     }
 }
 

@@ -105,6 +105,16 @@ impl Runtime {
         }
     }
 
+    /// A way for another thread (a desktop service) to report to the app: its message joins the
+    /// workers' and the window is woken.
+    pub fn reporter(&self) -> impl Fn(Message) + Send + 'static {
+        let (send, wake) = (self.send.clone(), Arc::clone(&self.wake));
+        move |message| {
+            let _ = send.send(message);
+            wake();
+        }
+    }
+
     /// The next message from the workers, if one is waiting.
     pub fn try_message(&self) -> Option<Message> {
         self.messages.try_recv().ok()

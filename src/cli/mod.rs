@@ -206,7 +206,7 @@ pub fn run(cli: Cli) -> Outcome {
         recover(&data_dir);
     }
     match cli.command {
-        None => crate::ui::run(data_dir, None).map_err(Failure::runtime),
+        None => open_window(&data_dir, None),
         Some(Command::Play(args)) => play(&data_dir, args),
         Some(Command::Presets(command)) => presets::presets(&data_dir, command),
         Some(Command::History { format }) => history::history(&data_dir, format),
@@ -298,14 +298,57 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
         }
     }
     if !args.no_window {
-        return crate::ui::run(
-            data_dir.clone(),
+        return open_window(
+            data_dir,
             Some(crate::ui::StartRequest {
                 practice,
                 muted: args.mute,
             }),
-        )
-        .map_err(Failure::runtime);
+        );
     }
     play::play_in_terminal(data_dir, practice, args.mute, args.gentle)
+}
+
+/// Opens the window, unless downshift runs already: then that copy's window comes to the front
+/// and this one leaves (one copy at a time, so reminders are never shown twice). Terminal
+/// commands never come here and run beside it.
+fn open_window(data_dir: &DataDir, start: Option<crate::ui::StartRequest>) -> Outcome {
+    use crate::desktop::single_copy::{self, Claim};
+    let single_copy = match single_copy::claim(None, crate::APP_ID) {
+        Claim::First(single_copy) => {
+            log::info!(
+                "single copy: this copy owns {} on the session bus",
+                crate::APP_ID
+            );
+            Some(single_copy)
+        }
+        Claim::Activated => {
+            return match start {
+                None => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "downshift: already running; its window was brought to the front"
+                    );
+                    Ok(())
+                }
+                Some(request) => Err(Failure::runtime(format!(
+                    "already running; its window was brought to the front, but \"{}\" was not \
+                     started there: start it in that window, or play it with --no-window",
+                    request.practice.name
+                ))),
+            };
+        }
+        Claim::NoAnswer(reason) => {
+            return Err(Failure::runtime(format!(
+                "downshift is already running but did not come to the front ({reason})"
+            )));
+        }
+        Claim::Off(reason) => {
+            log::info!("single copy is off (every start opens a window): {reason}");
+            None
+        }
+    };
+    let activations = single_copy.as_ref().map(|s| s.activations());
+    // `single_copy` holds the name on the bus until the window has closed.
+    crate::ui::run(data_dir.clone(), start, activations).map_err(Failure::runtime)
 }

@@ -200,7 +200,8 @@ fn notify(bus: &zbus::Connection, replaces: u32, title: &str, body: &str) -> zbu
         // A quiet prompt: normal urgency, no sound, not kept on screen forever.
         ("urgency", Value::U8(1)),
         ("suppress-sound", Value::Bool(true)),
-        ("desktop-entry", Value::from("downshift")),
+        // The launcher's name without ".desktop": the desktop shows its icon and name.
+        ("desktop-entry", Value::from(crate::APP_ID)),
     ]);
     let reply = async_io::block_on(bus.call_method(
         Some(name),

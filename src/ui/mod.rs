@@ -361,6 +361,7 @@ fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
         ViewportEffect::CancelClose => ctx.send_viewport_cmd(V::CancelClose),
         ViewportEffect::Fullscreen(on) => ctx.send_viewport_cmd(V::Fullscreen(on)),
         ViewportEffect::BringUp => {
+            ctx.send_viewport_cmd(V::Visible(true));
             ctx.send_viewport_cmd(V::Minimized(false));
             ctx.send_viewport_cmd(V::Focus);
         }
@@ -431,8 +432,13 @@ impl eframe::App for DownshiftApp {
     }
 }
 
-/// Opens the window and runs until it is closed.
-pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String> {
+/// Opens the window and runs until it is closed. `activations`, when this is the one copy
+/// running, are the requests of later starts to bring the window to the front.
+pub fn run(
+    data_dir: DataDir,
+    start: Option<StartRequest>,
+    activations: Option<crate::desktop::single_copy::Activations>,
+) -> Result<(), String> {
     let clocks = Clocks::system();
     let launched = clocks.now();
     // What the first frame needs is read before the window opens, never on its thread.
@@ -451,12 +457,17 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
         }
     }
     crate::desktop::last_words::watch_x11();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("downshift")
+        // The launcher's name: the desktop groups the window with it and shows its icon.
+        .with_app_id(crate::APP_ID)
+        .with_inner_size([720.0, 760.0])
+        .with_min_inner_size([420.0, 520.0]);
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("downshift")
-            .with_app_id("downshift")
-            .with_inner_size([720.0, 760.0])
-            .with_min_inner_size([420.0, 520.0]),
+        viewport,
         renderer: renderer(),
         persist_window: persistence_path.is_some(),
         persistence_path,
@@ -477,6 +488,10 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
             loaded.problems.extend(kept_aside);
             let mut app =
                 DownshiftApp::with_loaded(data_dir, loaded, app_options, Arc::clone(&wake));
+            if let Some(activations) = activations {
+                let report = app.runtime.reporter();
+                activations.deliver_to(move || report(app::Message::Activated));
+            }
             app.end_request = Some(crate::desktop::ending::watch(move || wake()));
             if std::env::var_os("DOWNSHIFT_REPORT_FIRST_FRAME").is_some() {
                 app.report_first_frame = Some(launched);
@@ -486,6 +501,18 @@ pub fn run(data_dir: DataDir, start: Option<StartRequest>) -> Result<(), String>
         }),
     )
     .map_err(|e| format!("the window failed: {e}"))
+}
+
+/// The app icon for the window, rendered from data/icons/io.github.downshift.Downshift.svg by
+/// scripts/make-icons.sh (the launcher's icon comes from the same drawing).
+fn window_icon() -> Option<Arc<egui::IconData>> {
+    match eframe::icon_data::from_png_bytes(include_bytes!("../../data/icons/window-128.png")) {
+        Ok(icon) => Some(Arc::new(icon)),
+        Err(e) => {
+            log::warn!("the window's icon could not be read: {e}");
+            None
+        }
+    }
 }
 
 /// Whether eframe can read a window.ron (a RON map of text to text).

@@ -1,0 +1,257 @@
+//! One copy at a time, on a private session bus: the first start owns the app id, a later start
+//! asks it to come to the front (and the window hears of it as an app message), two starts at
+//! the same moment make one owner, and without a bus every start runs on its own.
+#![cfg(target_os = "linux")]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+use downshift::app::{self, Effect, Loaded, Message, Mode, Runtime, SoundStatus, ViewportEffect};
+use downshift::desktop::single_copy::{self, Claim, SingleCopy};
+use downshift::store::DataDir;
+
+const APP_ID: &str = downshift::APP_ID;
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// A private session bus, ended with the test; it starts no services of its own.
+struct Bus {
+    daemon: Child,
+    address: String,
+}
+
+impl Bus {
+    fn start() -> Bus {
+        let config = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/private-bus.conf"
+        );
+        let mut daemon = Command::new("dbus-daemon")
+            .arg(format!("--config-file={config}"))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon runs (package dbus-daemon; scripts/ensure-deps.sh test)");
+        let stdout = daemon.stdout.take().expect("stdout");
+        let mut address = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut address)
+            .expect("dbus-daemon prints its address");
+        Bus {
+            daemon,
+            address: address.trim().to_owned(),
+        }
+    }
+
+    fn claim(&self) -> Claim {
+        single_copy::claim(Some(&self.address), APP_ID)
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+fn first(claim: Claim) -> SingleCopy {
+    match claim {
+        Claim::First(copy) => copy,
+        Claim::Activated => panic!("expected to own the name, but another copy was activated"),
+        Claim::NoAnswer(reason) => panic!("expected to own the name: no answer ({reason})"),
+        Claim::Off(reason) => panic!("expected to own the name: single copy off ({reason})"),
+    }
+}
+
+fn describe(claim: &Claim) -> String {
+    match claim {
+        Claim::First(_) => "first".into(),
+        Claim::Activated => "activated".into(),
+        Claim::NoAnswer(reason) => format!("no answer: {reason}"),
+        Claim::Off(reason) => format!("off: {reason}"),
+    }
+}
+
+/// Each activation the running copy hears of, as a message on a channel.
+fn listen(copy: &SingleCopy) -> Receiver<()> {
+    let (heard, activations) = channel();
+    copy.activations().deliver_to(move || {
+        let _ = heard.send(());
+    });
+    activations
+}
+
+#[test]
+fn a_second_start_brings_the_first_to_the_front_and_does_not_run() {
+    let bus = Bus::start();
+    let running = first(bus.claim());
+    let activations = listen(&running);
+    assert!(activations.try_recv().is_err(), "nobody asked yet");
+
+    let second = bus.claim();
+    assert!(matches!(second, Claim::Activated), "{}", describe(&second));
+    activations
+        .recv_timeout(PATIENCE)
+        .expect("the running copy was asked to come to the front");
+    // And again: every later start brings it up.
+    assert!(matches!(bus.claim(), Claim::Activated));
+    activations
+        .recv_timeout(PATIENCE)
+        .expect("asked a second time");
+}
+
+#[test]
+fn a_start_while_the_window_is_still_opening_is_not_lost() {
+    let bus = Bus::start();
+    let running = first(bus.claim());
+    // The window is not listening yet (it is being created) when the second start asks.
+    assert!(matches!(bus.claim(), Claim::Activated));
+    let activations = listen(&running);
+    activations
+        .recv_timeout(Duration::ZERO)
+        .expect("the request that came early is handed over as soon as the window listens");
+}
+
+#[test]
+fn once_the_running_copy_has_closed_the_next_start_owns_the_name() {
+    let bus = Bus::start();
+    drop(first(bus.claim()));
+    let next = first(bus.claim());
+    drop(next);
+}
+
+#[test]
+fn two_starts_at_the_same_moment_make_one_window() {
+    let bus = Bus::start();
+    let address = Arc::new(bus.address.clone());
+    let together = Arc::new(Barrier::new(2));
+    let starts: Vec<_> = (0..2)
+        .map(|_| {
+            let (address, together) = (Arc::clone(&address), Arc::clone(&together));
+            std::thread::spawn(move || {
+                together.wait();
+                single_copy::claim(Some(&address), APP_ID)
+            })
+        })
+        .collect();
+    let claims: Vec<Claim> = starts
+        .into_iter()
+        .map(|start| start.join().expect("a start"))
+        .collect();
+    let described: Vec<String> = claims.iter().map(describe).collect();
+    let owners = claims
+        .iter()
+        .filter(|c| matches!(c, Claim::First(_)))
+        .count();
+    let activated = claims
+        .iter()
+        .filter(|c| matches!(c, Claim::Activated))
+        .count();
+    assert_eq!((owners, activated), (1, 1), "{described:?}");
+    // The owner heard the other start (kept until its window listens).
+    let owner = claims
+        .into_iter()
+        .find_map(|c| match c {
+            Claim::First(copy) => Some(copy),
+            _ => None,
+        })
+        .expect("an owner");
+    listen(&owner)
+        .recv_timeout(Duration::ZERO)
+        .expect("the owner was asked to come to the front");
+}
+
+/// Something else that owns the name and serves an object of its own, not the Application.
+struct Stranger;
+
+#[zbus::interface(name = "org.example.Stranger")]
+impl Stranger {
+    fn hello(&self) {}
+}
+
+#[test]
+fn a_program_that_holds_the_name_but_does_not_answer_is_reported_not_doubled() {
+    let bus = Bus::start();
+    let stranger = async_io::block_on(async {
+        zbus::connection::Builder::address(bus.address.as_str())?
+            .serve_at("/org/example/Stranger", Stranger)?
+            .name(APP_ID)?
+            .build()
+            .await
+    })
+    .expect("the name is taken");
+    let claim = bus.claim();
+    assert!(matches!(claim, Claim::NoAnswer(_)), "{}", describe(&claim));
+    drop(stranger);
+}
+
+#[test]
+fn a_hung_copy_is_given_up_on_after_a_while_and_reported() {
+    let bus = Bus::start();
+    // Owns the name but never answers a call (no object server: calls go unanswered).
+    let hung = async_io::block_on(async {
+        zbus::connection::Builder::address(bus.address.as_str())?
+            .name(APP_ID)?
+            .build()
+            .await
+    })
+    .expect("the name is taken");
+    let asked = std::time::Instant::now();
+    let claim = bus.claim();
+    assert!(matches!(claim, Claim::NoAnswer(_)), "{}", describe(&claim));
+    assert!(
+        asked.elapsed() < single_copy::PATIENCE + Duration::from_secs(3),
+        "gave up after {:?}",
+        asked.elapsed()
+    );
+    drop(hung);
+}
+
+#[test]
+fn without_a_session_bus_every_start_runs_on_its_own() {
+    let missing = std::env::temp_dir().join("downshift-test-no-bus-here");
+    let address = format!("unix:path={}", missing.display());
+    let claim = single_copy::claim(Some(&address), APP_ID);
+    assert!(matches!(claim, Claim::Off(_)), "{}", describe(&claim));
+}
+
+#[test]
+fn the_window_hears_an_activation_as_a_message_and_comes_to_the_front() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let data_dir = DataDir::new(folder.path());
+    let (woken, wakes) = channel();
+    let wake: app::runtime::Wake = Arc::new(move || {
+        let _ = woken.send(());
+    });
+    let runtime = Runtime::start(data_dir.clone(), Mode::Inline, wake);
+    let bus = Bus::start();
+    let running = first(bus.claim());
+    let report = runtime.reporter();
+    running
+        .activations()
+        .deliver_to(move || report(Message::Activated));
+
+    assert!(matches!(bus.claim(), Claim::Activated));
+    wakes
+        .recv_timeout(PATIENCE)
+        .expect("the window was woken (it may be minimised, with no frame coming)");
+    let message = runtime.try_message().expect("a message is waiting");
+    assert!(matches!(message, Message::Activated), "{message:?}");
+
+    let wall = downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0))();
+    let now = app::Now { mono: 0, wall };
+    let loaded = Loaded::read(&data_dir);
+    let mut state = app::AppState::new(data_dir, loaded, SoundStatus::Off, &now);
+    let mut effects = Vec::new();
+    app::receive(&mut state, message, &now, &mut effects);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Viewport(ViewportEffect::BringUp)]
+        ),
+        "{effects:?}"
+    );
+}
