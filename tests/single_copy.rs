@@ -226,7 +226,12 @@ fn the_window_hears_an_activation_as_a_message_and_comes_to_the_front() {
     let wake: app::runtime::Wake = Arc::new(move || {
         let _ = woken.send(());
     });
-    let runtime = Runtime::start(data_dir.clone(), Mode::Inline, wake);
+    let runtime = Runtime::start(
+        data_dir.clone(),
+        downshift::clock::Clocks::system(),
+        Mode::Inline,
+        wake,
+    );
     let bus = Bus::start();
     let running = first(bus.claim());
     let report = runtime.reporter();
