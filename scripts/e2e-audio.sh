@@ -3,16 +3,18 @@
 #  1. cue timing: record half a minute of `downshift play --no-window`, check every cue against
 #     the plan (spacing error p95 <= 1 ms, drift <= 2 ms);
 #  2. the device vanishing mid-session: stop the sound server (this script's own, by its pid)
-#     during a session; the session must carry on silently, say so, finish and be recorded.
+#     during a session; the session must carry on silently and say so;
+#  3. the server coming back: the session's cues resume on a new stream and are heard; the
+#     session finishes and is recorded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-x11.sh
 source scripts/pulse-null.sh
-need pulseaudio pactl parecord python3
+need pulseaudio pactl parecord python3 sox
 BIN=${BIN:-target/release/downshift}
 [[ -x "$BIN" ]] || die "$BIN is not built: run cargo build --release"
 work=$(mktemp -d)
-trap 'kill "${PLAY_PID:-}" 2>/dev/null || true; stop_pulse_null; rm -rf "$work"' EXIT
+trap 'kill "${PLAY_PID:-}" "${REC_PID:-}" 2>/dev/null || true; stop_pulse_null; rm -rf "$work"' EXIT
 private_environment "$work/env"
 
 figures=$(scripts/measure-cues.sh 0.5) || die "the cue measurement failed"
@@ -30,20 +32,32 @@ PY
 start_pulse_null "$work/pulse" || die "no sound server"
 mkdir -p "$work/data/presets"
 cat >"$work/data/presets/short.ron" <<'RON'
-(version: 1, name: "Short 4-6", description: "Half a minute.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 3)])
+(version: 1, name: "Short 4-6", description: "Forty seconds.", steps: [Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 4)])
 RON
 "$BIN" --data-dir "$work/data" play "Short 4-6" --no-window >"$work/play.out" 2>"$work/play.err" &
 PLAY_PID=$!
 wait_for_line "Breathe out" "$work/play.out" 20 || die "the session did not start: $(cat "$work/play.err")"
 stop_pulse_null
-wait_for_exit "$PLAY_PID" 60 || die "the session did not finish after the sound server stopped"
+wait_for_line "the sound device stopped; the session goes on silently" "$work/play.err" 10 ||
+  die "no notice that the sound stopped: $(cat "$work/play.err")"
+echo "ok: the sound server stopped mid-session; the session goes on silently and says so"
+# The server comes back (the same address, as after a restart): the session's sound resumes on
+# a new stream, where the session is, and what it plays is heard.
+start_pulse_null "$work/pulse" || die "the sound server did not start again"
+parecord --device=cap.monitor --rate=48000 --channels=1 --format=s16le --file-format=wav "$work/after.wav" &
+REC_PID=$!
+wait_for_line "the sound is back" "$work/play.err" 15 || die "the sound did not come back: $(cat "$work/play.err")"
+wait_for_exit "$PLAY_PID" 60 || die "the session did not finish"
 PLAY_PID=
+kill -INT "$REC_PID"; wait "$REC_PID" 2>/dev/null || true
+REC_PID=
 [[ "$EXIT_CODE" == 0 ]] || die "play exited with $EXIT_CODE: $(cat "$work/play.err")"
-grep -q "the sound device stopped; the session goes on silently" "$work/play.err" \
-  || die "no notice that the sound stopped: $(cat "$work/play.err")"
 grep -qi "panick" "$work/play.err" && die "a panic message reached the user: $(cat "$work/play.err")"
 grep -q "Completed:" "$work/play.out" || die "the session did not complete: $(cat "$work/play.out")"
 "$BIN" --data-dir "$work/data" history --format csv | grep -q "Short 4-6,.*,completed," \
   || die "the session was not recorded as completed"
-echo "ok: the sound server stopped mid-session; the session finished silently and was recorded"
-echo "e2e audio: 2 passed, 0 failed"
+peak=$(sox "$work/after.wav" -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
+python3 -c "import sys; sys.exit(0 if float('$peak') > 0.05 else 1)" ||
+  die "nothing was heard after the sound came back (peak $peak)"
+echo "ok: the server came back; the session's cues resumed on it (peak $peak), it finished and was recorded"
+echo "e2e audio: 3 passed, 0 failed"

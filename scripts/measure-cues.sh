@@ -54,6 +54,6 @@ kill -INT "$REC_PID"; wait "$REC_PID" 2>/dev/null || true
 REC_PID=
 grep -q "no sound device" "$work/play.log" && { echo "downshift found no sound device: $(cat "$work/play.log")" >&2; exit 1; }
 # Anything downshift had to say (a device that stopped, say) belongs with the figures.
-grep "^downshift:" "$work/play.log" >&2 || true
+grep -E "^downshift:|underruns; the audio thread" "$work/play.log" >&2 || true
 python3 scripts/analyze-cues.py "$work/cues.wav" 4 6
 if [[ -n "${KEEP_RECORDING:-}" ]]; then cp "$work/cues.wav" "$KEEP_RECORDING"; fi

@@ -17,7 +17,8 @@ use crate::store::history::StartTime;
 
 /// What the person sees when sound is not to be had during a session.
 pub const NO_SOUND: &str = "No sound device: the session runs silently.";
-pub const SOUND_STOPPED: &str = "The sound device stopped: the session goes on silently.";
+pub const SOUND_STOPPED: &str =
+    "The sound device stopped: the session goes on silently until it is back.";
 
 /// The summary of the session whose record `id` is learns how saving it went.
 pub(super) fn set_saved(state: &mut AppState, id: &str, status: SaveStatus) {

@@ -217,6 +217,8 @@ fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Option<std::thread
 
 /// How often the sound worker looks at the device's health.
 const SOUND_WATCH: Duration = Duration::from_millis(250);
+/// After a device was lost, how often to look for one (microseconds).
+const REOPEN_EVERY: u64 = 2_000_000;
 
 /// Owns the sound device: it cannot leave the thread that opened it.
 fn sound_worker(
@@ -225,30 +227,59 @@ fn sound_worker(
     wake: &Wake,
     sounds_dir: &std::path::Path,
 ) {
+    let clocks = Clocks::system();
     let mut device: Option<(AudioOutput, SoundBank)> = None;
+    // After a device was lost: when to look for one again (it may come back, or another
+    // become the default).
+    let mut reopen_at: Option<u64> = None;
     let tell = |message: Message| {
         let _ = send.send(message);
         wake();
+    };
+    let open = || -> Result<(AudioOutput, SoundBank, Vec<String>), String> {
+        let output = AudioOutput::open()?;
+        output.wait_until_flowing(&clocks);
+        let (bank, problems) = SoundBank::load(output.sample_rate(), Some(sounds_dir));
+        log::debug!(
+            "the audio thread runs {}",
+            crate::audio::priority::granted()
+        );
+        Ok((output, bank, problems))
     };
     loop {
         let job = match jobs.recv_timeout(SOUND_WATCH) {
             Ok(job) => job,
             Err(RecvTimeoutError::Timeout) => {
+                let now = clocks.now();
                 if let Some((output, _)) = &mut device
-                    && output.is_lost()
+                    && output.is_lost(now)
                 {
                     device = None;
+                    reopen_at = Some(now + REOPEN_EVERY);
                     tell(Message::SoundLost);
+                } else if device.is_none() && reopen_at.is_some_and(|at| now >= at) {
+                    match open() {
+                        Ok((output, bank, problems)) => {
+                            log::info!("a sound device is back");
+                            reopen_at = None;
+                            let sample_rate = output.sample_rate();
+                            device = Some((output, bank));
+                            tell(Message::SoundReady {
+                                sample_rate,
+                                problems,
+                            });
+                        }
+                        Err(_) => reopen_at = Some(now + REOPEN_EVERY),
+                    }
                 }
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => return,
         };
         match job {
-            Effect::OpenSound if device.is_none() => match AudioOutput::open() {
-                Ok(output) => {
-                    output.wait_until_flowing(&crate::clock::Clocks::system());
-                    let (bank, problems) = SoundBank::load(output.sample_rate(), Some(sounds_dir));
+            Effect::OpenSound if device.is_none() => match open() {
+                Ok((output, bank, problems)) => {
+                    reopen_at = None;
                     let sample_rate = output.sample_rate();
                     device = Some((output, bank));
                     tell(Message::SoundReady {

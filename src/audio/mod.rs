@@ -3,7 +3,9 @@
 //! screen's loop, so they keep time with the window hidden.
 
 mod output;
+pub mod priority;
 mod sounds;
+pub mod stream;
 mod track;
 
 pub use output::{AudioOutput, CueSource, SessionControl};

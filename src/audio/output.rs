@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-use rodio::{ChannelCount, DeviceSinkBuilder, MixerDeviceSink, SampleRate, Source};
+use rodio::{ChannelCount, SampleRate, Source};
 
+use super::stream::{DeviceStream, StreamTiming};
 use super::track::CueTrack;
 
 const NO_SEEK: u64 = u64::MAX;
@@ -115,6 +116,8 @@ pub struct CueSource {
     current: f32,
     /// Smoothed gain, so mute and volume changes glide instead of clicking.
     gain: f32,
+    /// How far ahead of the listener the device's queue is; none in tests of the track alone.
+    timing: Option<Arc<StreamTiming>>,
 }
 
 impl CueSource {
@@ -134,7 +137,15 @@ impl CueSource {
             channel: 0,
             current: 0.0,
             gain,
+            timing: None,
         }
+    }
+
+    /// Reports what the listener hears (the track's place less what is queued ahead of them)
+    /// rather than what is being written.
+    pub fn reporting_heard(mut self, timing: Arc<StreamTiming>) -> Self {
+        self.timing = Some(timing);
+        self
     }
 
     fn next_mono(&mut self) -> Option<f32> {
@@ -158,9 +169,13 @@ impl CueSource {
             self.track.seek(seek);
         }
         let sample = self.track.next_frame(advance);
-        control
-            .position
-            .store(self.track.position(), Ordering::Release);
+        // What the listener hears now: the frames still queued ahead of them are not yet heard.
+        let ahead = self.timing.as_ref().map_or(0, |t| t.ahead_frames());
+        self.control.position.store(
+            self.track.position().saturating_sub(ahead),
+            Ordering::Release,
+        );
+        let control = &self.control;
         let target = if control.muted.load(Ordering::Acquire) {
             0.0
         } else {
@@ -203,44 +218,6 @@ impl Source for CueSource {
     }
 }
 
-/// Silence that counts how much of it the device has pulled.
-struct SilenceProbe {
-    pulled: Arc<AtomicU64>,
-    left: u64,
-    channels: ChannelCount,
-    sample_rate: SampleRate,
-}
-
-impl Iterator for SilenceProbe {
-    type Item = rodio::Sample;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.left = self.left.checked_sub(1)?;
-        if self.left.is_multiple_of(self.channels.get() as u64) {
-            self.pulled.fetch_add(1, Ordering::AcqRel);
-        }
-        Some(0.0)
-    }
-}
-
-impl Source for SilenceProbe {
-    fn current_span_len(&self) -> Option<usize> {
-        None
-    }
-
-    fn channels(&self) -> ChannelCount {
-        self.channels
-    }
-
-    fn sample_rate(&self) -> SampleRate {
-        self.sample_rate
-    }
-
-    fn total_duration(&self) -> Option<Duration> {
-        None
-    }
-}
-
 /// Signs of trouble from the device, set on the audio thread.
 #[derive(Debug, Default)]
 struct DeviceHealth {
@@ -262,14 +239,43 @@ fn kind_code(kind: rodio::cpal::ErrorKind) -> u32 {
     }
 }
 
-/// Consecutive errors (underruns that never recover) that count as a lost device.
-const ERRORS_MEANING_LOST: u32 = 50;
+/// Without the device taking anything for this long, while downshift itself ran, it is lost.
+const STALL_MEANS_LOST: u64 = 2_000_000;
+/// A watch later than this after the last one means downshift itself was not running (the
+/// machine asleep, the process stopped or starved): that time does not count as a stall.
+const WATCH_GAP_MAX: u64 = 1_000_000;
+
+/// Tells starvation from loss: the device is lost only when it has taken nothing for
+/// [`STALL_MEANS_LOST`] of time in which downshift was running to see it.
+#[derive(Debug, Default)]
+pub struct StallWatch {
+    last: Option<(u64, u64)>,
+    stalled: u64,
+}
+
+impl StallWatch {
+    /// At `now` (monotonic microseconds) the device has taken `taken` frames in all; whether
+    /// it counts as lost.
+    pub fn observe(&mut self, now: u64, taken: u64) -> bool {
+        if let Some((at, before)) = self.last {
+            let gap = now.saturating_sub(at);
+            if taken != before {
+                self.stalled = 0;
+            } else if gap <= WATCH_GAP_MAX {
+                self.stalled += gap;
+            }
+        }
+        self.last = Some((now, taken));
+        self.stalled >= STALL_MEANS_LOST
+    }
+}
 
 /// An open sound device.
 pub struct AudioOutput {
-    sink: MixerDeviceSink,
+    stream: DeviceStream,
     health: Arc<DeviceHealth>,
     errors_seen: u32,
+    stall: StallWatch,
 }
 
 impl AudioOutput {
@@ -288,44 +294,44 @@ impl AudioOutput {
                     ErrorKind::DeviceNotAvailable | ErrorKind::StreamInvalidated => {
                         health.lost.store(true, Ordering::Release);
                     }
+                    // An underrun is starvation, not loss.
                     _ => {
                         health.errors.fetch_add(1, Ordering::AcqRel);
                     }
                 }
             }
         };
-        let mut sink = DeviceSinkBuilder::from_default_device()
-            .map_err(|e| e.to_string())?
-            .with_error_callback(on_error)
-            .open_sink_or_fallback()
-            .map_err(|e| e.to_string())?;
-        sink.log_on_drop(false);
+        let stream = super::stream::open(on_error)?;
+        log::debug!(
+            "sound: {} Hz, {} channels, a buffer of {} frames",
+            stream.sample_rate,
+            stream.channels,
+            stream.buffer_frames
+        );
         Ok(AudioOutput {
-            sink,
+            stream,
             health,
             errors_seen: 0,
+            stall: StallWatch::default(),
         })
     }
 
     pub fn sample_rate(&self) -> u32 {
-        self.sink.config().sample_rate().get()
+        self.stream.sample_rate
+    }
+
+    /// The underruns the device has reported since it was opened.
+    pub fn underruns(&self) -> u64 {
+        self.stream.timing.underruns()
     }
 
     /// A freshly opened stream (PulseAudio's especially) drops the start of what is first played
-    /// while it settles its latency. Waits (at most 1.5 s) until a quarter second of silence has
-    /// been pulled through it, so the first cue arrives whole and on time.
+    /// while it settles its latency. Waits (at most 1.5 s) until a quarter second has been taken
+    /// from it, so the first cue arrives whole and on time.
     pub fn wait_until_flowing(&self, clocks: &crate::clock::Clocks) {
-        let pulled = Arc::new(AtomicU64::new(0));
-        let needed = self.sample_rate() as u64 / 4;
-        let channels = self.sink.config().channel_count();
-        self.sink.mixer().add(SilenceProbe {
-            pulled: Arc::clone(&pulled),
-            left: needed * channels.get() as u64,
-            channels,
-            sample_rate: self.sink.config().sample_rate(),
-        });
+        let needed = u64::from(self.sample_rate()) / 4;
         let deadline = clocks.deadline(Duration::from_millis(1_500));
-        while pulled.load(Ordering::Acquire) < needed && !deadline.passed() {
+        while self.stream.timing.frames_taken() < needed && !deadline.passed() {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -339,14 +345,15 @@ impl AudioOutput {
 
     /// Starts playing a session's cues under a control made beforehand.
     pub fn play_with(&self, track: CueTrack, control: Arc<SessionControl>) {
-        let channels = self.sink.config().channel_count();
-        self.sink
-            .mixer()
-            .add(CueSource::new(track, control, channels));
+        let source = CueSource::new(track, control, self.stream.channels)
+            .reporting_heard(Arc::clone(&self.stream.timing));
+        self.stream.mixer.add(source);
     }
 
-    /// The device has gone (unplugged, server stopped) or keeps failing. Call now and then.
-    pub fn is_lost(&mut self) -> bool {
+    /// The device has gone (unplugged, the sound server stopped): its stream said so, or it has
+    /// taken nothing for 2 s while downshift was running. A starved stream is not lost. Call a
+    /// few times a second, with the monotonic time in microseconds.
+    pub fn is_lost(&mut self, now: u64) -> bool {
         if self.health.lost.load(Ordering::Acquire) {
             log::warn!(
                 "sound device lost (error kind {})",
@@ -359,11 +366,15 @@ impl AudioOutput {
         self.errors_seen = errors;
         if new_errors > 0 {
             log::info!(
-                "{new_errors} sound device errors (last kind {})",
+                "{new_errors} sound device errors, underruns most likely (last kind {})",
                 self.health.last_kind.load(Ordering::Acquire)
             );
         }
-        new_errors >= ERRORS_MEANING_LOST
+        if self.stall.observe(now, self.stream.timing.frames_taken()) {
+            log::warn!("sound device lost: it has taken nothing for 2 s");
+            return true;
+        }
+        false
     }
 }
 
@@ -482,6 +493,45 @@ mod tests {
         run(&mut source, 10);
         assert!(!control.is_seeking());
         assert_eq!(control.position(), 410);
+    }
+
+    #[test]
+    fn the_place_reported_is_what_the_listener_hears_not_what_is_queued() {
+        let timing = Arc::new(StreamTiming::default());
+        let control = Arc::new(SessionControl::new(1.0, false));
+        let mut source = CueSource::new(
+            CueTrack::new(Vec::new(), &click_bank()),
+            Arc::clone(&control),
+            stereo(),
+        )
+        .reporting_heard(Arc::clone(&timing));
+        timing.set_ahead_for_test(100);
+        run(&mut source, 300);
+        assert_eq!(control.position(), 200, "100 frames are still queued ahead");
+    }
+
+    #[test]
+    fn starvation_is_not_loss_but_two_seconds_of_nothing_while_running_is() {
+        let mut watch = StallWatch::default();
+        let mut now = 0;
+        let mut watch_at = |watch: &mut StallWatch, step: u64, taken: u64| {
+            now += step;
+            watch.observe(now, taken)
+        };
+        assert!(!watch_at(&mut watch, 250_000, 100));
+        // Starved for 1.5 s, then taking again: not lost, and the count starts over.
+        for _ in 0..6 {
+            assert!(!watch_at(&mut watch, 250_000, 100));
+        }
+        assert!(!watch_at(&mut watch, 250_000, 5_000));
+        // Downshift itself not running for 10 s (asleep, stopped) is not the device's doing.
+        assert!(!watch_at(&mut watch, 10_000_000, 5_000));
+        // Nothing taken for 2 s of watching: lost.
+        let lost = (0..8)
+            .map(|_| watch_at(&mut watch, 250_000, 5_000))
+            .collect::<Vec<_>>();
+        assert_eq!(lost.iter().filter(|l| **l).count(), 1, "{lost:?}");
+        assert!(lost[7]);
     }
 
     #[test]

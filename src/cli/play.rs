@@ -59,6 +59,9 @@ fn phase_line(moment: &Moment) -> String {
     )
 }
 
+/// After the sound device was lost, how often to look for one (microseconds).
+const REOPEN_EVERY: Micros = 2_000_000;
+
 /// The signals that end a terminal session early (and get it recorded).
 #[cfg(unix)]
 const ENDING_SIGNALS: &[i32] = &[SIGINT, SIGTERM, signal_hook::consts::SIGHUP];
@@ -147,13 +150,18 @@ pub(super) fn play_in_terminal(
     let started = StartTime::of(&clocks.wall());
     let mut session = LiveSession::start(1, practice, now(), started)
         .map_err(|problems| Failure::usage(problems[0].to_string()))?;
-    if let (Some(output), Some(bank)) = (&output, &bank) {
-        let sound = SoundChoice::from_settings(&settings);
-        let plan = CuePlan::new(&session, &sound);
+    let sound = SoundChoice::from_settings(&settings);
+    // The session's cues on a stream, joined at the session's place.
+    let attach = |session: &mut LiveSession, output: &AudioOutput, bank: &SoundBank| {
+        let plan = CuePlan::new(session, &sound);
         let control = Arc::new(SessionControl::waiting(sound.master_volume, sound.muted));
         session.attach_cues(Arc::clone(&control), bank.sample_rate());
         output.play_with(plan.track(bank), control);
         session.join_cues(now());
+    };
+    let mut bank = bank;
+    if let (Some(output), Some(bank)) = (&output, &bank) {
+        attach(&mut session, output, bank);
     }
     let total = session.timeline().total();
     say!(
@@ -164,6 +172,8 @@ pub(super) fn play_in_terminal(
         session.practice().summary()
     );
     let mut output = output;
+    // After the device was lost: when to look for one again.
+    let mut reopen_at: Option<Micros> = None;
     let mut last: Option<(usize, Phase, u32)> = None;
     let stdout = std::io::stdout();
     // Kept every few seconds and at each step, so a kill or a power cut loses little.
@@ -173,14 +183,34 @@ pub(super) fn play_in_terminal(
             break;
         }
         if let Some(device) = output.as_mut()
-            && device.is_lost()
+            && device.is_lost(now())
         {
             say!(
                 std::io::stderr(),
-                "downshift: the sound device stopped; the session goes on silently"
+                "downshift: the sound device stopped; the session goes on silently until it is back"
             );
             session.lose_sound(now());
             output = None;
+            reopen_at = Some(now() + REOPEN_EVERY);
+        }
+        if output.is_none()
+            && reopen_at.is_some_and(|at| now() >= at)
+            && let Ok(device) = AudioOutput::open()
+        {
+            device.wait_until_flowing(&clocks);
+            let reloaded = bank
+                .take()
+                .filter(|b| b.sample_rate() == device.sample_rate())
+                .unwrap_or_else(|| {
+                    SoundBank::load(device.sample_rate(), Some(&data_dir.sounds_dir())).0
+                });
+            attach(&mut session, &device, &reloaded);
+            bank = Some(reloaded);
+            output = Some(device);
+            reopen_at = None;
+            say!(std::io::stderr(), "downshift: the sound is back");
+        } else if output.is_none() && reopen_at.is_some_and(|at| now() >= at) {
+            reopen_at = Some(now() + REOPEN_EVERY);
         }
         let moment = session.moment(now());
         if moment.finished {
@@ -209,6 +239,13 @@ pub(super) fn play_in_terminal(
     let deadline = clocks.deadline(Duration::from_secs(6));
     while !session.sound_done() && !deadline.passed() {
         std::thread::sleep(Duration::from_millis(20));
+    }
+    if let Some(device) = &output {
+        log::info!(
+            "sound: {} underruns; the audio thread ran {}",
+            device.underruns(),
+            crate::audio::priority::granted()
+        );
     }
     drop(output);
     say!(

@@ -1,0 +1,177 @@
+//! The device stream, opened here rather than by rodio so that downshift knows how far ahead of
+//! the listener each frame it writes is (cpal's playback timestamp), so the screen shows what is
+//! heard rather than what waits in the buffer; how much the device has taken (a stream that
+//! takes nothing for long is lost, one that is merely starved is not); and its underruns.
+//!
+//! The buffer is chosen for robustness, not latency ([`BUFFER_SECONDS`]): cues are known ahead
+//! and the screen follows what is heard, so a long buffer costs nothing in timing, and it rides
+//! out a busy machine.
+
+use std::num::NonZero;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use rodio::cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use rodio::cpal::{self, FromSample, SizedSample};
+use rodio::mixer::Mixer;
+
+/// How much sound is queued ahead of the listener: a tenth of a second, twice rodio's default.
+pub const BUFFER_SECONDS: f64 = 0.1;
+
+/// When what is being written will be heard, shared with the sources on the audio thread.
+#[derive(Debug, Default)]
+pub struct StreamTiming {
+    /// How many frames are queued ahead of the one being heard now (the frame being written
+    /// included).
+    ahead_frames: AtomicU64,
+    /// Frames the device has taken in all: it is alive while this grows.
+    taken: AtomicU64,
+    /// The audio thread asked for real-time scheduling, and whether it got it.
+    priority_asked: AtomicBool,
+    /// Underruns the device reported (cpal's `Xrun`).
+    underruns: AtomicU64,
+}
+
+impl StreamTiming {
+    pub fn ahead_frames(&self) -> u64 {
+        self.ahead_frames.load(Ordering::Acquire)
+    }
+
+    pub fn frames_taken(&self) -> u64 {
+        self.taken.load(Ordering::Acquire)
+    }
+
+    pub fn underruns(&self) -> u64 {
+        self.underruns.load(Ordering::Acquire)
+    }
+
+    /// For tests: the frame being written will be heard `ahead` frames from now.
+    pub fn set_ahead_for_test(&self, ahead: u64) {
+        self.ahead_frames.store(ahead, Ordering::Release);
+    }
+}
+
+/// An open device stream and the mixer feeding it.
+pub struct DeviceStream {
+    // Kept for as long as the sound plays.
+    _stream: cpal::Stream,
+    pub mixer: Mixer,
+    pub timing: Arc<StreamTiming>,
+    pub sample_rate: u32,
+    pub channels: NonZero<u16>,
+    /// The buffer asked for, in frames.
+    pub buffer_frames: u32,
+}
+
+/// Opens the default output device.
+pub fn open(
+    mut on_error: impl FnMut(cpal::Error) + Send + 'static,
+) -> Result<DeviceStream, String> {
+    let device = cpal::default_host()
+        .default_output_device()
+        .ok_or_else(|| "no output device".to_owned())?;
+    let supported = device.default_output_config().map_err(|e| e.to_string())?;
+    let sample_rate = supported.sample_rate();
+    let channels = NonZero::new(supported.channels()).ok_or("a device with no channels")?;
+    let rate = NonZero::new(sample_rate).ok_or("a device with no sample rate")?;
+    let wanted = (f64::from(sample_rate) * BUFFER_SECONDS) as u32;
+    let buffer_frames = match supported.buffer_size() {
+        cpal::SupportedBufferSize::Range { min, max } => wanted.clamp(*min, *max),
+        cpal::SupportedBufferSize::Unknown => wanted,
+    };
+    let mut config = supported.config();
+    config.buffer_size = cpal::BufferSize::Fixed(buffer_frames);
+    let (mixer, source) = rodio::mixer::mixer(channels, rate);
+    let timing = Arc::new(StreamTiming::default());
+    let feed = Feed {
+        source,
+        timing: Arc::clone(&timing),
+        channels: usize::from(channels.get()),
+        sample_rate: u64::from(sample_rate),
+    };
+    let on_error = {
+        let timing = Arc::clone(&timing);
+        move |error: cpal::Error| {
+            if error.kind() == cpal::ErrorKind::Xrun {
+                timing.underruns.fetch_add(1, Ordering::AcqRel);
+            }
+            on_error(error);
+        }
+    };
+    use cpal::SampleFormat as F;
+    let stream = match supported.sample_format() {
+        F::F32 => build::<f32>(&device, config, feed, on_error),
+        F::I16 => build::<i16>(&device, config, feed, on_error),
+        F::I32 => build::<i32>(&device, config, feed, on_error),
+        F::U16 => build::<u16>(&device, config, feed, on_error),
+        F::F64 => build::<f64>(&device, config, feed, on_error),
+        other => {
+            return Err(format!(
+                "the device's sample format {other} is not supported"
+            ));
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    stream.play().map_err(|e| e.to_string())?;
+    Ok(DeviceStream {
+        _stream: stream,
+        mixer,
+        timing,
+        sample_rate,
+        channels,
+        buffer_frames,
+    })
+}
+
+/// What the audio thread runs: the mixer, and the timing of each frame it writes.
+struct Feed {
+    source: rodio::mixer::MixerSource,
+    timing: Arc<StreamTiming>,
+    channels: usize,
+    sample_rate: u64,
+}
+
+impl Feed {
+    fn fill<T: SizedSample + FromSample<f32>>(
+        &mut self,
+        data: &mut [T],
+        info: &cpal::OutputCallbackInfo,
+    ) {
+        if !self.timing.priority_asked.swap(true, Ordering::AcqRel) {
+            super::priority::raise_this_thread();
+        }
+        let stamp = info.timestamp();
+        let latency = stamp.playback.saturating_duration_since(stamp.callback);
+        let latency_frames =
+            (latency.as_nanos() as u64).saturating_mul(self.sample_rate) / 1_000_000_000;
+        for (index, frame) in data.chunks_mut(self.channels).enumerate() {
+            let index = index as u64;
+            self.timing
+                .ahead_frames
+                .store(latency_frames + index, Ordering::Release);
+            for sample in frame {
+                *sample = self
+                    .source
+                    .next()
+                    .map_or(T::EQUILIBRIUM, <T as cpal::Sample>::from_sample);
+            }
+        }
+        self.timing
+            .taken
+            .fetch_add((data.len() / self.channels.max(1)) as u64, Ordering::AcqRel);
+    }
+}
+
+fn build<T: SizedSample + FromSample<f32>>(
+    device: &cpal::Device,
+    config: cpal::StreamConfig,
+    mut feed: Feed,
+    on_error: impl FnMut(cpal::Error) + Send + 'static,
+) -> Result<cpal::Stream, cpal::Error> {
+    device.build_output_stream::<T, _, _>(
+        config,
+        move |data: &mut [T], info: &cpal::OutputCallbackInfo| feed.fill(data, info),
+        on_error,
+        None,
+    )
+}
