@@ -3,12 +3,13 @@
 #![cfg(target_os = "linux")]
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::bus::Bus;
 use downshift::desktop::notify::{Notifier, NotifierEvent};
 use zbus::zvariant::OwnedValue;
 
@@ -73,44 +74,6 @@ impl StandIn {
 
     fn close_notification(&mut self, id: u32) {
         self.record.lock().expect("record").closed.push(id);
-    }
-}
-
-/// A private session bus, ended with the test. It starts no services of its own: a notification
-/// daemon installed on the machine must not answer in the stand-in's place.
-struct Bus {
-    daemon: Child,
-    address: String,
-}
-
-impl Bus {
-    fn start() -> Bus {
-        let config = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/private-bus.conf"
-        );
-        let mut daemon = Command::new("dbus-daemon")
-            .arg(format!("--config-file={config}"))
-            .args(["--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("dbus-daemon runs (package dbus-daemon; scripts/ensure-deps.sh test)");
-        let stdout = daemon.stdout.take().expect("stdout");
-        let mut address = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut address)
-            .expect("dbus-daemon prints its address");
-        Bus {
-            daemon,
-            address: address.trim().to_owned(),
-        }
-    }
-}
-
-impl Drop for Bus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
     }
 }
 

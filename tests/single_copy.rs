@@ -3,8 +3,6 @@
 //! the same moment make one owner, and without a bus every start runs on its own.
 #![cfg(target_os = "linux")]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
@@ -13,47 +11,16 @@ use downshift::app::{self, Effect, Loaded, Message, Mode, Runtime, SoundStatus, 
 use downshift::desktop::single_copy::{self, Claim, SingleCopy};
 use downshift::store::DataDir;
 
+mod common;
+
+use common::bus::Bus;
+
 const APP_ID: &str = downshift::APP_ID;
 const PATIENCE: Duration = Duration::from_secs(5);
 
-/// A private session bus, ended with the test; it starts no services of its own.
-struct Bus {
-    daemon: Child,
-    address: String,
-}
-
 impl Bus {
-    fn start() -> Bus {
-        let config = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/private-bus.conf"
-        );
-        let mut daemon = Command::new("dbus-daemon")
-            .arg(format!("--config-file={config}"))
-            .args(["--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("dbus-daemon runs (package dbus-daemon; scripts/ensure-deps.sh test)");
-        let stdout = daemon.stdout.take().expect("stdout");
-        let mut address = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut address)
-            .expect("dbus-daemon prints its address");
-        Bus {
-            daemon,
-            address: address.trim().to_owned(),
-        }
-    }
-
     fn claim(&self) -> Claim {
         single_copy::claim(Some(&self.address), APP_ID)
-    }
-}
-
-impl Drop for Bus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
     }
 }
 

@@ -246,6 +246,14 @@ fn sound_worker(
         );
         Ok((output, bank, problems))
     };
+    // A device just opened: the window hears it is ready.
+    let ready = |(output, bank, problems): (AudioOutput, SoundBank, Vec<String>)| {
+        tell(Message::SoundReady {
+            sample_rate: output.sample_rate(),
+            problems,
+        });
+        (output, bank)
+    };
     loop {
         let job = match jobs.recv_timeout(SOUND_WATCH) {
             Ok(job) => job,
@@ -259,15 +267,10 @@ fn sound_worker(
                     tell(Message::SoundLost);
                 } else if device.is_none() && reopen_at.is_some_and(|at| now >= at) {
                     match open() {
-                        Ok((output, bank, problems)) => {
+                        Ok(opened) => {
                             log::info!("a sound device is back");
                             reopen_at = None;
-                            let sample_rate = output.sample_rate();
-                            device = Some((output, bank));
-                            tell(Message::SoundReady {
-                                sample_rate,
-                                problems,
-                            });
+                            device = Some(ready(opened));
                         }
                         Err(_) => reopen_at = Some(now + REOPEN_EVERY),
                     }
@@ -278,14 +281,9 @@ fn sound_worker(
         };
         match job {
             Effect::OpenSound if device.is_none() => match open() {
-                Ok((output, bank, problems)) => {
+                Ok(opened) => {
                     reopen_at = None;
-                    let sample_rate = output.sample_rate();
-                    device = Some((output, bank));
-                    tell(Message::SoundReady {
-                        sample_rate,
-                        problems,
-                    });
+                    device = Some(ready(opened));
                 }
                 Err(reason) => tell(Message::SoundUnavailable(reason)),
             },

@@ -1,0 +1,41 @@
+//! A private D-Bus session bus for one test, ended with it. It starts no services of its own: a
+//! service installed on the machine must never answer in a stand-in's place.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+pub struct Bus {
+    daemon: Child,
+    pub address: String,
+}
+
+impl Bus {
+    pub fn start() -> Bus {
+        let config = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/private-bus.conf"
+        );
+        let mut daemon = Command::new("dbus-daemon")
+            .arg(format!("--config-file={config}"))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon runs (package dbus-daemon; scripts/ensure-deps.sh test)");
+        let stdout = daemon.stdout.take().expect("stdout");
+        let mut address = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut address)
+            .expect("dbus-daemon prints its address");
+        Bus {
+            daemon,
+            address: address.trim().to_owned(),
+        }
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
