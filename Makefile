@@ -22,7 +22,7 @@ ASSETS := target/assets
 # `sudo make install` after `make build` needs no cargo.
 SOURCES := $(shell find src presets sounds -type f) Cargo.toml Cargo.lock data/icons/window-128.png
 
-.PHONY: load-test run test deps-run deps-test deps-install deps-deb check unit e2e bench screenshot build install uninstall deb
+.PHONY: sound-checks run test deps-run deps-test deps-install deps-deb check unit e2e bench screenshot build install uninstall deb
 
 run: deps-run
 	$(CARGO) run --release --
@@ -86,9 +86,11 @@ deb: deps-deb build
 	mkdir -p $(DEB_OUT)
 	$(CARGO) deb --no-build --locked --output $(DEB_OUT)/
 
-# Cue timing on a loaded machine (stress-ng), five recorded runs. Not yet part of `make test`:
-# the cues do not yet hold under this load in every run (see the README, Performance).
-load-test: deps-test build
+# Sound checks that do not pass yet, so not part of `make test` (see the README, Performance):
+# cue timing on a loaded machine (stress-ng, five recorded runs), and the window's cues recorded
+# with the window hidden (its first cue lands 66 ms late against the rest).
+sound-checks: deps-test build
+	scripts/e2e-window-sound.sh
 	scripts/e2e-audio-load.sh
 
 bench: deps-test

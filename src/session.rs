@@ -39,8 +39,10 @@ pub struct LiveSession {
     checkpointed: Option<(Micros, usize, bool)>,
 }
 
-/// A stream that joins a session less than this far in starts it again from the beginning.
-const JOIN_FROM_THE_START: Micros = 250_000;
+/// A stream that joins a session less than this far in starts it again from the beginning:
+/// opening the sound device can take this long (the window's first session), and a first cue
+/// missed is worse for closed eyes than the first breath drawn again on screen.
+const JOIN_FROM_THE_START: Micros = 2_000_000;
 
 /// A live session's checkpoint is taken at least this often, and at every step change.
 pub const CHECKPOINT_EVERY: Micros = 5 * crate::practice::MICROS_PER_SECOND;
@@ -155,8 +157,8 @@ impl LiveSession {
     }
 
     /// The stream is on the device: it starts at the session's place now, on the sample. A
-    /// session that has only just begun begins again with its stream, so its first cue is heard
-    /// whole (the difference is too small to see).
+    /// session that has only just begun (`JOIN_FROM_THE_START`) begins again with its stream,
+    /// so its first cue is heard whole.
     pub fn join_cues(&mut self, now: Micros) {
         let paused = self.clock.is_paused();
         if !paused && self.clock.position(now) < JOIN_FROM_THE_START {
@@ -448,17 +450,18 @@ mod tests {
         let mut early = LiveSession::start(1, practice.clone(), 0, started).expect("valid");
         let control = Arc::new(SessionControl::waiting(1.0, false));
         early.attach_cues(Arc::clone(&control), 1_000);
-        early.join_cues(100_000);
+        // The device took a second and a half to open: the session begins again with it.
+        early.join_cues(1_500_000);
         assert_eq!(control.position(), 0, "from the first cue");
-        assert_eq!(early.position(100_000), 0);
+        assert_eq!(early.position(1_500_000), 0);
 
         let mut late = LiveSession::start(2, practice, 0, started).expect("valid");
         let control = Arc::new(SessionControl::waiting(1.0, false));
         late.attach_cues(Arc::clone(&control), 1_000);
-        late.join_cues(1_500_000);
+        late.join_cues(2_500_000);
         assert_eq!(
             control.position(),
-            1_500,
+            2_500,
             "at the session's place, on the sample"
         );
     }
