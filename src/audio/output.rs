@@ -330,8 +330,7 @@ impl AudioOutput {
     /// from it beyond its first two buffers (which it takes at once), so the first cue arrives
     /// whole and on time.
     pub fn wait_until_flowing(&self, clocks: &crate::clock::Clocks) {
-        let needed =
-            u64::from(self.sample_rate()) / 4 + 2 * u64::from(self.stream.buffer_frames);
+        let needed = u64::from(self.sample_rate()) / 4 + 2 * u64::from(self.stream.buffer_frames);
         let deadline = clocks.deadline(Duration::from_millis(1_500));
         while self.stream.timing.frames_taken() < needed && !deadline.passed() {
             std::thread::sleep(Duration::from_millis(10));
