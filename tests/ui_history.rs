@@ -1,5 +1,7 @@
 //! The history screen with an injected data folder: empty, then with sessions.
 
+mod painted;
+
 use downshift::clock::{Clocks, fixed_wall};
 use downshift::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime};
 use downshift::store::{DataDir, append_record};
@@ -13,10 +15,19 @@ fn now() -> jiff::Zoned {
 }
 
 fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
+    harness_sized(data, [900.0, 900.0])
+}
+
+/// At the window's default size.
+fn default_sized(data: &DataDir) -> Harness<'static, DownshiftApp> {
+    harness_sized(data, [720.0, 760.0])
+}
+
+fn harness_sized(data: &DataDir, size: [f32; 2]) -> Harness<'static, DownshiftApp> {
     let clocks = Clocks::from_fns(|| 0, now);
     let app = DownshiftApp::new(data.clone(), AppOptions::new(clocks, SoundMode::Off));
     Harness::builder()
-        .with_size([900.0, 900.0])
+        .with_size(size)
         .build_eframe(move |_| app)
 }
 
@@ -182,4 +193,55 @@ fn the_history_exports_as_json_from_the_window() {
     assert_eq!(sessions[0]["practice"], "Box 4-4-4-4");
     assert_eq!(sessions[1]["practice"], "Night 3-7");
     assert_eq!(sessions[1]["breathed_seconds"], 1200.0);
+}
+
+#[test]
+fn short_sessions_plurals_labels_and_dates_read_as_a_person_expects() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    for record in [
+        session("Micro-rest reset", 2, 0.2, None),
+        session("Night 3-7", 1, 0.8, Some((5, 3))),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+    let mut harness = default_sized(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    // "1 minute", not "1 minutes".
+    harness.get_by_label("Streak: 1 day   ·   This week: 2 sessions, 1 minute");
+    // Twelve seconds is twelve seconds, not "0" minutes.
+    harness.get_by_label("12 s");
+    harness.get_by_label("48 s");
+    assert!(harness.query_by_label("0").is_none());
+
+    // The label comes before its dropdown, on the same line.
+    let label = harness
+        .get_by_role_and_label(egui::Role::Label, "Practice")
+        .rect();
+    let dropdown = harness.get_by_label("Practice").rect();
+    assert!(label.right() <= dropdown.left(), "{label:?} {dropdown:?}");
+    assert!(
+        (label.center().y - dropdown.center().y).abs() < 4.0,
+        "{label:?} {dropdown:?}"
+    );
+    // Both exports sit on one line with Back, none wrapped onto a line of its own.
+    let back = harness.get_by_label("Back").rect();
+    for export in ["Export CSV", "Export JSON"] {
+        let rect = harness.get_by_label(export).rect();
+        assert!(
+            (rect.center().y - back.center().y).abs() < 4.0,
+            "{export} at {rect:?}, Back at {back:?}"
+        );
+    }
+
+    // The days under "Minutes a day" are dates (today is Monday 23 November), not -30 to 0.
+    let texts: Vec<String> = painted::texts(harness.output())
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    assert!(texts.iter().any(|t| t == "23 Nov"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "16 Nov"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "-7" || t == "-28"), "{texts:?}");
 }

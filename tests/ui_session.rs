@@ -785,3 +785,61 @@ fn about_shows_every_built_in_practices_notes_sources_and_gentle_fit() {
         harness.get_by_label("Start");
     }
 }
+
+#[test]
+fn the_tension_scale_is_one_row_at_the_default_size() {
+    let rig = Rig::asking_tension();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("How tense do you feel right now?");
+    let zero = harness.get_by_label("0").rect();
+    let ten = harness.get_by_label("10").rect();
+    assert_eq!(zero.top(), ten.top(), "0 and 10 on one row");
+    assert!(ten.right() <= 720.0 && zero.left() >= 0.0);
+    // Centred under the question.
+    let middle = (zero.left() + ten.right()) / 2.0;
+    assert!((middle - 360.0).abs() < 4.0, "centred: {middle}");
+}
+
+/// Where the progress line and the buttons under it are.
+fn controls_at(harness: &Harness<'static, DownshiftApp>, pause_label: &str) -> (f32, f32) {
+    let progress = harness
+        .get_by_role(egui::Role::ProgressIndicator)
+        .rect()
+        .top();
+    let button = harness.get_by_label(pause_label).rect().top();
+    (progress, button)
+}
+
+#[test]
+fn pausing_and_resuming_moves_nothing_below_the_phase() {
+    for settings in [
+        "(ask_tension: false)",
+        "(ask_tension: false, show_numbers: false)",
+        "(ask_tension: false, reduced_motion: true)",
+    ] {
+        let rig = Rig::with_settings(settings);
+        let mut harness = rig.harness();
+        harness.run();
+        harness.key_press(egui::Key::Space);
+        harness.run();
+        // The prompt first, then the breathing: neither moves what is below.
+        let during_prompt = controls_at(&harness, "Pause");
+        rig.advance(32 * S);
+        harness.run();
+        harness.get_by_label("Breathe in");
+        let breathing = controls_at(&harness, "Pause");
+        assert_eq!(during_prompt, breathing, "{settings}");
+        assert!(harness.query_by_label("Press Space to resume").is_none());
+        harness.key_press(egui::Key::Space);
+        harness.run();
+        harness.get_by_label("Press Space to resume");
+        assert_eq!(controls_at(&harness, "Resume"), breathing, "{settings}");
+        harness.key_press(egui::Key::Space);
+        harness.run();
+        assert!(harness.query_by_label("Press Space to resume").is_none());
+        assert_eq!(controls_at(&harness, "Pause"), breathing, "{settings}");
+    }
+}

@@ -30,6 +30,46 @@ fn row_text(record: &KeptSession) -> String {
     )
 }
 
+/// An amount of time in words: "12 seconds", "1 minute", "2.5 minutes", "40 minutes". Short
+/// sessions are not rounded down to nothing.
+pub fn time_in_words(minutes: f64) -> String {
+    let seconds = (minutes * 60.0).round();
+    if seconds < 60.0 {
+        let seconds = seconds as u64;
+        return format!("{seconds} second{}", if seconds == 1 { "" } else { "s" });
+    }
+    let tenths = (minutes * 10.0).round() / 10.0;
+    if minutes < 10.0 && tenths.fract() != 0.0 {
+        return format!("{tenths:.1} minutes");
+    }
+    let whole = minutes.round() as u64;
+    format!("{whole} minute{}", if whole == 1 { "" } else { "s" })
+}
+
+/// The same, short, for tables: "12 s", "2.5 min", "40 min".
+pub fn time_short(minutes: f64) -> String {
+    let seconds = (minutes * 60.0).round();
+    if seconds < 60.0 {
+        return format!("{seconds:.0} s");
+    }
+    let tenths = (minutes * 10.0).round() / 10.0;
+    if minutes < 10.0 && tenths.fract() != 0.0 {
+        format!("{tenths:.1} min")
+    } else {
+        format!("{:.0} min", minutes.round())
+    }
+}
+
+/// "Mon 23 Nov" for the day `days_ago` days before `today`.
+fn day_name(today: jiff::civil::Date, days_ago: i64) -> String {
+    today
+        .checked_sub(jiff::Span::new().days(days_ago))
+        .map_or_else(
+            |_| String::new(),
+            |day| day.strftime("%a %-d %b").to_string(),
+        )
+}
+
 pub fn show(
     ui: &mut egui::Ui,
     screen: &HistoryScreen,
@@ -41,6 +81,15 @@ pub fn show(
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Back").clicked() {
                 commands.push(Command::CloseScreen);
+            }
+            if !screen.records.is_empty() {
+                // Right to left: CSV ends up before JSON.
+                if ui.button("Export JSON").clicked() {
+                    commands.push(Command::ExportHistory(ExportFormat::Json));
+                }
+                if ui.button("Export CSV").clicked() {
+                    commands.push(Command::ExportHistory(ExportFormat::Csv));
+                }
             }
         });
     });
@@ -60,18 +109,23 @@ pub fn show(
     }
     let insights = &screen.insights;
     ui.label(format!(
-        "Streak: {} day{}   ·   This week: {} session{}, {:.0} minutes",
+        "Streak: {} day{}   ·   This week: {} session{}, {}",
         insights.streak_days,
         if insights.streak_days == 1 { "" } else { "s" },
         insights.week_sessions,
         if insights.week_sessions == 1 { "" } else { "s" },
-        insights.week_minutes
+        time_in_words(insights.week_minutes)
     ));
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
+        // As tall as a button from the start, so the label is centred beside the dropdown.
+        ui.set_min_height(
+            ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y,
+        );
         let current = screen
             .filter
             .map_or("All practices", |i| screen.practices[i].as_str());
-        egui::ComboBox::from_label("Practice")
+        let label = ui.label("Practice");
+        egui::ComboBox::from_id_salt("practice_filter")
             .selected_text(current)
             .show_ui(ui, |ui| {
                 if ui
@@ -88,7 +142,9 @@ pub fn show(
                         commands.push(Command::HistoryFilter(Some(i)));
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         for days in [30, 90] {
             if ui
                 .selectable_label(screen.chart_days == days, format!("{days} days"))
@@ -96,12 +152,6 @@ pub fn show(
             {
                 commands.push(Command::HistoryDays(days));
             }
-        }
-        if ui.button("Export CSV").clicked() {
-            commands.push(Command::ExportHistory(ExportFormat::Csv));
-        }
-        if ui.button("Export JSON").clicked() {
-            commands.push(Command::ExportHistory(ExportFormat::Json));
         }
     });
     if let Some(message) = &screen.message {
@@ -158,7 +208,16 @@ fn charts(ui: &mut egui::Ui, screen: &HistoryScreen, palette: &Palette) {
             .enumerate()
             .map(|(i, &minutes)| Bar::new(i as f64 - (days - 1) as f64, minutes).width(0.8))
             .collect();
-        let minutes = BarChart::new("Minutes a day", bars).color(palette.breath);
+        let today = screen.today;
+        let minutes = BarChart::new("Minutes a day", bars)
+            .color(palette.breath)
+            .element_formatter(Box::new(move |bar, _| {
+                format!(
+                    "{}: {}",
+                    day_name(today, -bar.argument.round() as i64),
+                    time_in_words(bar.value)
+                )
+            }));
         ui.vertical(|ui| {
             ui.label(RichText::new("Minutes a day").size(16.0));
             Plot::new("minutes_by_day")
@@ -168,6 +227,8 @@ fn charts(ui: &mut egui::Ui, screen: &HistoryScreen, palette: &Palette) {
                 .allow_zoom(false)
                 .allow_scroll(false)
                 .show_grid(false)
+                .custom_x_axes(vec![date_axis(today)])
+                .x_grid_spacer(move |input| day_marks(input, days))
                 .show(ui, |plot| plot.bar_chart(minutes));
         });
         let recent: Vec<_> = insights
@@ -200,6 +261,32 @@ fn charts(ui: &mut egui::Ui, screen: &HistoryScreen, palette: &Palette) {
     });
 }
 
+/// Dates along the bottom ("23 Nov"), small, for an x that counts days back from today.
+fn date_axis<'a>(today: jiff::civil::Date) -> egui_plot::AxisHints<'a> {
+    egui_plot::AxisHints::new_x()
+        .formatter(move |mark, _| {
+            today
+                .checked_sub(jiff::Span::new().days(-mark.value.round() as i64))
+                .map_or_else(|_| String::new(), |day| day.strftime("%-d %b").to_string())
+        })
+        .tick_label_font(egui::FontId::proportional(14.0))
+        .label_spacing(36.0..=48.0)
+}
+
+/// Axis marks a week apart (a fortnight over 90 days), the last on today.
+fn day_marks(input: egui_plot::GridInput, days: usize) -> Vec<egui_plot::GridMark> {
+    let step = if days > 45 { 14 } else { 7 };
+    let (low, high) = input.bounds;
+    (0..=days as i64 / step)
+        .map(|i| -(i * step) as f64)
+        .filter(|&x| x >= low && x <= high)
+        .map(|value| egui_plot::GridMark {
+            value,
+            step_size: step as f64,
+        })
+        .collect()
+}
+
 fn what_works(ui: &mut egui::Ui, insights: &Insights, palette: &Palette) {
     ui.label(
         RichText::new("What works for me")
@@ -210,14 +297,14 @@ fn what_works(ui: &mut egui::Ui, insights: &Insights, palette: &Palette) {
         .num_columns(4)
         .spacing([24.0, 4.0])
         .show(ui, |ui| {
-            for heading in ["practice", "sessions", "minutes", "tension change"] {
+            for heading in ["practice", "sessions", "time", "tension change"] {
                 ui.label(RichText::new(heading).size(16.0).color(palette.quiet_text));
             }
             ui.end_row();
             for stats in insights.per_practice.iter().take(8) {
                 ui.label(RichText::new(&stats.practice).size(17.0));
                 ui.label(RichText::new(stats.sessions.to_string()).size(17.0));
-                ui.label(RichText::new(format!("{:.0}", stats.minutes)).size(17.0));
+                ui.label(RichText::new(time_short(stats.minutes)).size(17.0));
                 let change = stats
                     .average_change
                     .map_or("not rated".to_owned(), |c| format!("{c:+.1}"));

@@ -108,6 +108,35 @@ pub fn thin_progress(ui: &mut egui::Ui, fraction: f32, label: &str, palette: &Pa
     });
 }
 
+/// How visible something that comes and goes is now, 0..1: it fades over a quarter of a second,
+/// or, with reduced motion, appears and goes at once.
+pub fn fade(ui: &egui::Ui, id: egui::Id, shown: bool, reduced_motion: bool) -> f32 {
+    if reduced_motion {
+        // Kept in step, so turning reduced motion off later does not replay an old fade.
+        ui.ctx().animate_bool_with_time(id, shown, 0.0);
+        return if shown { 1.0 } else { 0.0 };
+    }
+    ui.ctx().animate_bool_with_time(id, shown, 0.25)
+}
+
+/// A line of text whose room is always kept, shown at `opacity` (0 hides it): what comes and
+/// goes there never moves anything below it.
+pub fn reserved_line(ui: &mut egui::Ui, text: egui::RichText, opacity: f32) {
+    let galley = egui::WidgetText::from(text.clone()).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Body,
+    );
+    let (rect, _) = ui.allocate_exact_size(galley.size(), Sense::hover());
+    if opacity > 0.0 {
+        ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+            ui.multiply_opacity(opacity);
+            ui.label(text);
+        });
+    }
+}
+
 /// Quiet messages at the foot of a screen, each with a way to put it away.
 pub fn notices(
     ui: &mut egui::Ui,
