@@ -70,11 +70,11 @@ fn a_ritual_built_from_scratch_is_saved_and_still_there_after_a_restart() {
     harness.get_by_label("Edit practice");
     harness.get_by_label("Back").click();
     harness.run_steps(2);
-    harness.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath · ritual");
+    harness.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath");
 
     // Open the app again on the same folder.
     let again = self::harness(&data);
-    again.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath · ritual");
+    again.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath");
     let library = Library::load(Some(&data.presets_dir()));
     assert!(library.problems.is_empty(), "{:?}", library.problems);
     let practice = &library
@@ -210,7 +210,7 @@ fn a_customised_built_in_can_be_restored_after_a_yes() {
     harness.run_steps(2);
     harness.get_by_role_and_label(
         egui::Role::Button,
-        "Evening wind-down · ritual · customised",
+        "Evening wind-down · customised · suggested now",
     );
     harness.get_by_label("Mine now.");
     harness.get_by_label("Restore original").click();

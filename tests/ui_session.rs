@@ -110,7 +110,7 @@ fn home_lists_the_practices_and_describes_the_chosen_one() {
     let rig = Rig::new();
     let mut harness = rig.harness();
     harness.run();
-    harness.get_by_role_and_label(egui::Role::Button, "Evening wind-down · ritual");
+    harness.get_by_role_and_label(egui::Role::Button, "Evening wind-down · suggested now");
     harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4");
     harness.get_by_label_contains("A quiet ten minutes before bed");
     harness.key_press(egui::Key::ArrowDown);
@@ -589,7 +589,7 @@ fn from_the_keyboard_alone_a_focused_button_takes_enter_and_a_focused_practice_s
     harness.run();
     assert!(
         harness
-            .get_by_role_and_label(egui::Role::Button, "Evening wind-down · ritual")
+            .get_by_role_and_label(egui::Role::Button, "Evening wind-down · suggested now")
             .is_focused()
     );
     harness.key_press(egui::Key::Space);
@@ -721,6 +721,14 @@ fn in_gentle_mode_a_practice_with_holds_is_marked_and_starts_only_after_start_an
     assert!(harness.query_by_label("Start anyway").is_none());
     harness.get_by_label("Start").click();
     harness.run();
+    // The question is right under Start, where the eyes are.
+    let start = harness.get_by_label("Start").rect();
+    let anyway = harness.get_by_label("Start anyway").rect();
+    assert!(
+        anyway.top() > start.bottom() && anyway.top() < start.bottom() + 200.0,
+        "{start:?} {anyway:?}"
+    );
+    assert!(anyway.bottom() <= 760.0);
     harness.get_by_label("Start anyway").click();
     harness.run();
     assert!(harness.state().is_in_session(), "one step: start anyway");
@@ -842,4 +850,139 @@ fn pausing_and_resuming_moves_nothing_below_the_phase() {
         assert!(harness.query_by_label("Press Space to resume").is_none());
         assert_eq!(controls_at(&harness, "Pause"), breathing, "{settings}");
     }
+}
+
+/// A preset file of one's own: a two-step ritual when `ritual`, else plain breathing.
+fn own_preset(rig: &Rig, file: &str, name: &str, ritual: bool) {
+    let steps = if ritual {
+        r#"[Prompt(text: "Sit.", seconds: 5.0), Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)]"#
+    } else {
+        r#"[Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)]"#
+    };
+    let presets = rig.data_dir().presets_dir();
+    std::fs::create_dir_all(&presets).expect("presets folder");
+    std::fs::write(
+        presets.join(file),
+        format!(r#"(version: 1, name: "{name}", description: "Mine.", steps: {steps})"#),
+    )
+    .expect("preset");
+}
+
+#[test]
+fn home_shows_every_practice_grouped_with_the_suggested_one_marked_and_notices_in_view() {
+    let rig = Rig::new();
+    own_preset(&rig, "mine.ron", "My ritual", true);
+    std::fs::write(
+        rig.data_dir().presets_dir().join("broken.ron"),
+        "(version: 1,",
+    )
+    .expect("write");
+    // A progress file that cannot be read: a notice on home.
+    std::fs::write(rig.data_dir().progress_path(), "not ron at all").expect("write");
+    let mut harness = rig.harness();
+    harness.run();
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(720.0, 760.0));
+    let in_view = |rect: egui::Rect, what: &str| {
+        assert!(
+            window.contains_rect(rect),
+            "{what} at {rect:?} is out of view"
+        );
+    };
+    let rituals = harness.get_by_label("Rituals").rect();
+    let breathing = harness.get_by_label("Breathing").rect();
+    in_view(rituals, "Rituals");
+    in_view(breathing, "Breathing");
+    let row = |name: &str| {
+        harness
+            .get_by_role_and_label(egui::Role::Button, name)
+            .rect()
+    };
+    for name in [
+        "Evening wind-down · suggested now",
+        "Work to home",
+        "Micro-rest reset",
+        "My ritual",
+    ] {
+        let rect = row(name);
+        in_view(rect, name);
+        assert!(
+            rect.top() > rituals.bottom() && rect.bottom() < breathing.top(),
+            "{name} is a ritual"
+        );
+    }
+    for name in [
+        "Cyclic sighing",
+        "Resonance 5-5",
+        "Extended exhale 4-6",
+        "Extended exhale 4-8",
+        "Night 3-7",
+        "Box 4-4-4-4",
+        "4-7-8",
+    ] {
+        let rect = row(name);
+        in_view(rect, name);
+        assert!(rect.top() > breathing.bottom(), "{name} is breathing");
+    }
+    for label in [
+        "Start",
+        "About this practice (I)",
+        "Safety",
+        "History",
+        "Settings",
+    ] {
+        in_view(harness.get_by_label(label).rect(), label);
+    }
+    in_view(
+        harness
+            .get_by_label("Problems: 1 preset file could not be used")
+            .rect(),
+        "the problems",
+    );
+    in_view(
+        harness.get_by_label_contains("progress").rect(),
+        "the notice",
+    );
+    in_view(
+        harness.get_by_label("Dismiss").rect(),
+        "the notice's Dismiss",
+    );
+
+    // The arrows go down the list as it is shown: from the last built-in ritual to one's own.
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Micro-rest reset")
+        .click();
+    harness.run();
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    harness.get_by_label("Mine.");
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    harness.get_by_label_contains("In for 4, out for 6");
+}
+
+#[test]
+fn with_more_practices_than_fit_home_says_how_many_more_are_below() {
+    let rig = Rig::new();
+    for i in 0..12 {
+        own_preset(
+            &rig,
+            &format!("mine-{i:02}.ron"),
+            &format!("Mine {i:02}"),
+            false,
+        );
+    }
+    let mut harness = rig.harness();
+    harness.run();
+    let hint = harness.get_by_label_contains("more below: scroll, or press the down arrow");
+    assert!(hint.rect().bottom() <= 760.0);
+    // Down the list to the last: the list follows, and the hint says that is all.
+    for _ in 0..30 {
+        harness.key_press(egui::Key::ArrowDown);
+        harness.run();
+    }
+    harness.get_by_label("That is all of them.");
+    let last = harness
+        .get_by_role_and_label(egui::Role::Button, "Mine 11")
+        .rect();
+    assert!(last.bottom() <= 760.0, "{last:?}");
 }

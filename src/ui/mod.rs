@@ -299,11 +299,15 @@ impl DownshiftApp {
             {
                 reminder::show(ui, shown, &palette, commands);
             }
+            // Laid out before the screen, at the foot: a notice is never below the fold.
+            widgets::notices(ui, state.notices.all(), &palette, commands);
             match &mut state.screen {
                 Screen::Home => {
                     let level = state.selected_level();
                     let glance = home::Glance {
                         suggestion: state.suggestion.as_deref(),
+                        suggested: state.suggested_index(),
+                        order: state.home_order(),
                         recent: state.glance.as_deref(),
                         level,
                         question: state.home.question,
@@ -342,7 +346,6 @@ impl DownshiftApp {
                     commands,
                 ),
             }
-            widgets::notices(ui, state.notices.all(), &palette, commands);
         });
     }
 }

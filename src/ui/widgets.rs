@@ -137,7 +137,8 @@ pub fn reserved_line(ui: &mut egui::Ui, text: egui::RichText, opacity: f32) {
     }
 }
 
-/// Quiet messages at the foot of a screen, each with a way to put it away.
+/// Quiet messages at the foot of a screen, each with a way to put it away. Call before the
+/// screen is drawn: the panel keeps its room at the foot.
 pub fn notices(
     ui: &mut egui::Ui,
     notices: &[crate::app::Notice],
@@ -147,20 +148,28 @@ pub fn notices(
     if notices.is_empty() {
         return;
     }
-    ui.add_space(12.0);
-    for notice in notices {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(
-                egui::RichText::new(&notice.text)
-                    .size(16.0)
-                    .color(palette.warning),
-            );
-            let dismiss = ui
-                .small_button("Dismiss")
-                .on_hover_text("Put this message away");
-            if dismiss.clicked() {
-                commands.push(crate::app::Command::DismissNotice(notice.id));
+    egui::Panel::bottom("notices")
+        .resizable(false)
+        .show_separator_line(false)
+        .frame(egui::Frame::NONE.inner_margin(egui::Margin {
+            top: 8,
+            ..Default::default()
+        }))
+        .show(ui, |ui| {
+            for notice in notices {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        egui::RichText::new(&notice.text)
+                            .size(16.0)
+                            .color(palette.warning),
+                    );
+                    let dismiss = ui
+                        .small_button("Dismiss")
+                        .on_hover_text("Put this message away");
+                    if dismiss.clicked() {
+                        commands.push(crate::app::Command::DismissNotice(notice.id));
+                    }
+                });
             }
         });
-    }
 }
