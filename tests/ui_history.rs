@@ -245,3 +245,39 @@ fn short_sessions_plurals_labels_and_dates_read_as_a_person_expects() {
     assert!(texts.iter().any(|t| t == "16 Nov"), "{texts:?}");
     assert!(!texts.iter().any(|t| t == "-7" || t == "-28"), "{texts:?}");
 }
+
+#[test]
+fn picking_a_session_and_exporting_move_no_row() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    for record in [
+        session("Box 4-4-4-4", 5, 5.0, None),
+        session("Night 3-7", 1, 20.0, Some((6, 4))),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+    let mut harness = default_sized(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    let row = |harness: &Harness<'static, DownshiftApp>| {
+        harness
+            .get_by_label_contains("Box 4-4-4-4  ·  5.0 min")
+            .rect()
+    };
+    let before = row(&harness);
+    harness
+        .get_by_label_contains("Box 4-4-4-4  ·  5.0 min")
+        .click();
+    harness.run();
+    harness.get_by_label("Delete this session…");
+    assert_eq!(row(&harness), before, "picking a session");
+    harness.get_by_label("Delete this session…").click();
+    harness.run();
+    harness.get_by_label("Keep");
+    assert_eq!(row(&harness), before, "asking to delete it");
+    harness.get_by_label("Export CSV").click();
+    harness.run();
+    harness.get_by_label_contains("Exported to");
+    assert_eq!(row(&harness), before, "exporting");
+}

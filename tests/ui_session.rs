@@ -11,6 +11,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use jiff::civil::DateTime;
 
+mod painted;
+
 struct Rig {
     now: Arc<AtomicU64>,
     /// The local time: a Monday evening unless a test moves it.
@@ -87,6 +89,16 @@ impl Rig {
     }
 
     fn harness_sized(&self, minute_of_day: u32, size: [f32; 2]) -> Harness<'static, DownshiftApp> {
+        self.harness_stepped(minute_of_day, size, 0.25)
+    }
+
+    /// The window with frames `step` seconds apart (kittest's default is a quarter second).
+    fn harness_stepped(
+        &self,
+        minute_of_day: u32,
+        size: [f32; 2],
+        step: f32,
+    ) -> Harness<'static, DownshiftApp> {
         self.set_local(monday(
             (minute_of_day / 60) as i8,
             (minute_of_day % 60) as i8,
@@ -96,6 +108,9 @@ impl Rig {
         // As eframe runs it: `logic` then `ui`, filling the whole window.
         Harness::builder()
             .with_size(size)
+            .with_step_dt(step)
+            // A second of frames at most, to settle.
+            .with_max_steps((1.0 / step).round() as u64)
             .build_eframe(move |_| app)
     }
 }
@@ -985,4 +1000,90 @@ fn with_more_practices_than_fit_home_says_how_many_more_are_below() {
         .get_by_role_and_label(egui::Role::Button, "Mine 11")
         .rect();
     assert!(last.bottom() <= 760.0, "{last:?}");
+}
+
+#[test]
+fn nothing_on_home_moves_when_a_reminder_comes_and_with_reduced_motion_it_is_simply_there() {
+    for reduced_motion in [false, true] {
+        let rig = Rig::with_settings(&format!(
+            "(ask_tension: false, reduced_motion: {reduced_motion}, \
+             reminders: (transition: true, transition_at: \"17:30\"))"
+        ));
+        let mut harness = rig.harness_at(17 * 60 + 29);
+        harness.run();
+        let places = |harness: &Harness<'static, DownshiftApp>| {
+            ["Start", "History", "Safety"]
+                .map(|label| harness.get_by_label(label).rect())
+                .to_vec()
+                .into_iter()
+                .chain([harness
+                    .get_by_role_and_label(egui::Role::Button, "Work to home · suggested now")
+                    .rect()])
+                .collect::<Vec<_>>()
+        };
+        let before = places(&harness);
+        rig.set_local(monday(17, 30));
+        harness.step();
+        let message = "It's 17:30. Time to leave the day behind?";
+        harness.get_by_label(message);
+        // Not painted at all is fully faded.
+        let opacity = painted::opacity(harness.output(), message).unwrap_or(0.0);
+        if reduced_motion {
+            assert_eq!(opacity, 1.0, "at once with reduced motion");
+        } else {
+            assert!(opacity < 0.5, "it fades in: {opacity}");
+        }
+        harness.run();
+        assert_eq!(places(&harness), before, "reduced motion: {reduced_motion}");
+        harness.get_by_label("Later").click();
+        harness.run();
+        assert_eq!(places(&harness), before, "reduced motion: {reduced_motion}");
+    }
+}
+
+#[test]
+fn with_reduced_motion_a_new_step_and_a_section_opening_do_not_animate() {
+    for reduced_motion in [false, true] {
+        let rig = Rig::with_settings(&format!(
+            "(ask_tension: false, reduced_motion: {reduced_motion})"
+        ));
+        // Sixty frames a second, so an animation takes several.
+        let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 1.0 / 60.0);
+        harness.run();
+        harness
+            .get_by_label("Import or export a preset file")
+            .click();
+        let frames = harness.run();
+        if reduced_motion {
+            assert!(frames <= 3, "opens at once: {frames} frames");
+        } else {
+            assert!(frames > 5, "unfolds: {frames} frames");
+        }
+        harness
+            .get_by_label("Import or export a preset file")
+            .click();
+        harness.run();
+        // The evening wind-down opens with a prompt, which fades in unless motion is reduced.
+        harness.key_press(egui::Key::Space);
+        harness.step();
+        let opacity = painted::opacity(harness.output(), "Dim the lights").expect("painted");
+        if reduced_motion {
+            assert_eq!(opacity, 1.0);
+        } else {
+            assert!(opacity < 0.5, "fades in: {opacity}");
+        }
+    }
+}
+
+#[test]
+fn answering_the_offer_keeps_done_where_it_was() {
+    let rig = Rig::new();
+    two_calm_sessions_so_far(&rig);
+    let mut harness = rig.harness();
+    finish_extended_exhale(&rig, &mut harness);
+    let done = harness.get_by_label("Done").rect();
+    harness.get_by_label("Lengthen").click();
+    harness.run();
+    harness.get_by_label("Your exhale is now 6.6 s.");
+    assert_eq!(harness.get_by_label("Done").rect(), done);
 }

@@ -6,6 +6,7 @@ use egui::RichText;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
 use super::theme::Palette;
+use super::widgets::reserved_line;
 use crate::app::Command;
 use crate::app::kept::KeptSession;
 use crate::app::screen::{ExportFormat, HistoryScreen};
@@ -154,22 +155,42 @@ pub fn show(
             }
         }
     });
-    if let Some(message) = &screen.message {
-        ui.label(RichText::new(message).size(15.0).color(palette.quiet_text));
-    }
+    // The export's result has its line kept, so nothing moves when it comes.
+    reserved_line(
+        ui,
+        RichText::new(screen.message.as_deref().unwrap_or(" "))
+            .size(15.0)
+            .color(palette.quiet_text),
+        if screen.message.is_some() { 1.0 } else { 0.0 },
+    );
     charts(ui, screen, palette);
     what_works(ui, insights, palette);
     ui.add_space(6.0);
-    if let Some(index) = screen.selected {
-        ui.horizontal_wrapped(|ui| {
+    // The line for deleting the session picked is always there, so picking one moves no row.
+    ui.horizontal(|ui| {
+        ui.set_min_height(
+            ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y,
+        );
+        let Some(index) = screen.selected else {
+            ui.label(
+                RichText::new("Pick a session to delete it.")
+                    .size(15.0)
+                    .color(palette.quiet_text),
+            );
+            return;
+        };
+        {
             let when = screen.records[index]
                 .started
                 .local
                 .strftime("%a %d %b %Y, %H:%M");
             if screen.confirming_delete {
-                ui.label(format!(
-                    "Delete the session of {when}? This cannot be undone."
-                ));
+                ui.label(
+                    RichText::new(format!(
+                        "Delete the session of {when}? It cannot be undone."
+                    ))
+                    .size(16.0),
+                );
                 if ui.button("Delete").clicked() {
                     commands.push(Command::DeleteSession);
                 }
@@ -179,8 +200,8 @@ pub fn show(
             } else if ui.button("Delete this session…").clicked() {
                 commands.push(Command::AskDeleteSession(true));
             }
-        });
-    }
+        }
+    });
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     egui::ScrollArea::vertical()
         .id_salt("sessions")

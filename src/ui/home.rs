@@ -5,6 +5,7 @@ use egui::{RichText, ScrollArea};
 use super::theme::Palette;
 use crate::app::Command;
 use crate::app::screen::HomeQuestion;
+use crate::practice::reminders::Reminder;
 use crate::store::{Library, Origin};
 
 /// What the home screen says at a glance.
@@ -23,7 +24,13 @@ pub struct Glance<'a> {
     pub outside_gentle_mode: Vec<bool>,
     /// The library in the order home lists it: rituals, then breathing.
     pub order: Vec<usize>,
+    /// A reminder waiting: it takes the header's place, so nothing below moves.
+    pub reminder: Option<&'a Reminder>,
+    pub reduced_motion: bool,
 }
+
+/// The header's room: the heading, the suggestion and the last session, or a reminder card.
+const HEADER_HEIGHT: f32 = 140.0;
 
 /// The home screen: the practices in two groups on the left, the chosen one on the right,
 /// and at the foot what else there is to do. The foot is laid out first, so it is always in
@@ -40,7 +47,14 @@ pub fn show(
     // The first Tab goes to the chosen practice, not to the foot (laid out first).
     let tab_into_list = ui.memory(|m| m.focused()).is_none()
         && ui.input(|i| i.key_pressed(egui::Key::Tab) && i.modifiers.is_none());
-    ui.vertical_centered(|ui| {
+    let width = ui.available_width();
+    let centred = egui::Layout::top_down(egui::Align::Center);
+    ui.allocate_ui_with_layout(egui::vec2(width, HEADER_HEIGHT), centred, |ui| {
+        ui.set_min_size(egui::vec2(width, HEADER_HEIGHT));
+        if let Some(reminder) = glance.reminder {
+            super::reminder::show(ui, reminder, glance.reduced_motion, palette, commands);
+            return;
+        }
         ui.heading("downshift");
         if let Some(suggestion) = glance.suggestion {
             ui.label(RichText::new(suggestion).color(palette.breath));
@@ -49,7 +63,6 @@ pub fn show(
             ui.label(RichText::new(recent).size(17.0).color(palette.quiet_text));
         }
     });
-    ui.add_space(4.0);
     egui::Panel::bottom("home_foot")
         .resizable(false)
         .show_separator_line(false)

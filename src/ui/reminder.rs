@@ -11,16 +11,22 @@ use crate::practice::reminders::Reminder;
 pub fn show(
     ui: &mut egui::Ui,
     reminder: &Reminder,
+    reduced_motion: bool,
     palette: &Palette,
     commands: &mut Vec<Command>,
 ) {
-    // Fades in over 0.6 s rather than appearing at once: from when this prompt was first
-    // drawn (egui's own animations start at their target the first time they are seen).
+    // Fades in over 0.6 s rather than appearing at once (with reduced motion, at once): from
+    // when this prompt was first drawn (egui's own animations start at their target the first
+    // time they are seen).
     let ctx = ui.ctx().clone();
     let id = egui::Id::unique("reminder").with(&reminder.message);
     let now = ctx.input(|i| i.time);
     let first_drawn = ctx.data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
-    let opacity = ((now - first_drawn) as f32 / 0.6).clamp(0.0, 1.0);
+    let opacity = if reduced_motion {
+        1.0
+    } else {
+        ((now - first_drawn) as f32 / 0.6).clamp(0.0, 1.0)
+    };
     if opacity < 1.0 {
         ctx.request_repaint();
     }

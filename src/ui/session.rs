@@ -49,7 +49,12 @@ pub fn show(
     let paused = session.is_paused();
     let step = session.timeline().steps()[moment.step_index];
     let into_step = moment.elapsed - step.start;
-    let arrival = (into_step as f32 / STEP_FADE as f32).clamp(0.0, 1.0);
+    // A new step fades in; with reduced motion it is simply there.
+    let arrival = if settings.reduced_motion {
+        1.0
+    } else {
+        (into_step as f32 / STEP_FADE as f32).clamp(0.0, 1.0)
+    };
     let practice = session.practice();
     let step_count = practice.steps.len();
 

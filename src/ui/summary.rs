@@ -32,6 +32,10 @@ pub fn show(
             }
             SaveStatus::Failed(reason) => ui.label(RichText::new(reason).color(palette.warning)),
         };
+        // The offer's room stays when it is answered, so Done does not move under the hand.
+        let offer_room = egui::Id::unique("summary_offer_room");
+        let kept: f32 = ui.data(|d| d.get_temp(offer_room)).unwrap_or(0.0);
+        let top = ui.cursor().top();
         if let Some(offer) = &summary.offer {
             ui.add_space(16.0);
             ui.label(RichText::new(&offer.reason).color(palette.quiet_text));
@@ -62,7 +66,14 @@ pub fn show(
             });
         }
         if let Some(answer) = &summary.offer_answer {
+            ui.add_space(16.0);
             ui.label(RichText::new(answer).color(palette.quiet_text));
+        }
+        let used = ui.cursor().top() - top;
+        if summary.offer.is_some() {
+            ui.data_mut(|d| d.insert_temp(offer_room, used));
+        } else if used < kept {
+            ui.add_space(kept - used);
         }
         ui.add_space(24.0);
         let done = ui.add(

@@ -44,8 +44,9 @@ pub const BODY_SIZE: f32 = 21.0;
 pub const PHASE_SIZE: f32 = 44.0;
 pub const PROMPT_SIZE: f32 = 32.0;
 
-/// Applies a theme to the whole context.
-pub fn apply(ctx: &egui::Context, theme: Theme) {
+/// Applies a theme to the whole context; with reduced motion, nothing in egui animates
+/// (collapsing sections, scrolling to a row, hover fades).
+pub fn apply(ctx: &egui::Context, theme: Theme, reduced_motion: bool) {
     let palette = Palette::of(theme);
     let (egui_theme, mut visuals) = match theme {
         Theme::Evening => (egui::Theme::Dark, Visuals::dark()),
@@ -79,6 +80,11 @@ pub fn apply(ctx: &egui::Context, theme: Theme) {
         style.spacing.item_spacing = egui::vec2(12.0, 12.0);
         style.spacing.slider_width = 220.0;
         // Gentle: no flashing hover jumps.
-        style.animation_time = 0.25;
+        style.animation_time = if reduced_motion { 0.0 } else { 0.25 };
+        style.scroll_animation = if reduced_motion {
+            egui::style::ScrollAnimation::none()
+        } else {
+            egui::style::ScrollAnimation::default()
+        };
     });
 }

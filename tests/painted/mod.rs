@@ -26,3 +26,26 @@ pub fn texts(output: &egui::FullOutput) -> Vec<(String, egui::Pos2)> {
 pub fn painted(output: &egui::FullOutput, wanted: &str) -> bool {
     texts(output).iter().any(|(text, _)| text == wanted)
 }
+
+/// How opaque the painted text containing `part` is (1 is fully there), if it was painted.
+pub fn opacity(output: &egui::FullOutput, part: &str) -> Option<f32> {
+    fn walk(shape: &Shape, part: &str) -> Option<f32> {
+        match shape {
+            Shape::Text(text) if text.galley.text().contains(part) => {
+                // Fading multiplies the colours of the laid-out glyphs.
+                let alpha = text
+                    .galley
+                    .rows
+                    .iter()
+                    .flat_map(|row| row.row.visuals.mesh.vertices.iter())
+                    .map(|vertex| vertex.color.a())
+                    .max()
+                    .unwrap_or(0);
+                Some(text.opacity_factor * alpha as f32 / 255.0)
+            }
+            Shape::Vec(shapes) => shapes.iter().find_map(|s| walk(s, part)),
+            _ => None,
+        }
+    }
+    output.shapes.iter().find_map(|c| walk(&c.shape, part))
+}
