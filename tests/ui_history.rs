@@ -89,7 +89,7 @@ fn sessions_show_newest_first_with_what_works_and_can_be_filtered_and_exported()
     harness.run();
     // Saturday, Sunday and today (a Monday, so the week has only today's 10 minutes).
     harness.get_by_label("Streak: 3 days   ·   This week: 1 session, 10 minutes");
-    harness.get_by_label("What works for me");
+    harness.get_by_label("What helps most?");
     // Night 3-7 eased tension by 3 on average; Box did not change it.
     harness.get_by_label("-3.0");
     harness.get_by_label("+0.0");
@@ -280,4 +280,137 @@ fn picking_a_session_and_exporting_move_no_row() {
     harness.run();
     harness.get_by_label_contains("Exported to");
     assert_eq!(row(&harness), before, "exporting");
+}
+
+/// Moves the pointer along the lower part of `chart`, from its right edge leftwards, until a
+/// painted text says `wanted`; whether one did.
+fn hover_until(harness: &mut Harness<'static, DownshiftApp>, chart: &str, wanted: &str) -> bool {
+    let rect = harness.get_by_label(chart).rect();
+    for dx in (4..120).step_by(3) {
+        for dy in [40.0, 60.0, 75.0] {
+            let at = egui::pos2(rect.right() - dx as f32, rect.top() + dy);
+            harness.hover_at(at);
+            harness.run();
+            if painted::painted(harness.output(), wanted) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn three_sessions(data: &DataDir) {
+    for record in [
+        session("Box 4-4-4-4", 50, 5.0, Some((6, 6))),
+        session("Night 3-7", 26, 20.0, Some((7, 3))),
+        session("Night 3-7", 0, 10.0, Some((6, 4))),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+}
+
+#[test]
+fn with_three_sessions_the_charts_answer_the_three_questions_with_values_on_hover() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    three_sessions(&data);
+    let mut harness = default_sized(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    for question in ["Am I practising?", "Does it help?", "What helps most?"] {
+        let rect = harness.get_by_label(question).rect();
+        assert!(rect.bottom() <= 760.0, "{question} in view");
+    }
+    // Does it help: the change in words, beside the chart, and marked as uncertain.
+    harness.get_by_label(
+        "Over 30 days, tension eased by 2.0 on average (6.3 before, 4.3 after; 3 rated \
+         sessions). Too few to be sure yet.",
+    );
+    assert!(painted::painted(harness.output(), "before"), "a legend");
+    assert!(painted::painted(harness.output(), "after"), "a legend");
+    // What helps most: the practice that eased tension most comes first; too few to be sure.
+    let night = harness.get_by_label("uncertain: 2 rated").rect();
+    let boxed = harness.get_by_label("uncertain: 1 rated").rect();
+    assert!(night.top() < boxed.top());
+    // The day's values on hover.
+    assert!(
+        hover_until(&mut harness, "Am I practising?", "Mon 23 Nov: 10 minutes"),
+        "hovering today's bar says its minutes"
+    );
+    assert!(
+        hover_until(
+            &mut harness,
+            "Does it help?",
+            "Mon 23 Nov: 6.0 before, 4.0 after (1 rated)"
+        ),
+        "hovering today's points says the day's tension"
+    );
+}
+
+/// How much the last frame painted: its shapes, a line counting as its points.
+fn shape_count(harness: &Harness<'static, DownshiftApp>) -> usize {
+    fn count(shape: &egui::epaint::Shape) -> usize {
+        match shape {
+            egui::epaint::Shape::Vec(shapes) => shapes.iter().map(count).sum(),
+            egui::epaint::Shape::Path(path) => path.points.len(),
+            egui::epaint::Shape::LineSegment { .. } => 2,
+            _ => 1,
+        }
+    }
+    harness
+        .output()
+        .shapes
+        .iter()
+        .map(|clipped| count(&clipped.shape))
+        .sum()
+}
+
+#[test]
+fn a_hundred_thousand_sessions_draw_as_days_not_as_sessions() {
+    let few_dir = tempfile::tempdir().expect("temp dir");
+    let few = DataDir::new(few_dir.path());
+    three_sessions(&few);
+    let many_dir = tempfile::tempdir().expect("temp dir");
+    let many = DataDir::new(many_dir.path());
+    let mut text = String::new();
+    for i in 0..100_000i64 {
+        // Ten years, a session every 53 minutes, rated.
+        let mut record = session(
+            "Night 3-7",
+            i * 53 / 60,
+            5.0,
+            Some(((i % 9) as u8, (i % 5) as u8)),
+        );
+        record.id = format!("r{i}");
+        text.push_str(&downshift::store::history::record_line(&record).expect("line"));
+        text.push('\n');
+    }
+    std::fs::write(many.history_path(), text).expect("write");
+    let mut counts = Vec::new();
+    for data in [&few, &many] {
+        let mut harness = default_sized(data);
+        harness.run();
+        harness.get_by_label("History").click();
+        harness.run();
+        harness.get_by_label_contains("Over 30 days, tension");
+        counts.push(shape_count(&harness));
+    }
+    harness_says_days(&many);
+    assert!(
+        counts[1] < counts[0] * 3,
+        "100,000 sessions paint about as much as three: {counts:?}"
+    );
+}
+
+/// With 100,000 sessions the words still rest on every rated session of the days shown.
+fn harness_says_days(data: &DataDir) {
+    let mut harness = default_sized(data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    let words = harness.get_by_label_contains("Over 30 days, tension");
+    let text = format!("{words:?}");
+    assert!(text.contains("rated sessions)."), "{text}");
+    assert!(!text.contains("Too few"), "{text}");
 }

@@ -6,6 +6,7 @@
 mod about;
 mod editor;
 mod history;
+mod history_charts;
 mod home;
 mod keymap;
 mod rating;

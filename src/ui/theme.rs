@@ -14,6 +14,8 @@ pub struct Palette {
     pub breath: Color32,
     pub track: Color32,
     pub warning: Color32,
+    /// Behind charts and text fields: a shade off the background, not black or white.
+    pub well: Color32,
 }
 
 impl Palette {
@@ -26,6 +28,7 @@ impl Palette {
                 breath: Color32::from_rgb(214, 152, 108),
                 track: Color32::from_rgb(58, 50, 45),
                 warning: Color32::from_rgb(214, 170, 110),
+                well: Color32::from_rgb(22, 19, 17),
             },
             Theme::Light => Palette {
                 background: Color32::from_rgb(244, 238, 228),
@@ -34,6 +37,7 @@ impl Palette {
                 breath: Color32::from_rgb(196, 126, 84),
                 track: Color32::from_rgb(222, 210, 196),
                 warning: Color32::from_rgb(150, 92, 40),
+                well: Color32::from_rgb(250, 246, 240),
             },
         }
     }
@@ -54,6 +58,7 @@ pub fn apply(ctx: &egui::Context, theme: Theme, reduced_motion: bool) {
     };
     visuals.panel_fill = palette.background;
     visuals.window_fill = palette.background;
+    visuals.extreme_bg_color = palette.well;
     visuals.override_text_color = Some(palette.text);
     visuals.selection.bg_fill = palette.breath.gamma_multiply(0.45);
     visuals.selection.stroke.color = palette.text;
