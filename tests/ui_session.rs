@@ -543,57 +543,6 @@ fn reminders_and_suggestions_are_set_in_settings_and_kept() {
     assert_eq!(reopened.state().settings().time_slots.len(), 6);
 }
 
-/// The session screen as people see it, in both themes: compared with the images in
-/// `tests/snapshots` (rendered with wgpu on Mesa's software Vulkan; `UPDATE_SNAPSHOTS=1` redraws
-/// them after an intended change).
-fn session_snapshots(theme: &str) {
-    let rig = Rig::with_settings(&format!("(ask_tension: false, theme: {theme})"));
-    // Smaller than the usual window, to keep the images small.
-    let mut harness = rig.harness_sized(21 * 60, [600.0, 640.0]);
-    harness.run();
-    // The evening wind-down opens with a prompt step.
-    harness.key_press(egui::Key::Space);
-    harness.run();
-    rig.advance(3 * S);
-    harness.run();
-    harness.snapshot(format!("prompt-{theme}"));
-    harness.key_press(egui::Key::Escape);
-    harness.run();
-    harness.get_by_label("Done").click();
-    harness.run();
-
-    // Down the list with the keyboard to the box pattern.
-    for _ in 0..12 {
-        if harness.query_by_label_contains("In 4, hold 4").is_some() {
-            break;
-        }
-        harness.key_press(egui::Key::ArrowDown);
-        harness.run();
-    }
-    harness.key_press(egui::Key::Space);
-    harness.run();
-    rig.advance(2 * S);
-    harness.run();
-    harness.snapshot(format!("inhale-{theme}"));
-    rig.advance(4 * S);
-    harness.run();
-    harness.get_by_label("Hold");
-    harness.snapshot(format!("hold-{theme}"));
-    harness.key_press(egui::Key::Escape);
-    harness.run();
-    harness.snapshot(format!("summary-{theme}"));
-}
-
-#[test]
-fn the_session_screens_look_as_they_should_in_the_evening_theme() {
-    session_snapshots("Evening");
-}
-
-#[test]
-fn the_session_screens_look_as_they_should_in_the_light_theme() {
-    session_snapshots("Light");
-}
-
 #[test]
 fn from_the_keyboard_alone_a_focused_button_takes_enter_and_a_focused_practice_starts() {
     let rig = Rig::new();
@@ -961,6 +910,24 @@ fn home_shows_every_practice_grouped_with_the_suggested_one_marked_and_notices_i
         harness.get_by_label("Dismiss").rect(),
         "the notice's Dismiss",
     );
+    // With a notice and the problems taking room, the rest of the list is a scroll away, and
+    // home says so.
+    let foot = harness.get_by_label("History").rect().top();
+    let hidden = [
+        "Cyclic sighing",
+        "Resonance 5-5",
+        "Extended exhale 4-6",
+        "Extended exhale 4-8",
+        "Night 3-7",
+        "Box 4-4-4-4",
+        "4-7-8",
+    ]
+    .iter()
+    .filter(|name| row(name).bottom() > foot)
+    .count();
+    if hidden > 0 {
+        harness.get_by_label_contains("more below: scroll, or press the down arrow");
+    }
 
     // The arrows go down the list as it is shown: from the last built-in ritual to one's own.
     harness
@@ -973,6 +940,32 @@ fn home_shows_every_practice_grouped_with_the_suggested_one_marked_and_notices_i
     harness.key_press(egui::Key::ArrowDown);
     harness.run();
     harness.get_by_label_contains("In for 4, out for 6");
+}
+
+#[test]
+fn at_the_default_size_every_built_in_practice_is_in_view_above_the_foot() {
+    use egui_kittest::kittest::NodeT;
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    let foot = harness.get_by_label("History").rect().top();
+    for entry in &downshift::store::Library::built_in().entries {
+        let name = &entry.practice.name;
+        let rect = harness
+            .query_all_by_role(egui::Role::Button)
+            .find(|node| {
+                node.accesskit_node()
+                    .label()
+                    .is_some_and(|label| label.starts_with(name.as_str()))
+            })
+            .unwrap_or_else(|| panic!("a row for {name}"))
+            .rect();
+        assert!(
+            rect.top() >= 0.0 && rect.bottom() <= foot,
+            "{name} at {rect:?}"
+        );
+    }
+    assert!(harness.query_by_label_contains("more below").is_none());
 }
 
 #[test]
@@ -1086,4 +1079,22 @@ fn answering_the_offer_keeps_done_where_it_was() {
     harness.run();
     harness.get_by_label("Your exhale is now 6.6 s.");
     assert_eq!(harness.get_by_label("Done").rect(), done);
+}
+
+#[test]
+fn a_long_up_next_stays_on_one_line_so_the_buttons_keep_their_place() {
+    let rig = Rig::new();
+    // At 18:10 home suggests "Work to home": prompts whose next step is a long sentence.
+    let mut harness = rig.harness_at(18 * 60 + 10);
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label_contains("Up next: Let your shoulders drop");
+    let during_prompts = controls_at(&harness, "Pause");
+    for _ in 0..2 {
+        harness.key_press(egui::Key::S);
+        harness.run();
+    }
+    harness.get_by_label("Breathe in");
+    assert_eq!(controls_at(&harness, "Pause"), during_prompts);
 }

@@ -115,8 +115,14 @@ pub fn show(ui: &mut egui::Ui, screen: &HistoryScreen, palette: &Palette) {
     let insights = &screen.insights;
     ui.columns(2, |columns| {
         let width = columns[0].available_width();
-        practising(&mut columns[0], insights, days, today, width, palette);
-        helping(&mut columns[1], insights, days, today, width, palette);
+        // Left-aligned, not justified: wrapped lines keep their word spacing.
+        let left = egui::Layout::top_down(egui::Align::Min);
+        columns[0].with_layout(left, |ui| {
+            practising(ui, insights, days, today, width, palette);
+        });
+        columns[1].with_layout(left, |ui| {
+            helping(ui, insights, days, today, width, palette);
+        });
     });
     helps_most(ui, insights, palette);
 }

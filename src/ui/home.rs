@@ -30,7 +30,7 @@ pub struct Glance<'a> {
 }
 
 /// The header's room: the heading, the suggestion and the last session, or a reminder card.
-const HEADER_HEIGHT: f32 = 140.0;
+const HEADER_HEIGHT: f32 = 118.0;
 
 /// The home screen: the practices in two groups on the left, the chosen one on the right,
 /// and at the foot what else there is to do. The foot is laid out first, so it is always in
@@ -55,7 +55,8 @@ pub fn show(
             super::reminder::show(ui, reminder, glance.reduced_motion, palette, commands);
             return;
         }
-        ui.heading("downshift");
+        ui.spacing_mut().item_spacing.y = 4.0;
+        ui.label(RichText::new("downshift").size(28.0));
         if let Some(suggestion) = glance.suggestion {
             ui.label(RichText::new(suggestion).color(palette.breath));
         }
@@ -105,6 +106,7 @@ pub fn show(
 fn row_text(
     library: &Library,
     index: usize,
+    selected: bool,
     glance: &Glance,
     palette: &Palette,
 ) -> egui::text::LayoutJob {
@@ -133,7 +135,10 @@ fn row_text(
     };
     job.append(&entry.practice.name, 0.0, body.clone());
     if !marks.is_empty() {
-        let colour = if glance.suggested == Some(index) {
+        // On the selected row's fill, the marks take the text's colour to stay readable.
+        let colour = if selected {
+            palette.text
+        } else if glance.suggested == Some(index) {
             palette.breath
         } else {
             palette.quiet_text
@@ -184,9 +189,9 @@ fn practice_list(
                 .collect(),
         ),
     ];
-    ui.spacing_mut().button_padding = egui::vec2(10.0, 4.0);
-    ui.spacing_mut().item_spacing.y = 2.0;
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0 + 2.0;
+    ui.spacing_mut().button_padding = egui::vec2(10.0, 3.0);
+    ui.spacing_mut().item_spacing.y = 1.0;
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0 + 1.0;
     let heading_height = 16.0 + 14.0;
     let needed: f32 = groups
         .iter()
@@ -218,7 +223,7 @@ fn practice_list(
                         .color(palette.quiet_text),
                 );
                 for &index in members {
-                    let text = row_text(library, index, glance, palette);
+                    let text = row_text(library, index, index == selected, glance, palette);
                     let row = ui.add(egui::Button::selectable(index == selected, text));
                     rows.push(row.id);
                     if index == selected {

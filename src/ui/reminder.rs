@@ -36,7 +36,7 @@ pub fn show(
             .fill(palette.track)
             .stroke(egui::Stroke::new(1.0, palette.breath.gamma_multiply(0.5)))
             .corner_radius(12)
-            .inner_margin(14)
+            .inner_margin(10)
             .show(ui, |ui| {
                 ui.set_max_width(560.0);
                 let message = ui.label(
@@ -48,8 +48,10 @@ pub fn show(
                 ui.ctx().accesskit_node_builder(message.id, |node| {
                     node.set_live(egui::accesskit::Live::Polite);
                 });
-                ui.add_space(8.0);
+                ui.add_space(6.0);
                 ui.horizontal(|ui| {
+                    // Compact: on home the card takes the header's room.
+                    ui.spacing_mut().button_padding = egui::vec2(14.0, 6.0);
                     let start = egui::Button::new(
                         RichText::new(format!("Start {}", reminder.practice)).size(BODY_SIZE),
                     )
@@ -64,6 +66,6 @@ pub fn show(
                     }
                 });
             });
-        ui.add_space(10.0);
+        ui.add_space(6.0);
     });
 }

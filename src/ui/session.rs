@@ -164,7 +164,8 @@ pub fn show(
             info.push_str("   ·   ");
             info.push_str(&next);
         }
-        ui.label(RichText::new(info).color(palette.quiet_text));
+        // One line, however long the next step's words: a second line would move the buttons.
+        ui.add(egui::Label::new(RichText::new(info).color(palette.quiet_text)).truncate());
         ui.add_space(12.0);
         controls(ui, paused, settings.muted, commands);
     });
