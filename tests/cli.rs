@@ -130,6 +130,37 @@ fn validate_names_file_line_column_and_field() {
 }
 
 #[test]
+fn validate_says_a_huge_number_in_a_few_characters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let huge = dir.path().join("huge.ron");
+    let preset = QUICK.replace("breaths: 2", "minutes: 1e308");
+    std::fs::write(&huge, preset.replace("inhale: 0.5", "inhale: 1e300")).expect("write");
+    let out = downshift(
+        dir.path(),
+        &["presets", "validate", huge.to_str().expect("utf8")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("minutes: is 1e308 minutes; a practice may last at most 180 minutes"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pattern.inhale: is 1e300 s; a phase lasts at most 60 s"),
+        "{stderr}"
+    );
+    let longest_number = stderr
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest_number < 10,
+        "no number hundreds of digits long: {stderr}"
+    );
+}
+
+#[test]
 fn import_never_replaces_without_force_and_export_writes_a_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");

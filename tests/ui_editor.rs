@@ -9,6 +9,8 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+mod painted;
+
 fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
     let at = jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0);
     let clocks = Clocks::from_fns(|| 0, fixed_wall(at));
@@ -68,11 +70,11 @@ fn a_ritual_built_from_scratch_is_saved_and_still_there_after_a_restart() {
     harness.get_by_label("Edit practice");
     harness.get_by_label("Back").click();
     harness.run_steps(2);
-    harness.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath · ritual");
+    harness.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath");
 
     // Open the app again on the same folder.
     let again = self::harness(&data);
-    again.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath · ritual");
+    again.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath");
     let library = Library::load(Some(&data.presets_dir()));
     assert!(library.problems.is_empty(), "{:?}", library.problems);
     let practice = &library
@@ -114,11 +116,64 @@ fn an_invalid_value_shows_its_message_and_save_waits() {
 }
 
 #[test]
+fn a_new_practice_left_untouched_goes_back_without_a_question() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let mut harness = harness(&data);
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    harness.get_by_label("New practice");
+    // Nothing is typed into before the person chooses a field.
+    assert_eq!(harness.ctx.memory(|m| m.focused()), None);
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("You have unsaved changes.")
+            .is_none()
+    );
+    harness.get_by_label("Start");
+}
+
+#[test]
+fn durations_show_the_tenth_of_a_second_they_are_kept_to() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    let mut harness = harness(&data);
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    let texts: Vec<String> = painted::texts(harness.output())
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    // The blank practice breathes in 4 and out 6, for 5 minutes.
+    for shown in ["4.0", "6.0", "0.0", "5.0"] {
+        assert!(texts.iter().any(|t| t == shown), "{shown} in {texts:?}");
+    }
+    let two_decimals = texts.iter().find(|t| {
+        t.split_once('.').is_some_and(|(whole, decimals)| {
+            !whole.is_empty()
+                && whole.chars().all(|c| c.is_ascii_digit())
+                && decimals.len() > 1
+                && decimals.chars().all(|c| c.is_ascii_digit())
+        })
+    });
+    assert_eq!(
+        two_decimals, None,
+        "no duration shows more than one decimal"
+    );
+}
+
+#[test]
 fn leaving_with_unsaved_changes_asks_first() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = DataDir::new(dir.path());
     let mut harness = harness(&data);
     harness.get_by_label("New").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Name", "Half done");
+    // The first Esc leaves the name field, the second the editor.
+    harness.key_press(Key::Escape);
     harness.run_steps(2);
     harness.key_press(Key::Escape);
     harness.run_steps(2);
@@ -155,7 +210,7 @@ fn a_customised_built_in_can_be_restored_after_a_yes() {
     harness.run_steps(2);
     harness.get_by_role_and_label(
         egui::Role::Button,
-        "Evening wind-down · ritual · customised",
+        "Evening wind-down · customised · suggested now",
     );
     harness.get_by_label("Mine now.");
     harness.get_by_label("Restore original").click();

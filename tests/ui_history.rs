@@ -1,5 +1,7 @@
 //! The history screen with an injected data folder: empty, then with sessions.
 
+mod painted;
+
 use downshift::clock::{Clocks, fixed_wall};
 use downshift::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime};
 use downshift::store::{DataDir, append_record};
@@ -13,10 +15,19 @@ fn now() -> jiff::Zoned {
 }
 
 fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
+    harness_sized(data, [900.0, 900.0])
+}
+
+/// At the window's default size.
+fn default_sized(data: &DataDir) -> Harness<'static, DownshiftApp> {
+    harness_sized(data, [720.0, 760.0])
+}
+
+fn harness_sized(data: &DataDir, size: [f32; 2]) -> Harness<'static, DownshiftApp> {
     let clocks = Clocks::from_fns(|| 0, now);
     let app = DownshiftApp::new(data.clone(), AppOptions::new(clocks, SoundMode::Off));
     Harness::builder()
-        .with_size([900.0, 900.0])
+        .with_size(size)
         .build_eframe(move |_| app)
 }
 
@@ -78,7 +89,7 @@ fn sessions_show_newest_first_with_what_works_and_can_be_filtered_and_exported()
     harness.run();
     // Saturday, Sunday and today (a Monday, so the week has only today's 10 minutes).
     harness.get_by_label("Streak: 3 days   ·   This week: 1 session, 10 minutes");
-    harness.get_by_label("What works for me");
+    harness.get_by_label("What helps most?");
     // Night 3-7 eased tension by 3 on average; Box did not change it.
     harness.get_by_label("-3.0");
     harness.get_by_label("+0.0");
@@ -182,4 +193,224 @@ fn the_history_exports_as_json_from_the_window() {
     assert_eq!(sessions[0]["practice"], "Box 4-4-4-4");
     assert_eq!(sessions[1]["practice"], "Night 3-7");
     assert_eq!(sessions[1]["breathed_seconds"], 1200.0);
+}
+
+#[test]
+fn short_sessions_plurals_labels_and_dates_read_as_a_person_expects() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    for record in [
+        session("Micro-rest reset", 2, 0.2, None),
+        session("Night 3-7", 1, 0.8, Some((5, 3))),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+    let mut harness = default_sized(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    // "1 minute", not "1 minutes".
+    harness.get_by_label("Streak: 1 day   ·   This week: 2 sessions, 1 minute");
+    // Twelve seconds is twelve seconds, not "0" minutes.
+    harness.get_by_label("12 s");
+    harness.get_by_label("48 s");
+    assert!(harness.query_by_label("0").is_none());
+
+    // The label comes before its dropdown, on the same line.
+    let label = harness
+        .get_by_role_and_label(egui::Role::Label, "Practice")
+        .rect();
+    let dropdown = harness.get_by_label("Practice").rect();
+    assert!(label.right() <= dropdown.left(), "{label:?} {dropdown:?}");
+    assert!(
+        (label.center().y - dropdown.center().y).abs() < 4.0,
+        "{label:?} {dropdown:?}"
+    );
+    // Both exports sit on one line with Back, none wrapped onto a line of its own.
+    let back = harness.get_by_label("Back").rect();
+    for export in ["Export CSV", "Export JSON"] {
+        let rect = harness.get_by_label(export).rect();
+        assert!(
+            (rect.center().y - back.center().y).abs() < 4.0,
+            "{export} at {rect:?}, Back at {back:?}"
+        );
+    }
+
+    // The days under "Minutes a day" are dates (today is Monday 23 November), not -30 to 0.
+    let texts: Vec<String> = painted::texts(harness.output())
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    assert!(texts.iter().any(|t| t == "23 Nov"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "16 Nov"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "-7" || t == "-28"), "{texts:?}");
+}
+
+#[test]
+fn picking_a_session_and_exporting_move_no_row() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    for record in [
+        session("Box 4-4-4-4", 5, 5.0, None),
+        session("Night 3-7", 1, 20.0, Some((6, 4))),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+    let mut harness = default_sized(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    let row = |harness: &Harness<'static, DownshiftApp>| {
+        harness
+            .get_by_label_contains("Box 4-4-4-4  ·  5.0 min")
+            .rect()
+    };
+    let before = row(&harness);
+    harness
+        .get_by_label_contains("Box 4-4-4-4  ·  5.0 min")
+        .click();
+    harness.run();
+    harness.get_by_label("Delete this session…");
+    assert_eq!(row(&harness), before, "picking a session");
+    harness.get_by_label("Delete this session…").click();
+    harness.run();
+    harness.get_by_label("Keep");
+    assert_eq!(row(&harness), before, "asking to delete it");
+    harness.get_by_label("Export CSV").click();
+    harness.run();
+    harness.get_by_label_contains("Exported to");
+    assert_eq!(row(&harness), before, "exporting");
+}
+
+/// Moves the pointer along the lower part of `chart`, from its right edge leftwards, until a
+/// painted text says `wanted`; whether one did.
+fn hover_until(harness: &mut Harness<'static, DownshiftApp>, chart: &str, wanted: &str) -> bool {
+    let rect = harness.get_by_label(chart).rect();
+    for dx in (4..120).step_by(3) {
+        for dy in [40.0, 60.0, 75.0] {
+            let at = egui::pos2(rect.right() - dx as f32, rect.top() + dy);
+            harness.hover_at(at);
+            harness.run();
+            if painted::painted(harness.output(), wanted) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn three_sessions(data: &DataDir) {
+    for record in [
+        session("Box 4-4-4-4", 50, 5.0, Some((6, 6))),
+        session("Night 3-7", 26, 20.0, Some((7, 3))),
+        session("Night 3-7", 0, 10.0, Some((6, 4))),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+}
+
+#[test]
+fn with_three_sessions_the_charts_answer_the_three_questions_with_values_on_hover() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(dir.path());
+    three_sessions(&data);
+    let mut harness = default_sized(&data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    for question in ["Am I practising?", "Does it help?", "What helps most?"] {
+        let rect = harness.get_by_label(question).rect();
+        assert!(rect.bottom() <= 760.0, "{question} in view");
+    }
+    // Does it help: the change in words, beside the chart, and marked as uncertain.
+    harness.get_by_label(
+        "Over 30 days, tension eased by 2.0 on average (6.3 before, 4.3 after; 3 rated \
+         sessions). Too few to be sure yet.",
+    );
+    assert!(painted::painted(harness.output(), "before"), "a legend");
+    assert!(painted::painted(harness.output(), "after"), "a legend");
+    // What helps most: the practice that eased tension most comes first; too few to be sure.
+    let night = harness.get_by_label("uncertain: 2 rated").rect();
+    let boxed = harness.get_by_label("uncertain: 1 rated").rect();
+    assert!(night.top() < boxed.top());
+    // The day's values on hover.
+    assert!(
+        hover_until(&mut harness, "Am I practising?", "Mon 23 Nov: 10 minutes"),
+        "hovering today's bar says its minutes"
+    );
+    assert!(
+        hover_until(
+            &mut harness,
+            "Does it help?",
+            "Mon 23 Nov: 6.0 before, 4.0 after (1 rated)"
+        ),
+        "hovering today's points says the day's tension"
+    );
+}
+
+/// How much the last frame painted: its shapes, a line counting as its points.
+fn shape_count(harness: &Harness<'static, DownshiftApp>) -> usize {
+    fn count(shape: &egui::epaint::Shape) -> usize {
+        match shape {
+            egui::epaint::Shape::Vec(shapes) => shapes.iter().map(count).sum(),
+            egui::epaint::Shape::Path(path) => path.points.len(),
+            egui::epaint::Shape::LineSegment { .. } => 2,
+            _ => 1,
+        }
+    }
+    harness
+        .output()
+        .shapes
+        .iter()
+        .map(|clipped| count(&clipped.shape))
+        .sum()
+}
+
+#[test]
+fn a_hundred_thousand_sessions_draw_as_days_not_as_sessions() {
+    let few_dir = tempfile::tempdir().expect("temp dir");
+    let few = DataDir::new(few_dir.path());
+    three_sessions(&few);
+    let many_dir = tempfile::tempdir().expect("temp dir");
+    let many = DataDir::new(many_dir.path());
+    let mut text = String::new();
+    for i in 0..100_000i64 {
+        // Ten years, a session every 53 minutes, rated.
+        let mut record = session(
+            "Night 3-7",
+            i * 53 / 60,
+            5.0,
+            Some(((i % 9) as u8, (i % 5) as u8)),
+        );
+        record.id = format!("r{i}");
+        text.push_str(&downshift::store::history::record_line(&record).expect("line"));
+        text.push('\n');
+    }
+    std::fs::write(many.history_path(), text).expect("write");
+    let mut counts = Vec::new();
+    for data in [&few, &many] {
+        let mut harness = default_sized(data);
+        harness.run();
+        harness.get_by_label("History").click();
+        harness.run();
+        harness.get_by_label_contains("Over 30 days, tension");
+        counts.push(shape_count(&harness));
+    }
+    harness_says_days(&many);
+    assert!(
+        counts[1] < counts[0] * 3,
+        "100,000 sessions paint about as much as three: {counts:?}"
+    );
+}
+
+/// With 100,000 sessions the words still rest on every rated session of the days shown.
+fn harness_says_days(data: &DataDir) {
+    let mut harness = default_sized(data);
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    let words = harness.get_by_label_contains("Over 30 days, tension");
+    let text = format!("{words:?}");
+    assert!(text.contains("rated sessions)."), "{text}");
+    assert!(!text.contains("Too few"), "{text}");
 }

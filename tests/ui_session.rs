@@ -11,6 +11,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use jiff::civil::DateTime;
 
+mod painted;
+
 struct Rig {
     now: Arc<AtomicU64>,
     /// The local time: a Monday evening unless a test moves it.
@@ -87,6 +89,16 @@ impl Rig {
     }
 
     fn harness_sized(&self, minute_of_day: u32, size: [f32; 2]) -> Harness<'static, DownshiftApp> {
+        self.harness_stepped(minute_of_day, size, 0.25)
+    }
+
+    /// The window with frames `step` seconds apart (kittest's default is a quarter second).
+    fn harness_stepped(
+        &self,
+        minute_of_day: u32,
+        size: [f32; 2],
+        step: f32,
+    ) -> Harness<'static, DownshiftApp> {
         self.set_local(monday(
             (minute_of_day / 60) as i8,
             (minute_of_day % 60) as i8,
@@ -96,6 +108,9 @@ impl Rig {
         // As eframe runs it: `logic` then `ui`, filling the whole window.
         Harness::builder()
             .with_size(size)
+            .with_step_dt(step)
+            // A second of frames at most, to settle.
+            .with_max_steps((1.0 / step).round() as u64)
             .build_eframe(move |_| app)
     }
 }
@@ -110,7 +125,7 @@ fn home_lists_the_practices_and_describes_the_chosen_one() {
     let rig = Rig::new();
     let mut harness = rig.harness();
     harness.run();
-    harness.get_by_role_and_label(egui::Role::Button, "Evening wind-down · ritual");
+    harness.get_by_role_and_label(egui::Role::Button, "Evening wind-down · suggested now");
     harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4");
     harness.get_by_label_contains("A quiet ten minutes before bed");
     harness.key_press(egui::Key::ArrowDown);
@@ -528,57 +543,6 @@ fn reminders_and_suggestions_are_set_in_settings_and_kept() {
     assert_eq!(reopened.state().settings().time_slots.len(), 6);
 }
 
-/// The session screen as people see it, in both themes: compared with the images in
-/// `tests/snapshots` (rendered with wgpu on Mesa's software Vulkan; `UPDATE_SNAPSHOTS=1` redraws
-/// them after an intended change).
-fn session_snapshots(theme: &str) {
-    let rig = Rig::with_settings(&format!("(ask_tension: false, theme: {theme})"));
-    // Smaller than the usual window, to keep the images small.
-    let mut harness = rig.harness_sized(21 * 60, [600.0, 640.0]);
-    harness.run();
-    // The evening wind-down opens with a prompt step.
-    harness.key_press(egui::Key::Space);
-    harness.run();
-    rig.advance(3 * S);
-    harness.run();
-    harness.snapshot(format!("prompt-{theme}"));
-    harness.key_press(egui::Key::Escape);
-    harness.run();
-    harness.get_by_label("Done").click();
-    harness.run();
-
-    // Down the list with the keyboard to the box pattern.
-    for _ in 0..12 {
-        if harness.query_by_label_contains("In 4, hold 4").is_some() {
-            break;
-        }
-        harness.key_press(egui::Key::ArrowDown);
-        harness.run();
-    }
-    harness.key_press(egui::Key::Space);
-    harness.run();
-    rig.advance(2 * S);
-    harness.run();
-    harness.snapshot(format!("inhale-{theme}"));
-    rig.advance(4 * S);
-    harness.run();
-    harness.get_by_label("Hold");
-    harness.snapshot(format!("hold-{theme}"));
-    harness.key_press(egui::Key::Escape);
-    harness.run();
-    harness.snapshot(format!("summary-{theme}"));
-}
-
-#[test]
-fn the_session_screens_look_as_they_should_in_the_evening_theme() {
-    session_snapshots("Evening");
-}
-
-#[test]
-fn the_session_screens_look_as_they_should_in_the_light_theme() {
-    session_snapshots("Light");
-}
-
 #[test]
 fn from_the_keyboard_alone_a_focused_button_takes_enter_and_a_focused_practice_starts() {
     let rig = Rig::new();
@@ -589,7 +553,7 @@ fn from_the_keyboard_alone_a_focused_button_takes_enter_and_a_focused_practice_s
     harness.run();
     assert!(
         harness
-            .get_by_role_and_label(egui::Role::Button, "Evening wind-down · ritual")
+            .get_by_role_and_label(egui::Role::Button, "Evening wind-down · suggested now")
             .is_focused()
     );
     harness.key_press(egui::Key::Space);
@@ -721,6 +685,14 @@ fn in_gentle_mode_a_practice_with_holds_is_marked_and_starts_only_after_start_an
     assert!(harness.query_by_label("Start anyway").is_none());
     harness.get_by_label("Start").click();
     harness.run();
+    // The question is right under Start, where the eyes are.
+    let start = harness.get_by_label("Start").rect();
+    let anyway = harness.get_by_label("Start anyway").rect();
+    assert!(
+        anyway.top() > start.bottom() && anyway.top() < start.bottom() + 200.0,
+        "{start:?} {anyway:?}"
+    );
+    assert!(anyway.bottom() <= 760.0);
     harness.get_by_label("Start anyway").click();
     harness.run();
     assert!(harness.state().is_in_session(), "one step: start anyway");
@@ -784,4 +756,345 @@ fn about_shows_every_built_in_practices_notes_sources_and_gentle_fit() {
         harness.run();
         harness.get_by_label("Start");
     }
+}
+
+#[test]
+fn the_tension_scale_is_one_row_at_the_default_size() {
+    let rig = Rig::asking_tension();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("How tense do you feel right now?");
+    let zero = harness.get_by_label("0").rect();
+    let ten = harness.get_by_label("10").rect();
+    assert_eq!(zero.top(), ten.top(), "0 and 10 on one row");
+    assert!(ten.right() <= 720.0 && zero.left() >= 0.0);
+    // Centred under the question.
+    let middle = (zero.left() + ten.right()) / 2.0;
+    assert!((middle - 360.0).abs() < 4.0, "centred: {middle}");
+}
+
+/// Where the progress line and the buttons under it are.
+fn controls_at(harness: &Harness<'static, DownshiftApp>, pause_label: &str) -> (f32, f32) {
+    let progress = harness
+        .get_by_role(egui::Role::ProgressIndicator)
+        .rect()
+        .top();
+    let button = harness.get_by_label(pause_label).rect().top();
+    (progress, button)
+}
+
+#[test]
+fn pausing_and_resuming_moves_nothing_below_the_phase() {
+    for settings in [
+        "(ask_tension: false)",
+        "(ask_tension: false, show_numbers: false)",
+        "(ask_tension: false, reduced_motion: true)",
+    ] {
+        let rig = Rig::with_settings(settings);
+        let mut harness = rig.harness();
+        harness.run();
+        harness.key_press(egui::Key::Space);
+        harness.run();
+        // The prompt first, then the breathing: neither moves what is below.
+        let during_prompt = controls_at(&harness, "Pause");
+        rig.advance(32 * S);
+        harness.run();
+        harness.get_by_label("Breathe in");
+        let breathing = controls_at(&harness, "Pause");
+        assert_eq!(during_prompt, breathing, "{settings}");
+        assert!(harness.query_by_label("Press Space to resume").is_none());
+        harness.key_press(egui::Key::Space);
+        harness.run();
+        harness.get_by_label("Press Space to resume");
+        assert_eq!(controls_at(&harness, "Resume"), breathing, "{settings}");
+        harness.key_press(egui::Key::Space);
+        harness.run();
+        assert!(harness.query_by_label("Press Space to resume").is_none());
+        assert_eq!(controls_at(&harness, "Pause"), breathing, "{settings}");
+    }
+}
+
+/// A preset file of one's own: a two-step ritual when `ritual`, else plain breathing.
+fn own_preset(rig: &Rig, file: &str, name: &str, ritual: bool) {
+    let steps = if ritual {
+        r#"[Prompt(text: "Sit.", seconds: 5.0), Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)]"#
+    } else {
+        r#"[Breathe(pattern: (inhale: 4.0, exhale: 6.0), breaths: 2)]"#
+    };
+    let presets = rig.data_dir().presets_dir();
+    std::fs::create_dir_all(&presets).expect("presets folder");
+    std::fs::write(
+        presets.join(file),
+        format!(r#"(version: 1, name: "{name}", description: "Mine.", steps: {steps})"#),
+    )
+    .expect("preset");
+}
+
+#[test]
+fn home_shows_every_practice_grouped_with_the_suggested_one_marked_and_notices_in_view() {
+    let rig = Rig::new();
+    own_preset(&rig, "mine.ron", "My ritual", true);
+    std::fs::write(
+        rig.data_dir().presets_dir().join("broken.ron"),
+        "(version: 1,",
+    )
+    .expect("write");
+    // A progress file that cannot be read: a notice on home.
+    std::fs::write(rig.data_dir().progress_path(), "not ron at all").expect("write");
+    let mut harness = rig.harness();
+    harness.run();
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(720.0, 760.0));
+    let in_view = |rect: egui::Rect, what: &str| {
+        assert!(
+            window.contains_rect(rect),
+            "{what} at {rect:?} is out of view"
+        );
+    };
+    let rituals = harness.get_by_label("Rituals").rect();
+    let breathing = harness.get_by_label("Breathing").rect();
+    in_view(rituals, "Rituals");
+    in_view(breathing, "Breathing");
+    let row = |name: &str| {
+        harness
+            .get_by_role_and_label(egui::Role::Button, name)
+            .rect()
+    };
+    for name in [
+        "Evening wind-down · suggested now",
+        "Work to home",
+        "Micro-rest reset",
+        "My ritual",
+    ] {
+        let rect = row(name);
+        in_view(rect, name);
+        assert!(
+            rect.top() > rituals.bottom() && rect.bottom() < breathing.top(),
+            "{name} is a ritual"
+        );
+    }
+    for name in [
+        "Cyclic sighing",
+        "Resonance 5-5",
+        "Extended exhale 4-6",
+        "Extended exhale 4-8",
+        "Night 3-7",
+        "Box 4-4-4-4",
+        "4-7-8",
+    ] {
+        let rect = row(name);
+        in_view(rect, name);
+        assert!(rect.top() > breathing.bottom(), "{name} is breathing");
+    }
+    for label in [
+        "Start",
+        "About this practice (I)",
+        "Safety",
+        "History",
+        "Settings",
+    ] {
+        in_view(harness.get_by_label(label).rect(), label);
+    }
+    in_view(
+        harness
+            .get_by_label("Problems: 1 preset file could not be used")
+            .rect(),
+        "the problems",
+    );
+    in_view(
+        harness.get_by_label_contains("progress").rect(),
+        "the notice",
+    );
+    in_view(
+        harness.get_by_label("Dismiss").rect(),
+        "the notice's Dismiss",
+    );
+    // With a notice and the problems taking room, the rest of the list is a scroll away, and
+    // home says so.
+    let foot = harness.get_by_label("History").rect().top();
+    let hidden = [
+        "Cyclic sighing",
+        "Resonance 5-5",
+        "Extended exhale 4-6",
+        "Extended exhale 4-8",
+        "Night 3-7",
+        "Box 4-4-4-4",
+        "4-7-8",
+    ]
+    .iter()
+    .filter(|name| row(name).bottom() > foot)
+    .count();
+    if hidden > 0 {
+        harness.get_by_label_contains("more below: scroll, or press the down arrow");
+    }
+
+    // The arrows go down the list as it is shown: from the last built-in ritual to one's own.
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Micro-rest reset")
+        .click();
+    harness.run();
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    harness.get_by_label("Mine.");
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    harness.get_by_label_contains("In for 4, out for 6");
+}
+
+#[test]
+fn at_the_default_size_every_built_in_practice_is_in_view_above_the_foot() {
+    use egui_kittest::kittest::NodeT;
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    let foot = harness.get_by_label("History").rect().top();
+    for entry in &downshift::store::Library::built_in().entries {
+        let name = &entry.practice.name;
+        let rect = harness
+            .query_all_by_role(egui::Role::Button)
+            .find(|node| {
+                node.accesskit_node()
+                    .label()
+                    .is_some_and(|label| label.starts_with(name.as_str()))
+            })
+            .unwrap_or_else(|| panic!("a row for {name}"))
+            .rect();
+        assert!(
+            rect.top() >= 0.0 && rect.bottom() <= foot,
+            "{name} at {rect:?}"
+        );
+    }
+    assert!(harness.query_by_label_contains("more below").is_none());
+}
+
+#[test]
+fn with_more_practices_than_fit_home_says_how_many_more_are_below() {
+    let rig = Rig::new();
+    for i in 0..12 {
+        own_preset(
+            &rig,
+            &format!("mine-{i:02}.ron"),
+            &format!("Mine {i:02}"),
+            false,
+        );
+    }
+    let mut harness = rig.harness();
+    harness.run();
+    let hint = harness.get_by_label_contains("more below: scroll, or press the down arrow");
+    assert!(hint.rect().bottom() <= 760.0);
+    // Down the list to the last: the list follows, and the hint says that is all.
+    for _ in 0..30 {
+        harness.key_press(egui::Key::ArrowDown);
+        harness.run();
+    }
+    harness.get_by_label("That is all of them.");
+    let last = harness
+        .get_by_role_and_label(egui::Role::Button, "Mine 11")
+        .rect();
+    assert!(last.bottom() <= 760.0, "{last:?}");
+}
+
+#[test]
+fn nothing_on_home_moves_when_a_reminder_comes_and_with_reduced_motion_it_is_simply_there() {
+    for reduced_motion in [false, true] {
+        let rig = Rig::with_settings(&format!(
+            "(ask_tension: false, reduced_motion: {reduced_motion}, \
+             reminders: (transition: true, transition_at: \"17:30\"))"
+        ));
+        let mut harness = rig.harness_at(17 * 60 + 29);
+        harness.run();
+        let places = |harness: &Harness<'static, DownshiftApp>| {
+            ["Start", "History", "Safety"]
+                .map(|label| harness.get_by_label(label).rect())
+                .to_vec()
+                .into_iter()
+                .chain([harness
+                    .get_by_role_and_label(egui::Role::Button, "Work to home · suggested now")
+                    .rect()])
+                .collect::<Vec<_>>()
+        };
+        let before = places(&harness);
+        rig.set_local(monday(17, 30));
+        harness.step();
+        let message = "It's 17:30. Time to leave the day behind?";
+        harness.get_by_label(message);
+        // Not painted at all is fully faded.
+        let opacity = painted::opacity(harness.output(), message).unwrap_or(0.0);
+        if reduced_motion {
+            assert_eq!(opacity, 1.0, "at once with reduced motion");
+        } else {
+            assert!(opacity < 0.5, "it fades in: {opacity}");
+        }
+        harness.run();
+        assert_eq!(places(&harness), before, "reduced motion: {reduced_motion}");
+        harness.get_by_label("Later").click();
+        harness.run();
+        assert_eq!(places(&harness), before, "reduced motion: {reduced_motion}");
+    }
+}
+
+#[test]
+fn with_reduced_motion_a_new_step_and_a_section_opening_do_not_animate() {
+    for reduced_motion in [false, true] {
+        let rig = Rig::with_settings(&format!(
+            "(ask_tension: false, reduced_motion: {reduced_motion})"
+        ));
+        // Sixty frames a second, so an animation takes several.
+        let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 1.0 / 60.0);
+        harness.run();
+        harness
+            .get_by_label("Import or export a preset file")
+            .click();
+        let frames = harness.run();
+        if reduced_motion {
+            assert!(frames <= 3, "opens at once: {frames} frames");
+        } else {
+            assert!(frames > 5, "unfolds: {frames} frames");
+        }
+        harness
+            .get_by_label("Import or export a preset file")
+            .click();
+        harness.run();
+        // The evening wind-down opens with a prompt, which fades in unless motion is reduced.
+        harness.key_press(egui::Key::Space);
+        harness.step();
+        let opacity = painted::opacity(harness.output(), "Dim the lights").expect("painted");
+        if reduced_motion {
+            assert_eq!(opacity, 1.0);
+        } else {
+            assert!(opacity < 0.5, "fades in: {opacity}");
+        }
+    }
+}
+
+#[test]
+fn answering_the_offer_keeps_done_where_it_was() {
+    let rig = Rig::new();
+    two_calm_sessions_so_far(&rig);
+    let mut harness = rig.harness();
+    finish_extended_exhale(&rig, &mut harness);
+    let done = harness.get_by_label("Done").rect();
+    harness.get_by_label("Lengthen").click();
+    harness.run();
+    harness.get_by_label("Your exhale is now 6.6 s.");
+    assert_eq!(harness.get_by_label("Done").rect(), done);
+}
+
+#[test]
+fn a_long_up_next_stays_on_one_line_so_the_buttons_keep_their_place() {
+    let rig = Rig::new();
+    // At 18:10 home suggests "Work to home": prompts whose next step is a long sentence.
+    let mut harness = rig.harness_at(18 * 60 + 10);
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label_contains("Up next: Let your shoulders drop");
+    let during_prompts = controls_at(&harness, "Pause");
+    for _ in 0..2 {
+        harness.key_press(egui::Key::S);
+        harness.run();
+    }
+    harness.get_by_label("Breathe in");
+    assert_eq!(controls_at(&harness, "Pause"), during_prompts);
 }

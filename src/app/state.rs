@@ -112,6 +112,8 @@ pub struct AppState {
     pub tension_before: Option<u8>,
     /// Why the preselected practice was chosen ("It's 18:10 — time to leave work behind.").
     pub suggestion: Option<String>,
+    /// The name of the practice suggested for the time of day, marked on home.
+    pub suggested: Option<String>,
     /// The streak and the last session, for the home screen.
     pub glance: Option<String>,
     pub reminders: ReminderState,
@@ -135,6 +137,10 @@ impl AppState {
         AppState {
             data_dir,
             selected: suggested.as_ref().map_or(0, |(index, _)| *index),
+            suggested: suggested
+                .as_ref()
+                .and_then(|(index, _)| loaded.library.entries.get(*index))
+                .map(|entry| entry.practice.name.clone()),
             suggestion: suggested.map(|(_, why)| why),
             library: loaded.library,
             settings: loaded.settings,
@@ -172,6 +178,20 @@ impl AppState {
 
     pub fn is_in_session(&self) -> bool {
         matches!(self.screen, Screen::Session(_))
+    }
+
+    /// The library as home lists it: the rituals, then the breathing practices, each in the
+    /// library's order. The arrow keys move through it in this order.
+    pub fn home_order(&self) -> Vec<usize> {
+        let entries = &self.library.entries;
+        let rituals = (0..entries.len()).filter(|&i| entries[i].practice.is_ritual());
+        let breathing = (0..entries.len()).filter(|&i| !entries[i].practice.is_ritual());
+        rituals.chain(breathing).collect()
+    }
+
+    /// Where the suggested practice is in the library now.
+    pub fn suggested_index(&self) -> Option<usize> {
+        self.library.position(self.suggested.as_deref()?)
     }
 
     /// The selected practice's current exhale and target, if it is progressive.

@@ -27,12 +27,17 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
                 state.selected = index;
             }
         }
-        Command::SelectNext => {
-            if state.selected + 1 < state.library.entries.len() {
-                state.selected += 1;
+        Command::SelectNext | Command::SelectPrevious => {
+            let order = state.home_order();
+            if let Some(at) = order.iter().position(|&i| i == state.selected) {
+                let next = if command == Command::SelectNext {
+                    (at + 1).min(order.len() - 1)
+                } else {
+                    at.saturating_sub(1)
+                };
+                state.selected = order[next];
             }
         }
-        Command::SelectPrevious => state.selected = state.selected.saturating_sub(1),
         Command::Start => start_selected(state, now, effects),
         Command::Rate(value) => rate(state, value, now, effects),
         Command::RatingKey(key) => {
@@ -330,6 +335,10 @@ fn close_screen(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
                 if let Some((index, _)) = &suggested {
                     state.selected = *index;
                 }
+                state.suggested = suggested
+                    .as_ref()
+                    .and_then(|(index, _)| state.library.entries.get(*index))
+                    .map(|entry| entry.practice.name.clone());
                 state.suggestion = suggested.map(|(_, why)| why);
             }
         }

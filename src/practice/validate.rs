@@ -64,11 +64,36 @@ impl fmt::Display for Problem {
 }
 
 fn seconds(value: f64) -> String {
-    if value.is_nan() {
-        "not a number".to_owned()
+    if value.is_finite() {
+        format!("{} s", readable(value))
     } else {
-        format!("{value} s")
+        readable(value)
     }
+}
+
+/// A number as a person reads it: at most three decimals, and huge or tiny ones in short
+/// scientific form ("1e308", not three hundred digits).
+fn readable(value: f64) -> String {
+    if value.is_nan() {
+        return "not a number".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 {
+            "infinite"
+        } else {
+            "minus infinity"
+        }
+        .to_owned();
+    }
+    let size = value.abs();
+    if size >= 1e6 || (size > 0.0 && size < 1e-3) {
+        let text = format!("{value:.2e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exponent}");
+    }
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// Every problem with `practice` under `profile`; empty means it can be practised.
@@ -208,17 +233,15 @@ fn check_block(index: usize, block: &BreatheBlock, profile: Profile, problems: &
                 problems.push(Problem::step(
                     index,
                     "minutes",
-                    format!(
-                        "must be more than 0 (it is {})",
-                        seconds(minutes).trim_end_matches(" s")
-                    ),
+                    format!("must be more than 0 (it is {})", readable(minutes)),
                 ));
             } else if minutes * 60.0 > MAX_PRACTICE_SECONDS {
                 problems.push(Problem::step(
                     index,
                     "minutes",
                     format!(
-                        "is {minutes} minutes; a practice may last at most {:.0} minutes",
+                        "is {} minutes; a practice may last at most {:.0} minutes",
+                        readable(minutes),
                         MAX_PRACTICE_SECONDS / 60.0
                     ),
                 ));

@@ -50,13 +50,28 @@ pub struct PracticeStats {
     pub average_change: Option<f64>,
 }
 
-/// One rated session, for the tension chart.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TensionPoint {
-    /// Days before today (0 is today).
-    pub days_ago: u32,
-    pub before: u8,
-    pub after: u8,
+/// Sessions of this many rated ones or more say something about a practice; fewer are
+/// marked as uncertain.
+pub const ENOUGH_RATED: u32 = 5;
+
+/// The rated sessions of one day, summed: the tension chart shows their means, so 100,000
+/// sessions draw as few points as ten.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct DayTension {
+    /// Sessions rated both before and after.
+    pub rated: u32,
+    pub before_sum: f64,
+    pub after_sum: f64,
+}
+
+impl DayTension {
+    /// Mean tension before and after, if any session that day was rated.
+    pub fn means(&self) -> Option<(f64, f64)> {
+        (self.rated > 0).then(|| {
+            let n = self.rated as f64;
+            (self.before_sum / n, self.after_sum / n)
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -71,8 +86,8 @@ pub struct Insights {
     pub per_practice: Vec<PracticeStats>,
     /// Minutes practised each day, `CHART_DAYS` long, today last.
     pub minutes_by_day: Vec<f64>,
-    /// Rated sessions of the last `CHART_DAYS` days, oldest first.
-    pub tension: Vec<TensionPoint>,
+    /// Tension before and after, day by day, `CHART_DAYS` long, today last.
+    pub tension_by_day: Vec<DayTension>,
 }
 
 /// Days from `date` to `today` (0 for today; `None` for a date after today).
@@ -104,6 +119,7 @@ impl Insights {
     ) -> Insights {
         let mut insights = Insights {
             minutes_by_day: vec![0.0; CHART_DAYS],
+            tension_by_day: vec![DayTension::default(); CHART_DAYS],
             ..Insights::default()
         };
         let week_days = today.weekday().to_monday_zero_offset() as u32;
@@ -129,19 +145,16 @@ impl Insights {
                 insights.week_minutes += minutes;
             }
             if (days_ago as usize) < CHART_DAYS {
-                insights.minutes_by_day[CHART_DAYS - 1 - days_ago as usize] += minutes;
+                let day = CHART_DAYS - 1 - days_ago as usize;
+                insights.minutes_by_day[day] += minutes;
                 if let (Some(before), Some(after)) = tension {
-                    insights.tension.push(TensionPoint {
-                        days_ago,
-                        before,
-                        after,
-                    });
+                    let tension = &mut insights.tension_by_day[day];
+                    tension.rated += 1;
+                    tension.before_sum += before as f64;
+                    tension.after_sum += after as f64;
                 }
             }
         }
-        insights
-            .tension
-            .sort_by_key(|t| std::cmp::Reverse(t.days_ago));
         practised_days.sort_unstable();
         practised_days.dedup();
         insights.streak_days = streak(&practised_days);
@@ -221,14 +234,36 @@ mod tests {
         assert_eq!(insights.per_practice[1].average_change, Some(0.0));
         assert_eq!(insights.minutes_by_day[CHART_DAYS - 2], 20.0);
         assert_eq!(insights.minutes_by_day[CHART_DAYS - 3], 15.0);
+        let rated_days: Vec<(usize, Option<(f64, f64)>)> = insights
+            .tension_by_day
+            .iter()
+            .enumerate()
+            .filter(|(_, day)| day.rated > 0)
+            .map(|(i, day)| (CHART_DAYS - 1 - i, day.means()))
+            .collect();
         assert_eq!(
-            insights
-                .tension
-                .iter()
-                .map(|t| t.days_ago)
-                .collect::<Vec<_>>(),
-            vec![9, 3, 2]
+            rated_days,
+            vec![
+                (9, Some((6.0, 6.0))),
+                (3, Some((7.0, 3.0))),
+                (2, Some((6.0, 4.0)))
+            ]
         );
+    }
+
+    #[test]
+    fn a_days_tension_is_the_mean_of_its_rated_sessions() {
+        let today: Date = "2026-11-19".parse().expect("date");
+        let records = vec![
+            on("2026-11-19", "Night 3-7", 5.0, Some((8, 4))),
+            on("2026-11-19", "Night 3-7", 5.0, Some((6, 3))),
+            on("2026-11-19", "Night 3-7", 5.0, None),
+        ];
+        let insights = Insights::of(&records, today);
+        let day = insights.tension_by_day[CHART_DAYS - 1];
+        assert_eq!(day.rated, 2);
+        assert_eq!(day.means(), Some((7.0, 3.5)));
+        assert_eq!(insights.tension_by_day[CHART_DAYS - 2].means(), None);
     }
 
     #[test]
@@ -246,6 +281,7 @@ mod tests {
             Insights::of(&[] as &[SessionRecord], today),
             Insights {
                 minutes_by_day: vec![0.0; CHART_DAYS],
+                tension_by_day: vec![DayTension::default(); CHART_DAYS],
                 ..Insights::default()
             }
         );

@@ -31,6 +31,8 @@ fn seconds_field(ui: &mut egui::Ui, label: &str, value: &mut f64, optional: bool
     ui.add(
         Slider::new(value, low..=20.0)
             .step_by(0.1)
+            // Kept to a tenth of a second, so shown to one.
+            .fixed_decimals(1)
             .clamping(egui::SliderClamping::Never)
             .suffix(" s")
             .text(label),
@@ -189,6 +191,7 @@ pub fn show(
                             ui.add(
                                 Slider::new(&mut prompt.seconds, 1.0..=600.0)
                                     .step_by(1.0)
+                                    .fixed_decimals(0)
                                     .clamping(egui::SliderClamping::Never)
                                     .suffix(" s")
                                     .text("Prompt length"),
@@ -240,6 +243,7 @@ fn breathing_fields(
         ui.add(
             Slider::new(&mut minutes, 0.5..=60.0)
                 .step_by(0.5)
+                .fixed_decimals(1)
                 .clamping(egui::SliderClamping::Never)
                 .text("Minutes"),
         );

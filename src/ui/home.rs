@@ -5,12 +5,15 @@ use egui::{RichText, ScrollArea};
 use super::theme::Palette;
 use crate::app::Command;
 use crate::app::screen::HomeQuestion;
+use crate::practice::reminders::Reminder;
 use crate::store::{Library, Origin};
 
 /// What the home screen says at a glance.
 pub struct Glance<'a> {
     /// Why the preselected practice suits the time of day.
     pub suggestion: Option<&'a str>,
+    /// The practice suggested for the time of day (an index into the library).
+    pub suggested: Option<usize>,
     /// The streak and the last session.
     pub recent: Option<&'a str>,
     /// The selected practice's current exhale and target, if it is progressive.
@@ -19,8 +22,19 @@ pub struct Glance<'a> {
     pub question: Option<HomeQuestion>,
     /// In gentle mode, which practices are outside it (by index); empty when it is off.
     pub outside_gentle_mode: Vec<bool>,
+    /// The library in the order home lists it: rituals, then breathing.
+    pub order: Vec<usize>,
+    /// A reminder waiting: it takes the header's place, so nothing below moves.
+    pub reminder: Option<&'a Reminder>,
+    pub reduced_motion: bool,
 }
 
+/// The header's room: the heading, the suggestion and the last session, or a reminder card.
+const HEADER_HEIGHT: f32 = 118.0;
+
+/// The home screen: the practices in two groups on the left, the chosen one on the right,
+/// and at the foot what else there is to do. The foot is laid out first, so it is always in
+/// view; the list takes the room left and says when there is more of it below.
 pub fn show(
     ui: &mut egui::Ui,
     library: &Library,
@@ -30,148 +44,347 @@ pub fn show(
     palette: &Palette,
     commands: &mut Vec<Command>,
 ) -> Vec<egui::Id> {
-    let mut rows = Vec::new();
-    ui.vertical_centered(|ui| {
-        ui.add_space(8.0);
-        ui.heading("downshift");
-        if let Some(recent) = glance.recent {
-            ui.label(RichText::new(recent).size(17.0).color(palette.quiet_text));
+    // The first Tab goes to the chosen practice, not to the foot (laid out first).
+    let tab_into_list = ui.memory(|m| m.focused()).is_none()
+        && ui.input(|i| i.key_pressed(egui::Key::Tab) && i.modifiers.is_none());
+    let width = ui.available_width();
+    let centred = egui::Layout::top_down(egui::Align::Center);
+    ui.allocate_ui_with_layout(egui::vec2(width, HEADER_HEIGHT), centred, |ui| {
+        ui.set_min_size(egui::vec2(width, HEADER_HEIGHT));
+        if let Some(reminder) = glance.reminder {
+            super::reminder::show(ui, reminder, glance.reduced_motion, palette, commands);
+            return;
         }
+        ui.spacing_mut().item_spacing.y = 4.0;
+        ui.label(RichText::new("downshift").size(28.0));
         if let Some(suggestion) = glance.suggestion {
             ui.label(RichText::new(suggestion).color(palette.breath));
         }
-        ui.label(
-            RichText::new("Choose a practice, then press Space or Start.")
-                .color(palette.quiet_text),
-        );
+        if let Some(recent) = glance.recent {
+            ui.label(RichText::new(recent).size(17.0).color(palette.quiet_text));
+        }
     });
-    ui.add_space(12.0);
-    let list_height = (ui.available_height() * 0.4).max(140.0);
-    ScrollArea::vertical()
-        .max_height(list_height)
-        .auto_shrink([false, true])
+    egui::Panel::bottom("home_foot")
+        .resizable(false)
+        .show_separator_line(false)
+        .frame(egui::Frame::NONE.inner_margin(egui::Margin {
+            top: 8,
+            ..Default::default()
+        }))
         .show(ui, |ui| {
-            for (index, entry) in library.entries.iter().enumerate() {
-                let practice = &entry.practice;
-                let mut label = practice.name.clone();
-                if practice.is_ritual() {
-                    label.push_str(" · ritual");
-                }
-                if matches!(
-                    entry.origin,
-                    Origin::User {
-                        customises: true,
-                        ..
-                    }
-                ) {
-                    label.push_str(" · customised");
-                }
-                if glance.outside_gentle_mode.get(index) == Some(&true) {
-                    label.push_str(" · not gentle");
-                }
-                let row = ui.selectable_label(index == selected, label);
-                rows.push(row.id);
-                if index == selected {
-                    row.scroll_to_me(None);
-                }
-                if row.clicked() {
-                    commands.push(Command::Select(index));
-                }
-                if row.double_clicked() {
-                    commands.push(Command::Start);
-                }
-            }
+            foot(ui, library, selected, file_path, palette, commands)
         });
-    ui.add_space(12.0);
-    if let Some(entry) = library.entries.get(selected) {
-        let practice = &entry.practice;
-        ui.label(RichText::new(&practice.name).heading());
-        ui.label(&practice.description);
-        if let Some((level, target)) = glance.level {
-            ui.label(
-                RichText::new(format!(
-                    "Your exhale: {level:.1} s, building toward {target:.1} s at your pace."
-                ))
-                .color(palette.quiet_text),
-            );
-        }
-        if glance.outside_gentle_mode.get(selected) == Some(&true) {
-            ui.label(
-                RichText::new("Outside gentle mode: it has breath holds or quick breaths.")
-                    .color(palette.warning),
-            );
-        } else if practice.has_holds() {
-            ui.label(
-                RichText::new(
-                    "Contains breath holds: skip it if you have been told to avoid them.",
-                )
-                .color(palette.warning),
-            );
-        }
-        ui.add_space(16.0);
-        ui.vertical_centered(|ui| {
-            let start = ui.add(
-                egui::Button::new(RichText::new("Start").size(26.0))
-                    .min_size(egui::vec2(200.0, 56.0)),
-            );
-            if start.clicked() {
-                commands.push(Command::Start);
-            }
-            ui.horizontal(|ui| {
-                if ui
-                    .link(RichText::new("About this practice (I)").color(palette.quiet_text))
-                    .clicked()
-                {
-                    commands.push(Command::OpenAbout);
-                }
-                ui.label(RichText::new("·").color(palette.quiet_text));
-                if ui
-                    .link(RichText::new("Safety").color(palette.quiet_text))
-                    .clicked()
-                {
-                    commands.push(Command::OpenSafety);
-                }
-            });
+    let mut rows = Vec::new();
+    let height = ui.available_height();
+    let list_width = (ui.available_width() * 0.52).clamp(240.0, 400.0);
+    ui.horizontal_top(|ui| {
+        let top_down = egui::Layout::top_down(egui::Align::Min);
+        ui.allocate_ui_with_layout(egui::vec2(list_width, height), top_down, |ui| {
+            ui.set_min_size(egui::vec2(list_width, height));
+            rows = practice_list(ui, library, selected, glance, palette, commands);
         });
-        // Right under Start, where the eyes are: a question must not wait below the fold.
-        if let Some(question) = glance.question {
-            ui.horizontal_wrapped(|ui| {
-                let text = match question {
-                    HomeQuestion::Delete => {
-                        format!("Delete \"{}\"? Its file is removed.", entry.practice.name)
-                    }
-                    HomeQuestion::RestoreOriginal => format!(
-                        "Restore the original \"{}\"? Your changes to it are removed.",
-                        entry.practice.name
-                    ),
-                    HomeQuestion::StartAnyway => format!(
-                        "Gentle mode is on, and \"{}\" has breath holds or breaths under 8 s. \
-                         Start it anyway?",
-                        entry.practice.name
-                    ),
-                };
-                ui.label(RichText::new(text).color(palette.warning));
-                let yes = match question {
-                    HomeQuestion::Delete => "Yes, delete",
-                    HomeQuestion::RestoreOriginal => "Yes, restore",
-                    HomeQuestion::StartAnyway => "Start anyway",
-                };
-                if ui.button(yes).clicked() {
-                    commands.push(Command::AnswerHome(true));
-                }
-                let no = match question {
-                    HomeQuestion::StartAnyway => "Choose another",
-                    _ => "No",
-                };
-                if ui.button(no).clicked() {
-                    commands.push(Command::AnswerHome(false));
-                }
-            });
+        if tab_into_list
+            && let Some(&row) = glance
+                .order
+                .iter()
+                .position(|&i| i == selected)
+                .and_then(|at| rows.get(at))
+        {
+            ui.memory_mut(|m| m.request_focus(row));
         }
+        ui.add_space(8.0);
+        let width = ui.available_width();
+        ui.allocate_ui_with_layout(egui::vec2(width, height), top_down, |ui| {
+            ui.set_width(width);
+            details(ui, library, selected, glance, palette, commands);
+        });
+    });
+    rows
+}
+
+/// A row's words: the name, then quieter marks (customised, not gentle, suggested now).
+fn row_text(
+    library: &Library,
+    index: usize,
+    selected: bool,
+    glance: &Glance,
+    palette: &Palette,
+) -> egui::text::LayoutJob {
+    let entry = &library.entries[index];
+    let mut marks = String::new();
+    if matches!(
+        entry.origin,
+        Origin::User {
+            customises: true,
+            ..
+        }
+    ) {
+        marks.push_str(" · customised");
+    }
+    if glance.outside_gentle_mode.get(index) == Some(&true) {
+        marks.push_str(" · not gentle");
+    }
+    if glance.suggested == Some(index) {
+        marks.push_str(" · suggested now");
+    }
+    let mut job = egui::text::LayoutJob::default();
+    let body = egui::TextFormat {
+        font_id: egui::FontId::proportional(super::theme::BODY_SIZE - 1.0),
+        color: palette.text,
+        ..Default::default()
+    };
+    job.append(&entry.practice.name, 0.0, body.clone());
+    if !marks.is_empty() {
+        // On the selected row's fill, the marks take the text's colour to stay readable.
+        let colour = if selected {
+            palette.text
+        } else if glance.suggested == Some(index) {
+            palette.breath
+        } else {
+            palette.quiet_text
+        };
+        job.append(
+            &marks,
+            0.0,
+            egui::TextFormat {
+                font_id: egui::FontId::proportional(15.0),
+                color: colour,
+                valign: egui::Align::Center,
+                ..body
+            },
+        );
+    }
+    job.wrap.max_width = f32::INFINITY;
+    job
+}
+
+/// The practices, rituals first, as rows to click (double-click starts) or move through with
+/// the arrows. Returns the rows' ids (Space on a focused row starts it).
+fn practice_list(
+    ui: &mut egui::Ui,
+    library: &Library,
+    selected: usize,
+    glance: &Glance,
+    palette: &Palette,
+    commands: &mut Vec<Command>,
+) -> Vec<egui::Id> {
+    let mut rows = Vec::new();
+    let groups: [(&str, Vec<usize>); 2] = [
+        (
+            "Rituals",
+            glance
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| library.entries[i].practice.is_ritual())
+                .collect(),
+        ),
+        (
+            "Breathing",
+            glance
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| !library.entries[i].practice.is_ritual())
+                .collect(),
+        ),
+    ];
+    ui.spacing_mut().button_padding = egui::vec2(10.0, 3.0);
+    ui.spacing_mut().item_spacing.y = 1.0;
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0 + 1.0;
+    let heading_height = 16.0 + 14.0;
+    let needed: f32 = groups
+        .iter()
+        .filter(|(_, members)| !members.is_empty())
+        .map(|(_, members)| heading_height + members.len() as f32 * row_height)
+        .sum();
+    let hint_height = 24.0;
+    let overflows = needed > ui.available_height();
+    let area_height = if overflows {
+        ui.available_height() - hint_height
     } else {
+        ui.available_height()
+    };
+    let output = ScrollArea::vertical()
+        .id_salt("practices")
+        .max_height(area_height)
+        .auto_shrink([false, true])
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+        .show(ui, |ui| {
+            for (title, members) in &groups {
+                if members.is_empty() {
+                    continue;
+                }
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new(*title)
+                        .size(16.0)
+                        .strong()
+                        .color(palette.quiet_text),
+                );
+                for &index in members {
+                    let text = row_text(library, index, index == selected, glance, palette);
+                    let row = ui.add(egui::Button::selectable(index == selected, text));
+                    rows.push(row.id);
+                    if index == selected {
+                        row.scroll_to_me(None);
+                    }
+                    if row.clicked() {
+                        commands.push(Command::Select(index));
+                    }
+                    if row.double_clicked() {
+                        commands.push(Command::Start);
+                    }
+                }
+            }
+        });
+    if overflows {
+        let hidden =
+            output.content_size.y - output.state.clamped_offset().y - output.inner_rect.height();
+        let below = (hidden / row_height).ceil().max(0.0) as usize;
+        let text = if below > 0 {
+            format!("{below} more below: scroll, or press the down arrow")
+        } else {
+            "That is all of them.".to_owned()
+        };
+        ui.label(RichText::new(text).size(16.0).color(palette.breath));
+    }
+    rows
+}
+
+/// The chosen practice: its name and description, warnings, Start, and a question waiting
+/// for an answer right under Start.
+fn details(
+    ui: &mut egui::Ui,
+    library: &Library,
+    selected: usize,
+    glance: &Glance,
+    palette: &Palette,
+    commands: &mut Vec<Command>,
+) {
+    let Some(entry) = library.entries.get(selected) else {
         ui.label("No practices could be loaded.");
+        return;
+    };
+    let practice = &entry.practice;
+    ui.add_space(6.0);
+    ui.label(RichText::new(&practice.name).size(28.0));
+    ui.label(RichText::new(&practice.description).size(19.0));
+    if let Some((level, target)) = glance.level {
+        ui.label(
+            RichText::new(format!(
+                "Your exhale: {level:.1} s, building toward {target:.1} s at your pace."
+            ))
+            .size(17.0)
+            .color(palette.quiet_text),
+        );
+    }
+    if glance.outside_gentle_mode.get(selected) == Some(&true) {
+        ui.label(
+            RichText::new("Outside gentle mode: it has breath holds or quick breaths.")
+                .size(17.0)
+                .color(palette.warning),
+        );
+    } else if practice.has_holds() {
+        ui.label(
+            RichText::new("Contains breath holds: skip it if you have been told to avoid them.")
+                .size(17.0)
+                .color(palette.warning),
+        );
     }
     ui.add_space(8.0);
+    ui.vertical_centered(|ui| {
+        let start = ui.add(
+            egui::Button::new(RichText::new("Start").size(26.0)).min_size(egui::vec2(200.0, 56.0)),
+        );
+        if start.clicked() {
+            commands.push(Command::Start);
+        }
+        ui.label(
+            RichText::new("Space starts it; the arrow keys choose.")
+                .size(15.0)
+                .color(palette.quiet_text),
+        );
+        let about = "About this practice (I)";
+        let links_width = text_width(ui, about, 17.0)
+            + text_width(ui, "·", 17.0)
+            + text_width(ui, "Safety", 17.0)
+            + 2.0 * ui.spacing().item_spacing.x;
+        let row = egui::vec2(links_width, ui.text_style_height(&egui::TextStyle::Body));
+        ui.allocate_ui_with_layout(
+            row,
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                let link = |text: &str| RichText::new(text).size(17.0).color(palette.quiet_text);
+                if ui.link(link(about)).clicked() {
+                    commands.push(Command::OpenAbout);
+                }
+                ui.label(link("·"));
+                if ui.link(link("Safety")).clicked() {
+                    commands.push(Command::OpenSafety);
+                }
+            },
+        );
+    });
+    // Right under Start, where the eyes are: a question must not wait below the fold.
+    if let Some(question) = glance.question {
+        ui.horizontal_wrapped(|ui| {
+            let text = match question {
+                HomeQuestion::Delete => {
+                    format!("Delete \"{}\"? Its file is removed.", practice.name)
+                }
+                HomeQuestion::RestoreOriginal => format!(
+                    "Restore the original \"{}\"? Your changes to it are removed.",
+                    practice.name
+                ),
+                HomeQuestion::StartAnyway => format!(
+                    "Gentle mode is on, and \"{}\" has breath holds or breaths under 8 s. \
+                     Start it anyway?",
+                    practice.name
+                ),
+            };
+            ui.label(RichText::new(text).color(palette.warning));
+            let yes = match question {
+                HomeQuestion::Delete => "Yes, delete",
+                HomeQuestion::RestoreOriginal => "Yes, restore",
+                HomeQuestion::StartAnyway => "Start anyway",
+            };
+            if ui.button(yes).clicked() {
+                commands.push(Command::AnswerHome(true));
+            }
+            let no = match question {
+                HomeQuestion::StartAnyway => "Choose another",
+                _ => "No",
+            };
+            if ui.button(no).clicked() {
+                commands.push(Command::AnswerHome(false));
+            }
+        });
+    }
+}
+
+/// The width of `text` at `size` points, laid out on one line.
+fn text_width(ui: &egui::Ui, text: &str, size: f32) -> f32 {
+    egui::WidgetText::from(RichText::new(text).size(size))
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        )
+        .size()
+        .x
+}
+
+/// What else there is to do: the other screens, one's own presets, files, and problems.
+fn foot(
+    ui: &mut egui::Ui,
+    library: &Library,
+    selected: usize,
+    file_path: &mut String,
+    palette: &Palette,
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal_wrapped(|ui| {
         if ui.button("History").clicked() {
             commands.push(Command::OpenHistory);
@@ -239,5 +452,4 @@ pub fn show(
             }
         });
     }
-    rows
 }

@@ -6,6 +6,7 @@
 mod about;
 mod editor;
 mod history;
+mod history_charts;
 mod home;
 mod keymap;
 mod rating;
@@ -72,7 +73,8 @@ pub struct DownshiftApp {
     commands: Vec<Command>,
     /// Returned by `update`; carried out at once.
     effects: Vec<Effect>,
-    applied_theme: Option<crate::store::settings::Theme>,
+    /// The theme and reduced motion as last applied to egui's style.
+    applied_look: Option<(crate::store::settings::Theme, bool)>,
     /// When the program started, if the first frame's time is to be reported
     /// (`DOWNSHIFT_REPORT_FIRST_FRAME`).
     report_first_frame: Option<crate::practice::Micros>,
@@ -118,7 +120,7 @@ impl DownshiftApp {
             real_window: options.real_window,
             commands: Vec::new(),
             effects: vec![Effect::RecoverInterrupted, Effect::LoadHistory],
-            applied_theme: None,
+            applied_look: None,
             report_first_frame: None,
             report_history: None,
             home_rows: Vec::new(),
@@ -234,9 +236,10 @@ impl DownshiftApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         let settings = &self.state.settings;
-        if self.applied_theme != Some(settings.theme) {
-            theme::apply(&ctx, settings.theme);
-            self.applied_theme = Some(settings.theme);
+        let look = (settings.theme, settings.reduced_motion);
+        if self.applied_look != Some(look) {
+            theme::apply(&ctx, settings.theme, settings.reduced_motion);
+            self.applied_look = Some(look);
         }
         let dropped: Vec<std::path::PathBuf> = ctx.input(|i| {
             i.raw
@@ -294,20 +297,29 @@ impl DownshiftApp {
             .fill(fill)
             .inner_margin(24);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
-            if !matches!(state.screen, Screen::Session(_))
+            let reduced_motion = state.settings.reduced_motion;
+            // On home the reminder takes the header's place (see `home`); elsewhere it comes
+            // above the screen. Never over a session.
+            if !matches!(state.screen, Screen::Session(_) | Screen::Home)
                 && let Some(shown) = state.reminders.showing()
             {
-                reminder::show(ui, shown, &palette, commands);
+                reminder::show(ui, shown, reduced_motion, &palette, commands);
             }
+            // Laid out before the screen, at the foot: a notice is never below the fold.
+            widgets::notices(ui, state.notices.all(), &palette, commands);
             match &mut state.screen {
                 Screen::Home => {
                     let level = state.selected_level();
                     let glance = home::Glance {
                         suggestion: state.suggestion.as_deref(),
+                        suggested: state.suggested_index(),
+                        order: state.home_order(),
                         recent: state.glance.as_deref(),
                         level,
                         question: state.home.question,
                         outside_gentle_mode: state.outside_gentle_mode(),
+                        reminder: state.reminders.showing(),
+                        reduced_motion,
                     };
                     self.home_rows = home::show(
                         ui,
@@ -342,7 +354,6 @@ impl DownshiftApp {
                     commands,
                 ),
             }
-            widgets::notices(ui, state.notices.all(), &palette, commands);
         });
     }
 }

@@ -32,15 +32,25 @@ pub fn show(
                 .color(palette.quiet_text),
         );
         ui.add_space(16.0);
-        ui.horizontal_wrapped(|ui| {
-            for value in 0..=10u8 {
-                let button = egui::Button::new(RichText::new(value.to_string()).size(24.0))
-                    .min_size(egui::vec2(48.0, 48.0));
-                if ui.add(button).clicked() {
-                    actions.push(Command::Rate(Some(value)));
+        // All eleven on one row, centred: the scale reads as one line from 0 to 10.
+        let gap = 8.0;
+        let side = ((ui.available_width() - 10.0 * gap) / 11.0).clamp(36.0, 56.0);
+        let row = egui::vec2(11.0 * side + 10.0 * gap, side);
+        ui.allocate_ui_with_layout(
+            row,
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.spacing_mut().item_spacing.x = gap;
+                ui.spacing_mut().button_padding = egui::vec2(2.0, 2.0);
+                for value in 0..=10u8 {
+                    let button = egui::Button::new(RichText::new(value.to_string()).size(24.0))
+                        .min_size(egui::vec2(side, side));
+                    if ui.add(button).clicked() {
+                        actions.push(Command::Rate(Some(value)));
+                    }
                 }
-            }
-        });
+            },
+        );
         ui.add_space(8.0);
         if screen.pending_one {
             ui.label("1 — press 0 for 10, or Enter for 1");

@@ -11,16 +11,22 @@ use crate::practice::reminders::Reminder;
 pub fn show(
     ui: &mut egui::Ui,
     reminder: &Reminder,
+    reduced_motion: bool,
     palette: &Palette,
     commands: &mut Vec<Command>,
 ) {
-    // Fades in over 0.6 s rather than appearing at once: from when this prompt was first
-    // drawn (egui's own animations start at their target the first time they are seen).
+    // Fades in over 0.6 s rather than appearing at once (with reduced motion, at once): from
+    // when this prompt was first drawn (egui's own animations start at their target the first
+    // time they are seen).
     let ctx = ui.ctx().clone();
     let id = egui::Id::unique("reminder").with(&reminder.message);
     let now = ctx.input(|i| i.time);
     let first_drawn = ctx.data_mut(|d| *d.get_temp_mut_or_insert_with(id, || now));
-    let opacity = ((now - first_drawn) as f32 / 0.6).clamp(0.0, 1.0);
+    let opacity = if reduced_motion {
+        1.0
+    } else {
+        ((now - first_drawn) as f32 / 0.6).clamp(0.0, 1.0)
+    };
     if opacity < 1.0 {
         ctx.request_repaint();
     }
@@ -30,7 +36,7 @@ pub fn show(
             .fill(palette.track)
             .stroke(egui::Stroke::new(1.0, palette.breath.gamma_multiply(0.5)))
             .corner_radius(12)
-            .inner_margin(14)
+            .inner_margin(10)
             .show(ui, |ui| {
                 ui.set_max_width(560.0);
                 let message = ui.label(
@@ -42,8 +48,10 @@ pub fn show(
                 ui.ctx().accesskit_node_builder(message.id, |node| {
                     node.set_live(egui::accesskit::Live::Polite);
                 });
-                ui.add_space(8.0);
+                ui.add_space(6.0);
                 ui.horizontal(|ui| {
+                    // Compact: on home the card takes the header's room.
+                    ui.spacing_mut().button_padding = egui::vec2(14.0, 6.0);
                     let start = egui::Button::new(
                         RichText::new(format!("Start {}", reminder.practice)).size(BODY_SIZE),
                     )
@@ -58,6 +66,6 @@ pub fn show(
                     }
                 });
             });
-        ui.add_space(10.0);
+        ui.add_space(6.0);
     });
 }

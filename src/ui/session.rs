@@ -6,7 +6,7 @@ use std::time::Duration;
 use egui::RichText;
 
 use super::theme::{PHASE_SIZE, PROMPT_SIZE, Palette};
-use super::widgets::{OrbLook, breath_orb, thin_progress};
+use super::widgets::{OrbLook, breath_orb, fade, reserved_line, thin_progress};
 use crate::app::Command;
 use crate::practice::{MICROS_PER_SECOND, Micros, Moment, Phase, Step, StepKind};
 use crate::session::LiveSession;
@@ -49,7 +49,12 @@ pub fn show(
     let paused = session.is_paused();
     let step = session.timeline().steps()[moment.step_index];
     let into_step = moment.elapsed - step.start;
-    let fade = (into_step as f32 / STEP_FADE as f32).clamp(0.0, 1.0);
+    // A new step fades in; with reduced motion it is simply there.
+    let arrival = if settings.reduced_motion {
+        1.0
+    } else {
+        (into_step as f32 / STEP_FADE as f32).clamp(0.0, 1.0)
+    };
     let practice = session.practice();
     let step_count = practice.steps.len();
 
@@ -64,11 +69,13 @@ pub fn show(
         ui.label(RichText::new(heading).color(palette.quiet_text));
         ui.add_space(8.0);
 
-        let orb_size = (ui.available_height() * 0.5)
+        // What is under the orb (phase, numbers, the resume line, progress, controls) keeps
+        // its room whatever the window's size.
+        let orb_size = (ui.available_height() - ROOM_BELOW_ORB)
             .min(ui.available_width() * 0.8)
-            .clamp(160.0, 460.0);
+            .clamp(120.0, 460.0);
         ui.scope(|ui| {
-            ui.multiply_opacity(0.35 + 0.65 * fade);
+            ui.multiply_opacity(0.35 + 0.65 * arrival);
             match (moment.step_kind, practice.steps.get(moment.step_index)) {
                 (StepKind::Prompt, Some(Step::Prompt(prompt))) => {
                     // The instruction takes the orb's place, so nothing below it moves.
@@ -124,17 +131,30 @@ pub fn show(
         ui.ctx().accesskit_node_builder(phase.id, |node| {
             node.set_live(egui::accesskit::Live::Polite);
         });
-        if settings.show_numbers && moment.step_kind == StepKind::Breathe {
-            let seconds = moment.phase_remaining;
-            ui.label(
-                RichText::new(format!("{}", whole_seconds_left(seconds)))
+        // The lines that come and go keep their room, so the progress and the buttons below
+        // never move.
+        if settings.show_numbers {
+            let breathing = moment.step_kind == StepKind::Breathe;
+            let seconds = whole_seconds_left(moment.phase_remaining);
+            reserved_line(
+                ui,
+                RichText::new(seconds.to_string())
                     .size(28.0)
                     .color(palette.quiet_text),
+                if breathing { 1.0 } else { 0.0 },
             );
         }
-        if paused {
-            ui.label(RichText::new("Press Space to resume").color(palette.quiet_text));
-        }
+        let resume = fade(
+            ui,
+            egui::Id::unique("resume_hint"),
+            paused,
+            settings.reduced_motion,
+        );
+        reserved_line(
+            ui,
+            RichText::new("Press Space to resume").color(palette.quiet_text),
+            resume,
+        );
         ui.add_space(8.0);
         let total = session.timeline().total().max(1);
         let left = format!("{} left", clock_text(moment.practice_remaining));
@@ -144,7 +164,8 @@ pub fn show(
             info.push_str("   ·   ");
             info.push_str(&next);
         }
-        ui.label(RichText::new(info).color(palette.quiet_text));
+        // One line, however long the next step's words: a second line would move the buttons.
+        ui.add(egui::Label::new(RichText::new(info).color(palette.quiet_text)).truncate());
         ui.add_space(12.0);
         controls(ui, paused, settings.muted, commands);
     });
@@ -158,33 +179,63 @@ fn stepped_progress(moment: &Moment) -> f32 {
     (whole / total.max(1.0)) as f32
 }
 
+/// Points kept under the orb for the lines and controls below it.
+const ROOM_BELOW_ORB: f32 = 330.0;
+
 fn controls(ui: &mut egui::Ui, paused: bool, muted: bool, commands: &mut Vec<Command>) {
+    // Each button as wide as the longer of its two words, so Pause becoming Resume moves
+    // nothing.
     let buttons = [
+        (paused, ["Pause", "Resume"], "Space", Command::TogglePause),
+        (false, ["Skip step", "Skip step"], "S", Command::SkipStep),
+        (muted, ["Mute", "Unmute"], "M", Command::ToggleMute),
         (
-            if paused { "Resume" } else { "Pause" },
-            "Space",
-            Command::TogglePause,
+            false,
+            ["Full screen", "Full screen"],
+            "F",
+            Command::ToggleFullscreen,
         ),
-        ("Skip step", "S", Command::SkipStep),
-        (
-            if muted { "Unmute" } else { "Mute" },
-            "M",
-            Command::ToggleMute,
-        ),
-        ("Full screen", "F", Command::ToggleFullscreen),
-        ("End", "Esc", Command::EndSession),
+        (false, ["End", "End"], "Esc", Command::EndSession),
     ];
-    let width: f32 = 5.0 * 130.0;
-    ui.allocate_ui(egui::vec2(width.min(ui.available_width()), 56.0), |ui| {
-        ui.horizontal_wrapped(|ui| {
-            for (label, key, action) in buttons {
-                let button = ui.button(label).on_hover_text(format!("Key: {key}"));
+    let padding = ui.spacing().button_padding.x;
+    let text_width = |ui: &egui::Ui, text: &str| {
+        egui::WidgetText::from(text)
+            .into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Button,
+            )
+            .size()
+            .x
+    };
+    let widths: Vec<f32> = buttons
+        .iter()
+        .map(|(_, words, _, _)| {
+            text_width(ui, words[0]).max(text_width(ui, words[1])) + 2.0 * padding
+        })
+        .collect();
+    let gap = 10.0;
+    let height =
+        ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+    let row = egui::vec2(widths.iter().sum::<f32>() + gap * 4.0, height);
+    // One centred row (the parent centres what it allocates).
+    ui.allocate_ui_with_layout(
+        row,
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for ((on, words, key, action), width) in buttons.into_iter().zip(widths) {
+                let label = words[usize::from(on)];
+                let button = ui
+                    .add(egui::Button::new(label).min_size(egui::vec2(width, 0.0)))
+                    .on_hover_text(format!("Key: {key}"));
                 if button.clicked() {
                     commands.push(action);
                 }
             }
-        });
-    });
+        },
+    );
 }
 
 /// How soon the screen must be drawn again: as fast as the motion needs, capped; once a second

@@ -32,6 +32,10 @@ pub fn show(
             }
             SaveStatus::Failed(reason) => ui.label(RichText::new(reason).color(palette.warning)),
         };
+        // The offer's room stays when it is answered, so Done does not move under the hand.
+        let offer_room = egui::Id::unique("summary_offer_room");
+        let kept: f32 = ui.data(|d| d.get_temp(offer_room)).unwrap_or(0.0);
+        let top = ui.cursor().top();
         if let Some(offer) = &summary.offer {
             ui.add_space(16.0);
             ui.label(RichText::new(&offer.reason).color(palette.quiet_text));
@@ -47,22 +51,41 @@ pub fn show(
                 )
             };
             ui.label(question);
-            ui.horizontal(|ui| {
-                let yes = if offer.lengthens() {
-                    "Lengthen"
-                } else {
-                    "Step back"
-                };
-                if ui.button(yes).clicked() {
-                    actions.push(Command::AnswerOffer(true));
-                }
-                if ui.button("Not now").clicked() {
-                    actions.push(Command::AnswerOffer(false));
-                }
-            });
+            let yes = if offer.lengthens() {
+                "Lengthen"
+            } else {
+                "Step back"
+            };
+            // Centred under the question: the row's width is known from its words.
+            let padding = 2.0 * ui.spacing().button_padding.x;
+            let width = button_text_width(ui, yes)
+                + button_text_width(ui, "Not now")
+                + 2.0 * padding
+                + ui.spacing().item_spacing.x;
+            let height = ui.text_style_height(&egui::TextStyle::Button)
+                + 2.0 * ui.spacing().button_padding.y;
+            ui.allocate_ui_with_layout(
+                egui::vec2(width, height),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    if ui.button(yes).clicked() {
+                        actions.push(Command::AnswerOffer(true));
+                    }
+                    if ui.button("Not now").clicked() {
+                        actions.push(Command::AnswerOffer(false));
+                    }
+                },
+            );
         }
         if let Some(answer) = &summary.offer_answer {
+            ui.add_space(16.0);
             ui.label(RichText::new(answer).color(palette.quiet_text));
+        }
+        let used = ui.cursor().top() - top;
+        if summary.offer.is_some() {
+            ui.data_mut(|d| d.insert_temp(offer_room, used));
+        } else if used < kept {
+            ui.add_space(kept - used);
         }
         ui.add_space(24.0);
         let done = ui.add(
@@ -79,4 +102,16 @@ pub fn show(
             actions.push(Command::OpenSafety);
         }
     });
+}
+
+fn button_text_width(ui: &egui::Ui, text: &str) -> f32 {
+    egui::WidgetText::from(text)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Button,
+        )
+        .size()
+        .x
 }

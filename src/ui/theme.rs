@@ -14,6 +14,8 @@ pub struct Palette {
     pub breath: Color32,
     pub track: Color32,
     pub warning: Color32,
+    /// Behind charts and text fields: a shade off the background, not black or white.
+    pub well: Color32,
 }
 
 impl Palette {
@@ -26,6 +28,7 @@ impl Palette {
                 breath: Color32::from_rgb(214, 152, 108),
                 track: Color32::from_rgb(58, 50, 45),
                 warning: Color32::from_rgb(214, 170, 110),
+                well: Color32::from_rgb(22, 19, 17),
             },
             Theme::Light => Palette {
                 background: Color32::from_rgb(244, 238, 228),
@@ -34,6 +37,7 @@ impl Palette {
                 breath: Color32::from_rgb(196, 126, 84),
                 track: Color32::from_rgb(222, 210, 196),
                 warning: Color32::from_rgb(150, 92, 40),
+                well: Color32::from_rgb(250, 246, 240),
             },
         }
     }
@@ -44,8 +48,9 @@ pub const BODY_SIZE: f32 = 21.0;
 pub const PHASE_SIZE: f32 = 44.0;
 pub const PROMPT_SIZE: f32 = 32.0;
 
-/// Applies a theme to the whole context.
-pub fn apply(ctx: &egui::Context, theme: Theme) {
+/// Applies a theme to the whole context; with reduced motion, nothing in egui animates
+/// (collapsing sections, scrolling to a row, hover fades).
+pub fn apply(ctx: &egui::Context, theme: Theme, reduced_motion: bool) {
     let palette = Palette::of(theme);
     let (egui_theme, mut visuals) = match theme {
         Theme::Evening => (egui::Theme::Dark, Visuals::dark()),
@@ -53,6 +58,7 @@ pub fn apply(ctx: &egui::Context, theme: Theme) {
     };
     visuals.panel_fill = palette.background;
     visuals.window_fill = palette.background;
+    visuals.extreme_bg_color = palette.well;
     visuals.override_text_color = Some(palette.text);
     visuals.selection.bg_fill = palette.breath.gamma_multiply(0.45);
     visuals.selection.stroke.color = palette.text;
@@ -79,6 +85,11 @@ pub fn apply(ctx: &egui::Context, theme: Theme) {
         style.spacing.item_spacing = egui::vec2(12.0, 12.0);
         style.spacing.slider_width = 220.0;
         // Gentle: no flashing hover jumps.
-        style.animation_time = 0.25;
+        style.animation_time = if reduced_motion { 0.0 } else { 0.25 };
+        style.scroll_animation = if reduced_motion {
+            egui::style::ScrollAnimation::none()
+        } else {
+            egui::style::ScrollAnimation::default()
+        };
     });
 }

@@ -108,7 +108,37 @@ pub fn thin_progress(ui: &mut egui::Ui, fraction: f32, label: &str, palette: &Pa
     });
 }
 
-/// Quiet messages at the foot of a screen, each with a way to put it away.
+/// How visible something that comes and goes is now, 0..1: it fades over a quarter of a second,
+/// or, with reduced motion, appears and goes at once.
+pub fn fade(ui: &egui::Ui, id: egui::Id, shown: bool, reduced_motion: bool) -> f32 {
+    if reduced_motion {
+        // Kept in step, so turning reduced motion off later does not replay an old fade.
+        ui.ctx().animate_bool_with_time(id, shown, 0.0);
+        return if shown { 1.0 } else { 0.0 };
+    }
+    ui.ctx().animate_bool_with_time(id, shown, 0.25)
+}
+
+/// A line of text whose room is always kept, shown at `opacity` (0 hides it): what comes and
+/// goes there never moves anything below it.
+pub fn reserved_line(ui: &mut egui::Ui, text: egui::RichText, opacity: f32) {
+    let galley = egui::WidgetText::from(text.clone()).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Body,
+    );
+    let (rect, _) = ui.allocate_exact_size(galley.size(), Sense::hover());
+    if opacity > 0.0 {
+        ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+            ui.multiply_opacity(opacity);
+            ui.label(text);
+        });
+    }
+}
+
+/// Quiet messages at the foot of a screen, each with a way to put it away. Call before the
+/// screen is drawn: the panel keeps its room at the foot.
 pub fn notices(
     ui: &mut egui::Ui,
     notices: &[crate::app::Notice],
@@ -118,20 +148,28 @@ pub fn notices(
     if notices.is_empty() {
         return;
     }
-    ui.add_space(12.0);
-    for notice in notices {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(
-                egui::RichText::new(&notice.text)
-                    .size(16.0)
-                    .color(palette.warning),
-            );
-            let dismiss = ui
-                .small_button("Dismiss")
-                .on_hover_text("Put this message away");
-            if dismiss.clicked() {
-                commands.push(crate::app::Command::DismissNotice(notice.id));
+    egui::Panel::bottom("notices")
+        .resizable(false)
+        .show_separator_line(false)
+        .frame(egui::Frame::NONE.inner_margin(egui::Margin {
+            top: 8,
+            ..Default::default()
+        }))
+        .show(ui, |ui| {
+            for notice in notices {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        egui::RichText::new(&notice.text)
+                            .size(16.0)
+                            .color(palette.warning),
+                    );
+                    let dismiss = ui
+                        .small_button("Dismiss")
+                        .on_hover_text("Put this message away");
+                    if dismiss.clicked() {
+                        commands.push(crate::app::Command::DismissNotice(notice.id));
+                    }
+                });
             }
         });
-    }
 }

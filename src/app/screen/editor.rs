@@ -28,6 +28,8 @@ pub struct Editor {
     /// Names already taken by other practices (lower case).
     pub taken_names: Vec<String>,
     saved: Practice,
+    /// Never saved: Save is offered even before anything is changed.
+    new: bool,
     pub confirming_leave: bool,
     /// When the preview's breath began, on the app's clock.
     pub preview_since: Micros,
@@ -50,11 +52,9 @@ impl Editor {
         now: Micros,
     ) -> Self {
         let mut editor = Editor {
-            saved: if path.is_some() || original_name.is_some() {
-                practice.clone()
-            } else {
-                Practice::new("", Vec::new())
-            },
+            // What it opened with: leaving untouched loses nothing, so nothing is asked.
+            saved: practice.clone(),
+            new: path.is_none() && original_name.is_none(),
             checked: practice.clone(),
             draft: practice,
             path,
@@ -125,6 +125,7 @@ impl Editor {
         .with_description("My own breathing.")
     }
 
+    /// The draft differs from what it opened with or was last saved as: leaving asks first.
     pub fn has_changes(&self) -> bool {
         self.draft != self.saved
     }
@@ -153,12 +154,13 @@ impl Editor {
     }
 
     pub fn can_save(&self) -> bool {
-        self.has_changes() && !self.is_unchecked() && self.problems.is_empty()
+        (self.new || self.has_changes()) && !self.is_unchecked() && self.problems.is_empty()
     }
 
     /// The draft has been written to `path`.
     pub fn mark_saved(&mut self, path: PathBuf) {
         self.saved = self.draft.clone();
+        self.new = false;
         self.original_name = Some(self.draft.name.clone());
         self.path = Some(path);
     }
@@ -245,9 +247,11 @@ mod tests {
         editor.edit_steps(StepEdit::AddPrompt);
         editor.edit_steps(StepEdit::MoveUp(1));
         assert!(matches!(editor.draft.steps[0], Step::Prompt(_)));
+        assert!(editor.has_changes());
         editor.edit_steps(StepEdit::Remove(0));
         assert_eq!(editor.draft.steps.len(), 1);
-        assert!(editor.has_changes());
+        assert!(!editor.has_changes(), "back to what it opened with");
+        assert!(editor.can_save(), "a new practice can be saved untouched");
     }
 
     #[test]

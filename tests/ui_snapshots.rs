@@ -1,0 +1,319 @@
+//! Every screen as people see it, in both themes, at the window's default size: compared with
+//! the images in `tests/snapshots` (rendered with wgpu on Mesa's software Vulkan;
+//! `UPDATE_SNAPSHOTS=1` redraws them after an intended change, to be looked at before they are
+//! committed; `optipng -o2 -strip all tests/snapshots/*.png` then halves their size, losslessly).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use downshift::app::Command;
+use downshift::clock::Clocks;
+use downshift::practice::MICROS_PER_SECOND as S;
+use downshift::store::history::{
+    RECORD_VERSION, SessionEnd, SessionRecord, StartTime, record_line,
+};
+use downshift::store::{DataDir, Library};
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use jiff::civil::DateTime;
+
+/// A data folder and the clocks the window runs on, both set by the test.
+struct Rig {
+    now: Arc<AtomicU64>,
+    local: Arc<Mutex<DateTime>>,
+    dir: tempfile::TempDir,
+}
+
+/// Monday 23 November 2026, at this local time.
+fn monday(hour: i8, minute: i8) -> DateTime {
+    jiff::civil::date(2026, 11, 23).at(hour, minute, 0, 0)
+}
+
+impl Rig {
+    fn new(settings: &str, at: DateTime) -> Rig {
+        let rig = Rig {
+            now: Arc::new(AtomicU64::new(1_000 * S)),
+            local: Arc::new(Mutex::new(at)),
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        std::fs::write(rig.data().settings_path(), settings).expect("settings");
+        rig
+    }
+
+    fn data(&self) -> DataDir {
+        DataDir::new(self.dir.path())
+    }
+
+    fn advance(&self, micros: u64) {
+        self.now.fetch_add(micros, Ordering::SeqCst);
+    }
+
+    fn set_local(&self, to: DateTime) {
+        *self.local.lock().expect("local time") = to;
+    }
+
+    fn harness(&self) -> Harness<'static, DownshiftApp> {
+        let now = Arc::clone(&self.now);
+        let local = Arc::clone(&self.local);
+        let clocks = Clocks::from_fns(
+            move || now.load(Ordering::SeqCst),
+            move || {
+                let at = *local.lock().expect("local time");
+                downshift::clock::fixed_wall(at)()
+            },
+        );
+        let app = DownshiftApp::new(self.data(), AppOptions::new(clocks, SoundMode::Off));
+        let mut harness = Harness::builder()
+            .with_size([720.0, 760.0])
+            .build_eframe(move |_| app);
+        harness.set_render_cursor(false);
+        harness.run_steps(2);
+        harness
+    }
+}
+
+/// The images taken, and those that did not match.
+struct Album {
+    theme: &'static str,
+    failures: Vec<String>,
+}
+
+impl Album {
+    fn take(&mut self, harness: &mut Harness<'static, DownshiftApp>, name: &str) {
+        self.take_masked(harness, name, None);
+    }
+
+    /// With what differs from run to run (a temporary folder's name) painted over.
+    fn take_masked(
+        &mut self,
+        harness: &mut Harness<'static, DownshiftApp>,
+        name: &str,
+        varying: Option<&str>,
+    ) {
+        // The pointer away, so nothing shows as hovered where the last click was.
+        harness.remove_cursor();
+        harness.run_steps(3);
+        if let Some(part) = varying {
+            // To the window's edge: the text's own width varies with the name.
+            let rect = harness.get_by_label_contains(part).rect();
+            harness.mask(egui::Rect::from_min_max(
+                rect.min,
+                egui::pos2(720.0, rect.max.y),
+            ));
+        }
+        if let Err(error) = harness.try_snapshot(format!("{name}-{}", self.theme)) {
+            self.failures.push(error.to_string());
+        }
+    }
+
+    fn check(self) {
+        assert!(self.failures.is_empty(), "{}", self.failures.join("\n"));
+    }
+}
+
+/// Clicks the practice row whose label begins with `name`, and lets the list settle.
+fn choose(harness: &mut Harness<'static, DownshiftApp>, name: &str) {
+    let index = Library::built_in()
+        .entries
+        .iter()
+        .position(|e| e.practice.name == name)
+        .expect("built in");
+    harness.state_mut().apply(Command::Select(index));
+    harness.run_steps(4);
+}
+
+fn sessions(count: usize) -> String {
+    let first: jiff::Zoned = "2016-11-24T07:30:00+00:00[UTC]".parse().expect("time");
+    let names = [
+        "Evening wind-down",
+        "Work to home",
+        "Micro-rest reset",
+        "Night 3-7",
+    ];
+    let mut text = String::new();
+    for i in 0..count {
+        // Spread over the ten years up to the test's "now".
+        let step = 10 * 365 * 24 * 3600 / count.max(1) as i64;
+        let when = first
+            .checked_add(jiff::SignedDuration::from_secs(i as i64 * step))
+            .expect("in range");
+        let record = SessionRecord {
+            version: RECORD_VERSION,
+            id: format!("r{i}"),
+            started: StartTime::of(&when),
+            practice: names[i % names.len()].to_owned(),
+            practised: "4-6, 5 min".to_owned(),
+            planned_seconds: 300.0,
+            breathed_seconds: 300.0,
+            paused_seconds: 0.0,
+            breaths: 30,
+            end: SessionEnd::Completed,
+            tension_before: Some((3 + i % 6) as u8),
+            tension_after: Some((1 + i % 4) as u8),
+            note: String::new(),
+            app_version: "test".to_owned(),
+        };
+        text.push_str(&record_line(&record).expect("line"));
+        text.push('\n');
+    }
+    text
+}
+
+fn every_screen(theme: &'static str) {
+    let mut album = Album {
+        theme,
+        failures: Vec::new(),
+    };
+
+    // The tension question, and an empty history.
+    let rig = Rig::new(
+        &format!("(safety_note_seen: true, theme: {theme})"),
+        monday(21, 0),
+    );
+    let mut harness = rig.harness();
+    harness.get_by_label("History").click();
+    harness.run();
+    harness.get_by_label("No sessions yet.");
+    album.take(&mut harness, "history-empty");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("How tense do you feel right now?");
+    album.take(&mut harness, "tension");
+    drop(harness);
+
+    // Everything else, from a working day's end: a reminder due at 17:30, a preset file that
+    // cannot be used, and two calm sessions of "Extended exhale 4-6" so far.
+    let rig = Rig::new(
+        &format!(
+            "(safety_note_seen: true, ask_tension: false, theme: {theme}, \
+             reminders: (transition: true, transition_at: \"17:30\"))"
+        ),
+        monday(17, 29),
+    );
+    let data = rig.data();
+    std::fs::create_dir_all(data.presets_dir()).expect("presets folder");
+    std::fs::write(
+        data.presets_dir().join("broken.ron"),
+        "(version: 1, name: \"Broken\", description: \"\",\n steps: [Breathe(pattern: (inhale: -4.0, exhale: 6.0), minutes: 1.0)])",
+    )
+    .expect("write");
+    std::fs::write(
+        data.progress_path(),
+        r#"(practices: {"Extended exhale 4-6": (progress: (exhale: 6.0, calm_in_a_row: 2))})"#,
+    )
+    .expect("progress");
+    let mut harness = rig.harness();
+    harness.run();
+    album.take(&mut harness, "home");
+    harness
+        .get_by_label("Problems: 1 preset file could not be used")
+        .click();
+    harness.run();
+    album.take_masked(&mut harness, "problems", Some("broken.ron"));
+    harness
+        .get_by_label("Problems: 1 preset file could not be used")
+        .click();
+    harness.run();
+    rig.set_local(monday(17, 30));
+    harness.run();
+    harness.get_by_label("Later");
+    album.take(&mut harness, "reminder");
+    harness.get_by_label("Later").click();
+    harness.run();
+    harness.key_press(egui::Key::I);
+    harness.run();
+    album.take(&mut harness, "about");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Safety").click();
+    harness.run();
+    album.take(&mut harness, "safety");
+    harness.get_by_label("Back").click();
+    harness.run();
+
+    // Work to home opens with a prompt.
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    rig.advance(3 * S);
+    harness.run();
+    album.take(&mut harness, "session-prompt");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
+
+    choose(&mut harness, "Box 4-4-4-4");
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    rig.advance(2 * S);
+    harness.run();
+    album.take(&mut harness, "session-inhale");
+    rig.advance(4 * S);
+    harness.run();
+    harness.get_by_label("Hold");
+    album.take(&mut harness, "session-hold");
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    harness.get_by_label("Press Space to resume");
+    album.take(&mut harness, "session-paused");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
+
+    choose(&mut harness, "Extended exhale 4-6");
+    harness.get_by_label("Start").click();
+    harness.run();
+    rig.advance(10 * 60 * S);
+    harness.run();
+    harness.get_by_label("Lengthen");
+    album.take(&mut harness, "summary-offer");
+    harness.get_by_label("Done").click();
+    harness.run();
+
+    harness.get_by_label("Settings").click();
+    harness.run();
+    album.take(&mut harness, "settings");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+
+    harness.get_by_label("New").click();
+    // The preview breathes: frames are stepped, not run to rest.
+    harness.run_steps(3);
+    album.take(&mut harness, "editor");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+
+    // As a command: a click's release would land on the list below (kittest sends the press
+    // and the release in one frame).
+    harness.state_mut().apply(Command::OpenHistory);
+    harness.run();
+    album.take(&mut harness, "history-few");
+    drop(harness);
+
+    // A hundred thousand sessions.
+    let rig = Rig::new(
+        &format!("(safety_note_seen: true, theme: {theme})"),
+        monday(21, 0),
+    );
+    std::fs::write(rig.data().history_path(), sessions(100_000)).expect("history");
+    let mut harness = rig.harness();
+    harness.state_mut().apply(Command::OpenHistory);
+    harness.run();
+    album.take(&mut harness, "history-many");
+
+    album.check();
+}
+
+#[test]
+fn every_screen_looks_as_it_should_in_the_evening_theme() {
+    every_screen("Evening");
+}
+
+#[test]
+fn every_screen_looks_as_it_should_in_the_light_theme() {
+    every_screen("Light");
+}
