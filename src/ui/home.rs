@@ -44,8 +44,10 @@ pub fn show(
     palette: &Palette,
     commands: &mut Vec<Command>,
 ) -> Vec<egui::Id> {
-    // The first Tab goes to the chosen practice, not to the foot (laid out first).
-    let tab_into_list = ui.memory(|m| m.focused()).is_none()
+    // The first Tab goes to the chosen practice, not to the foot (laid out first); while a
+    // reminder waits, it goes to the reminder's Start, what the person is being asked about.
+    let tab_into_list = glance.reminder.is_none()
+        && ui.memory(|m| m.focused()).is_none()
         && ui.input(|i| i.key_pressed(egui::Key::Tab) && i.modifiers.is_none());
     let width = ui.available_width();
     let centred = egui::Layout::top_down(egui::Align::Center);
