@@ -240,10 +240,6 @@ fn sound_worker(
         let output = AudioOutput::open()?;
         output.wait_until_flowing(&clocks);
         let (bank, problems) = SoundBank::load(output.sample_rate(), Some(sounds_dir));
-        log::debug!(
-            "the audio thread runs {}",
-            crate::audio::priority::granted()
-        );
         Ok((output, bank, problems))
     };
     // A device just opened: the window hears it is ready.

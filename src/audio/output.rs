@@ -328,13 +328,16 @@ impl AudioOutput {
     /// A freshly opened stream (PulseAudio's especially) drops the start of what is first played
     /// while it settles its latency. Waits (at most 1.5 s) until a quarter second has been taken
     /// from it beyond its first two buffers (which it takes at once), so the first cue arrives
-    /// whole and on time.
+    /// whole and on time. Then asks for the audio thread's real-time scheduling where it could
+    /// not take it itself.
     pub fn wait_until_flowing(&self, clocks: &crate::clock::Clocks) {
         let needed = u64::from(self.sample_rate()) / 4 + 2 * u64::from(self.stream.buffer_frames);
         let deadline = clocks.deadline(Duration::from_millis(1_500));
         while self.stream.timing.frames_taken() < needed && !deadline.passed() {
             std::thread::sleep(Duration::from_millis(10));
         }
+        // The audio thread has run by now: what it could not get itself is asked for here.
+        super::priority::ask_rtkit_for_audio_thread();
     }
 
     /// Starts playing a session's cues; the returned control steers them.
