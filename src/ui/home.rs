@@ -3,6 +3,7 @@
 use egui::{RichText, ScrollArea};
 
 use super::theme::Palette;
+use super::widgets::text_width;
 use crate::app::Command;
 use crate::app::screen::HomeQuestion;
 use crate::practice::reminders::Reminder;
@@ -66,16 +67,9 @@ pub fn show(
             ui.label(RichText::new(recent).size(17.0).color(palette.quiet_text));
         }
     });
-    egui::Panel::bottom("home_foot")
-        .resizable(false)
-        .show_separator_line(false)
-        .frame(egui::Frame::NONE.inner_margin(egui::Margin {
-            top: 8,
-            ..Default::default()
-        }))
-        .show(ui, |ui| {
-            foot(ui, library, selected, file_path, palette, commands)
-        });
+    super::widgets::foot_panel("home_foot").show(ui, |ui| {
+        foot(ui, library, selected, file_path, palette, commands)
+    });
     let mut rows = Vec::new();
     let height = ui.available_height();
     let list_width = (ui.available_width() * 0.52).clamp(240.0, 400.0);
@@ -308,9 +302,10 @@ fn details(
                 .color(palette.quiet_text),
         );
         let about = "About this practice (I)";
-        let links_width = text_width(ui, about, 17.0)
-            + text_width(ui, "·", 17.0)
-            + text_width(ui, "Safety", 17.0)
+        let links_width = [about, "·", "Safety"]
+            .into_iter()
+            .map(|text| text_width(ui, RichText::new(text).size(17.0), egui::TextStyle::Body))
+            .sum::<f32>()
             + 2.0 * ui.spacing().item_spacing.x;
         let row = egui::vec2(links_width, ui.text_style_height(&egui::TextStyle::Body));
         ui.allocate_ui_with_layout(
@@ -363,19 +358,6 @@ fn details(
             }
         });
     }
-}
-
-/// The width of `text` at `size` points, laid out on one line.
-fn text_width(ui: &egui::Ui, text: &str, size: f32) -> f32 {
-    egui::WidgetText::from(RichText::new(text).size(size))
-        .into_galley(
-            ui,
-            Some(egui::TextWrapMode::Extend),
-            f32::INFINITY,
-            egui::TextStyle::Body,
-        )
-        .size()
-        .x
 }
 
 /// What else there is to do: the other screens, one's own presets, files, and problems.

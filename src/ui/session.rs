@@ -198,17 +198,8 @@ fn controls(ui: &mut egui::Ui, paused: bool, muted: bool, commands: &mut Vec<Com
         (false, ["End", "End"], "Esc", Command::EndSession),
     ];
     let padding = ui.spacing().button_padding.x;
-    let text_width = |ui: &egui::Ui, text: &str| {
-        egui::WidgetText::from(text)
-            .into_galley(
-                ui,
-                Some(egui::TextWrapMode::Extend),
-                f32::INFINITY,
-                egui::TextStyle::Button,
-            )
-            .size()
-            .x
-    };
+    let text_width =
+        |ui: &egui::Ui, text: &str| super::widgets::text_width(ui, text, egui::TextStyle::Button);
     let widths: Vec<f32> = buttons
         .iter()
         .map(|(_, words, _, _)| {

@@ -3,6 +3,7 @@
 use egui::RichText;
 
 use super::theme::Palette;
+use super::widgets::text_width;
 use crate::app::Command;
 use crate::app::screen::{SaveStatus, SessionSummary};
 
@@ -58,8 +59,8 @@ pub fn show(
             };
             // Centred under the question: the row's width is known from its words.
             let padding = 2.0 * ui.spacing().button_padding.x;
-            let width = button_text_width(ui, yes)
-                + button_text_width(ui, "Not now")
+            let width = text_width(ui, yes, egui::TextStyle::Button)
+                + text_width(ui, "Not now", egui::TextStyle::Button)
                 + 2.0 * padding
                 + ui.spacing().item_spacing.x;
             let height = ui.text_style_height(&egui::TextStyle::Button)
@@ -102,16 +103,4 @@ pub fn show(
             actions.push(Command::OpenSafety);
         }
     });
-}
-
-fn button_text_width(ui: &egui::Ui, text: &str) -> f32 {
-    egui::WidgetText::from(text)
-        .into_galley(
-            ui,
-            Some(egui::TextWrapMode::Extend),
-            f32::INFINITY,
-            egui::TextStyle::Button,
-        )
-        .size()
-        .x
 }

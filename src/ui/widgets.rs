@@ -148,28 +148,42 @@ pub fn notices(
     if notices.is_empty() {
         return;
     }
-    egui::Panel::bottom("notices")
+    foot_panel("notices").show(ui, |ui| {
+        for notice in notices {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new(&notice.text)
+                        .size(16.0)
+                        .color(palette.warning),
+                );
+                let dismiss = ui
+                    .small_button("Dismiss")
+                    .on_hover_text("Put this message away");
+                if dismiss.clicked() {
+                    commands.push(crate::app::Command::DismissNotice(notice.id));
+                }
+            });
+        }
+    });
+}
+
+/// How wide `text` is laid out on one line in `style` (centring a row of buttons or links
+/// needs it before they are drawn).
+pub fn text_width(ui: &egui::Ui, text: impl Into<egui::WidgetText>, style: egui::TextStyle) -> f32 {
+    text.into()
+        .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, style)
+        .size()
+        .x
+}
+
+/// A panel at the foot of a screen, with a little room above it: it keeps its place whatever
+/// the screen above it holds.
+pub fn foot_panel(id: &'static str) -> egui::Panel {
+    egui::Panel::bottom(id)
         .resizable(false)
         .show_separator_line(false)
         .frame(egui::Frame::NONE.inner_margin(egui::Margin {
             top: 8,
             ..Default::default()
         }))
-        .show(ui, |ui| {
-            for notice in notices {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(
-                        egui::RichText::new(&notice.text)
-                            .size(16.0)
-                            .color(palette.warning),
-                    );
-                    let dismiss = ui
-                        .small_button("Dismiss")
-                        .on_hover_text("Put this message away");
-                    if dismiss.clicked() {
-                        commands.push(crate::app::Command::DismissNotice(notice.id));
-                    }
-                });
-            }
-        });
 }
