@@ -186,13 +186,7 @@ fn leaving_with_unsaved_changes_asks_first() {
     harness.get_by_label("Discard changes").click();
     harness.run_steps(2);
     harness.get_by_label("Start");
-    assert!(
-        !data.presets_dir().exists()
-            || std::fs::read_dir(data.presets_dir())
-                .expect("dir")
-                .next()
-                .is_none()
-    );
+    assert_no_preset_written(&data);
 }
 
 #[test]
@@ -302,13 +296,7 @@ fn quitting_or_closing_with_unsaved_edits_asks_first_and_keeps_the_window() {
     harness.get_by_label("Discard changes").click();
     harness.step();
     assert!(sent(&harness, &egui::ViewportCommand::Close));
-    assert!(
-        !data.presets_dir().exists()
-            || std::fs::read_dir(data.presets_dir())
-                .expect("dir")
-                .next()
-                .is_none()
-    );
+    assert_no_preset_written(&data);
 }
 
 #[test]
@@ -422,4 +410,14 @@ fn in_gentle_mode_the_editor_names_holds_as_problems_and_holds_save_back() {
         harness.get_by_label("Save").accesskit_node().is_disabled(),
         "a practice outside gentle mode is not saved while it is on"
     );
+}
+
+/// Nothing was written to the presets folder.
+fn assert_no_preset_written(data: &DataDir) {
+    let written = match std::fs::read_dir(data.presets_dir()) {
+        Ok(entries) => entries.count(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(e) => panic!("{}: {e}", data.presets_dir().display()),
+    };
+    assert_eq!(written, 0, "files in {}", data.presets_dir().display());
 }

@@ -449,10 +449,7 @@ fn a_transition_reminder_comes_at_its_time_and_later_asks_again() {
     // The ritual is running, and nothing is asked over it.
     harness.get_by_label("Pause");
     assert!(harness.query_by_label("Later").is_none());
-    harness.key_press(egui::Key::Escape);
-    harness.run();
-    harness.get_by_label("Done").click();
-    harness.run();
+    end_and_go_home(&mut harness);
     rig.set_local(monday(18, 15));
     harness.run();
     assert!(harness.query_by_label("Later").is_none(), "once a day");
@@ -636,10 +633,7 @@ fn the_safety_note_comes_before_the_first_session_and_again_only_when_asked() {
     harness.key_press(egui::Key::Space);
     harness.run();
     assert!(harness.state().is_in_session());
-    harness.key_press(egui::Key::Escape);
-    harness.run();
-    harness.get_by_label("Done").click();
-    harness.run();
+    end_and_go_home(&mut harness);
     drop(harness);
     let mut harness = rig.harness();
     harness.run();
@@ -649,10 +643,7 @@ fn the_safety_note_comes_before_the_first_session_and_again_only_when_asked() {
         harness.state().is_in_session(),
         "not shown again after a restart"
     );
-    harness.key_press(egui::Key::Escape);
-    harness.run();
-    harness.get_by_label("Done").click();
-    harness.run();
+    end_and_go_home(&mut harness);
     // Home's link opens it at any time; Back returns home.
     harness.get_by_label("Safety").click();
     harness.run();
@@ -1097,4 +1088,12 @@ fn a_long_up_next_stays_on_one_line_so_the_buttons_keep_their_place() {
     }
     harness.get_by_label("Breathe in");
     assert_eq!(controls_at(&harness, "Pause"), during_prompts);
+}
+
+/// Esc ends the session; Done on its summary goes back home.
+fn end_and_go_home(harness: &mut Harness<'static, DownshiftApp>) {
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
 }
