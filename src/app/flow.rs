@@ -37,17 +37,25 @@ pub(super) fn start_selected(state: &mut AppState, now: &Now, effects: &mut Vec<
         return;
     };
     let practice = entry.practice.clone();
-    if state.settings.gentle_mode
-        && !crate::practice::fits_gentle_mode(&ops::at_current_level(
-            &state.progress,
-            practice.clone(),
-        ))
-    {
+    if state.is_outside_gentle_mode(&practice) {
         state.screen = Screen::Home;
         state.home.question = Some(HomeQuestion::StartAnyway);
         return;
     }
     start_anyway(state, practice, now, effects);
+}
+
+/// Before the first session the safety note comes first, with `practice` waiting for it to be
+/// read; says whether it did.
+fn safety_note_first(state: &mut AppState, practice: &Practice) -> bool {
+    if state.settings.safety_note_seen {
+        return false;
+    }
+    state.screen = Screen::Safety(Box::new(SafetyScreen {
+        then: Some(practice.clone()),
+        back_to: None,
+    }));
+    true
 }
 
 /// Begins `practice` whatever gentle mode says (it was asked, or the practice fits).
@@ -58,14 +66,9 @@ pub(super) fn start_anyway(
     effects: &mut Vec<Effect>,
 ) {
     state.home.question = None;
-    if !state.settings.safety_note_seen {
-        state.screen = Screen::Safety(Box::new(SafetyScreen {
-            then: Some(practice),
-            back_to: None,
-        }));
-        return;
+    if !safety_note_first(state, &practice) {
+        ask_then_begin(state, practice, now, effects);
     }
-    ask_then_begin(state, practice, now, effects);
 }
 
 /// The safety note was read: it is not shown again unless asked for, and the practice waiting
@@ -332,20 +335,14 @@ pub fn begin_practice(
     now: &Now,
     effects: &mut Vec<Effect>,
 ) {
-    let leveled = ops::at_current_level(&state.progress, practice.clone());
-    if state.settings.gentle_mode && !crate::practice::fits_gentle_mode(&leveled) {
+    if state.is_outside_gentle_mode(&practice) {
         if let Some(index) = state.library.position(&practice.name) {
             state.selected = index;
             state.home.question = Some(HomeQuestion::StartAnyway);
         }
         return;
     }
-    if !state.settings.safety_note_seen {
-        state.screen = Screen::Safety(Box::new(SafetyScreen {
-            then: Some(practice),
-            back_to: None,
-        }));
-        return;
+    if !safety_note_first(state, &practice) {
+        begin(state, practice, None, now, effects);
     }
-    begin(state, practice, None, now, effects);
 }

@@ -160,8 +160,17 @@ impl AppState {
         }
     }
 
-    /// In gentle mode, for each practice in the library, whether it is outside it (at the
-    /// person's level); empty when gentle mode is off.
+    /// Gentle mode is on and `practice`, at the person's level, is outside it.
+    pub fn is_outside_gentle_mode(&self, practice: &crate::practice::Practice) -> bool {
+        self.settings.gentle_mode
+            && !crate::practice::fits_gentle_mode(&super::ops::at_current_level(
+                &self.progress,
+                practice.clone(),
+            ))
+    }
+
+    /// In gentle mode, for each practice in the library, whether it is outside it; empty when
+    /// gentle mode is off.
     pub fn outside_gentle_mode(&self) -> Vec<bool> {
         if !self.settings.gentle_mode {
             return Vec::new();
@@ -169,10 +178,7 @@ impl AppState {
         self.library
             .entries
             .iter()
-            .map(|entry| {
-                let practice = super::ops::at_current_level(&self.progress, entry.practice.clone());
-                !crate::practice::fits_gentle_mode(&practice)
-            })
+            .map(|entry| self.is_outside_gentle_mode(&entry.practice))
             .collect()
     }
 
