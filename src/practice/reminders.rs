@@ -136,6 +136,30 @@ pub struct ReminderState {
     resting: bool,
 }
 
+/// What the desktop says about the person and the screen, as far as reminders care: read by
+/// `desktop::presence` a few times a minute, passed in here, and never stored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Surroundings {
+    /// How long since the last key press or pointer movement; `None` where the desktop does not
+    /// say (then nobody is ever taken to be away).
+    pub idle: Option<SignedDuration>,
+    /// Why a nudge must wait just now, if it must.
+    pub busy: Option<Busy>,
+}
+
+/// Why a nudge is held back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Busy {
+    /// A full-screen window has the focus (a film, a presentation, a game).
+    FullScreen,
+    /// The desktop's do-not-disturb is on.
+    DoNotDisturb,
+    /// A camera is in use (a call).
+    Camera,
+    /// The screen is being shared or recorded.
+    ScreenSharing,
+}
+
 /// What is running, as far as reminders care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activity<'a> {
