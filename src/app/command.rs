@@ -70,6 +70,9 @@ pub enum Command {
     SafetyRead,
     /// Home: notes, sources and gentle-mode fit of the selected practice.
     OpenAbout,
+    /// Settings: write or remove the entry that starts downshift (in the tray) with the
+    /// desktop session.
+    SetAutostart(bool),
     /// Take a notice away (its id).
     DismissNotice(u64),
     /// Ctrl+Q: leave, saving what is in flight (after asking about unsaved edits).

@@ -27,6 +27,8 @@ pub enum ViewportEffect {
     BringUp,
     /// Un-minimise and ask for attention without taking the keyboard.
     Attention,
+    /// Put the window away (downshift stays in the tray).
+    Hide,
 }
 
 #[derive(Debug)]
@@ -83,6 +85,16 @@ pub enum Effect {
     WithdrawNotification,
     /// Hold the screen saver off (a session is running) or let go.
     KeepAwake(bool),
+    /// Put downshift's item in the tray, or show this on it.
+    Tray(crate::desktop::tray::TrayLook),
+    /// A word in passing, as a desktop notification with no actions.
+    Inform(String),
+    /// Write (true) or remove (false) the autostart entry that runs `downshift --background`
+    /// when the desktop session starts.
+    Autostart {
+        entry: PathBuf,
+        on: bool,
+    },
 }
 
 /// What the runtime reports back.
@@ -130,6 +142,12 @@ pub enum Message {
     Notification(crate::desktop::notify::NotifierEvent),
     /// downshift was started again while this copy runs: show the window and take the keyboard.
     Activated,
+    /// Something was picked in the tray's menu.
+    Tray(crate::desktop::tray::TrayEvent),
+    /// Whether the tray item can be seen.
+    TrayStatus(crate::desktop::tray::TrayStatus),
+    /// The autostart entry was written or removed (whether it is there now), or why not.
+    Autostart(Result<bool, String>),
 }
 
 /// A running session's timing, away from the window.

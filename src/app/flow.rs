@@ -280,10 +280,27 @@ pub(super) fn rate(state: &mut AppState, value: Option<u8>, now: &Now, effects: 
 
 /// "Start" on a reminder: its practice begins as if chosen on the home screen.
 pub(super) fn start_reminder(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    if let Screen::Editor(editor) = &mut state.screen
+        && editor.has_changes()
+    {
+        // Unsaved edits are never dropped for a reminder: the editor asks first, and the
+        // reminder waits.
+        editor.confirming_leave = true;
+        return;
+    }
+    let Some(reminder) = state.reminders.start() else {
+        return;
+    };
+    effects.push(Effect::WithdrawNotification);
+    start_named(state, &reminder.practice, now, effects);
+}
+
+/// Begins the named practice as if chosen on the home screen (a reminder's Start, the tray's
+/// "Micro-rest now"). Never over a session; unsaved edits in the editor are asked about first.
+pub(super) fn start_named(state: &mut AppState, name: &str, now: &Now, effects: &mut Vec<Effect>) {
     match &mut state.screen {
+        Screen::Session(_) | Screen::Rating(_) => return,
         Screen::Editor(editor) if editor.has_changes() => {
-            // Unsaved edits are never dropped for a reminder: the editor asks first, and the
-            // reminder waits.
             editor.confirming_leave = true;
             return;
         }
@@ -292,19 +309,14 @@ pub(super) fn start_reminder(state: &mut AppState, now: &Now, effects: &mut Vec<
         }
         _ => {}
     }
-    let Some(reminder) = state.reminders.start() else {
-        return;
-    };
-    effects.push(Effect::WithdrawNotification);
-    match state.library.position(&reminder.practice) {
+    match state.library.position(name) {
         Some(index) => {
             state.selected = index;
             state.screen = Screen::Home;
             start_selected(state, now, effects);
         }
         None => state.notices.push(format!(
-            "The reminder's practice \"{}\" is not in your list: choose another in Settings.",
-            reminder.practice
+            "The practice \"{name}\" is not in your list: choose another in Settings."
         )),
     }
 }

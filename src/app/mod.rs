@@ -4,6 +4,7 @@
 //! off the window's thread and sends back `Message`s, which `receive` applies. `tick` moves
 //! time on (a practice ending, reminders falling due).
 
+pub mod background;
 mod command;
 mod effect;
 mod flow;

@@ -164,7 +164,19 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
                 }
             }
         }
-        Message::Activated => effects.push(Effect::Viewport(ViewportEffect::BringUp)),
+        Message::Activated => {
+            state.desktop.window_away = false;
+            effects.push(Effect::Viewport(ViewportEffect::BringUp));
+        }
+        Message::Tray(event) => super::background::tray_event(state, event, now, effects),
+        Message::TrayStatus(status) => {
+            if let crate::desktop::tray::TrayStatus::Absent(reason) = &status {
+                log::info!("no tray: {reason}");
+            }
+            state.desktop.tray = status;
+        }
+        Message::Autostart(Ok(on)) => state.desktop.autostart = on,
+        Message::Autostart(Err(reason)) => state.notices.push(reason),
     }
 }
 

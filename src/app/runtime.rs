@@ -15,6 +15,7 @@ use crate::audio::{AudioOutput, SoundBank};
 use crate::clock::Clocks;
 use crate::desktop::keep_awake::KeepAwake;
 use crate::desktop::notify::Notifier;
+use crate::desktop::tray::Tray;
 use crate::store::checkpoint::{LiveCheckpoint, recover_interrupted};
 use crate::store::{DataDir, Library};
 
@@ -46,6 +47,7 @@ pub struct Runtime {
     sound: Option<Sender<Effect>>,
     notifier: Option<Notifier>,
     keep_awake: Option<KeepAwake>,
+    tray: Option<Tray>,
 }
 
 impl Runtime {
@@ -102,6 +104,7 @@ impl Runtime {
             sound: None,
             notifier: None,
             keep_awake: None,
+            tray: None,
         }
     }
 
@@ -137,6 +140,31 @@ impl Runtime {
             Effect::WithdrawNotification => {
                 if let Some(notifier) = &self.notifier {
                     notifier.withdraw();
+                }
+            }
+            Effect::Tray(look) => {
+                if self.mode == Mode::Threads {
+                    match &self.tray {
+                        Some(tray) => tray.show(look),
+                        None => {
+                            let report = self.reporter();
+                            let report_status = self.reporter();
+                            self.tray = Some(Tray::start(
+                                look,
+                                move |event| report(Message::Tray(event)),
+                                move |status| report_status(Message::TrayStatus(status)),
+                            ));
+                        }
+                    }
+                }
+            }
+            Effect::Inform(text) => {
+                if self.mode == Mode::Threads {
+                    let wake = &self.wake;
+                    let notifier = self
+                        .notifier
+                        .get_or_insert_with(|| Notifier::start(None, Arc::clone(wake)));
+                    notifier.inform("downshift", &text);
                 }
             }
             Effect::KeepAwake(on) => {
@@ -511,6 +539,9 @@ fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
                 Err(refusal) => vec![Message::Notice(format!("Not imported: {refusal}"))],
             };
         }
+        Effect::Autostart { entry, on } => Some(Message::Autostart(
+            crate::desktop::autostart::set(&entry, on),
+        )),
         Effect::ExportPreset { practice, to } => Some(Message::Notice(
             match ops::export_preset(&practice, &to, false) {
                 Ok(()) => format!("Exported \"{}\" to {}.", practice.name, to.display()),

@@ -124,6 +124,8 @@ pub struct AppState {
     pub leaving: bool,
     /// A signal asked the app to end: it is leaving, and asks nothing.
     pub ending: bool,
+    /// The tray, the window put away, the autostart entry.
+    pub desktop: super::background::DesktopStatus,
 }
 
 impl AppState {
@@ -157,6 +159,7 @@ impl AppState {
             next_session: 1,
             leaving: false,
             ending: false,
+            desktop: Default::default(),
         }
     }
 

@@ -258,6 +258,11 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         }
         Command::CloseScreen => close_screen(state, now, effects),
         Command::DismissNotice(id) => state.notices.dismiss(id),
+        Command::SetAutostart(on) => {
+            if let Some(entry) = state.desktop.autostart_entry.clone() {
+                effects.push(Effect::Autostart { entry, on });
+            }
+        }
         Command::Leave => {
             if !state.ending {
                 state.ending = true;
@@ -282,6 +287,10 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
                 if cancel_close {
                     effects.push(Effect::Viewport(ViewportEffect::CancelClose));
                 }
+                return;
+            }
+            if cancel_close && state.stays_in_tray() {
+                super::background::put_away(state, now, effects);
                 return;
             }
             leave(state, now, effects);

@@ -28,6 +28,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Start in the tray with no window, for the reminders (what "Start with my desktop
+    /// session" runs). The window opens from the tray's menu, a reminder, or starting downshift
+    /// again.
+    #[arg(long)]
+    pub background: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -206,7 +212,10 @@ pub fn run(cli: Cli) -> Outcome {
         recover(&data_dir);
     }
     match cli.command {
-        None => open_window(&data_dir, None),
+        None => open_window(&data_dir, None, cli.background),
+        Some(_) if cli.background => Err(Failure::usage(
+            "--background starts downshift in the tray; it goes with no command",
+        )),
         Some(Command::Play(args)) => play(&data_dir, args),
         Some(Command::Presets(command)) => presets::presets(&data_dir, command),
         Some(Command::History { format }) => history::history(&data_dir, format),
@@ -304,6 +313,7 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
                 practice,
                 muted: args.mute,
             }),
+            false,
         );
     }
     play::play_in_terminal(data_dir, practice, args.mute, args.gentle)
@@ -312,7 +322,11 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
 /// Opens the window, unless downshift runs already: then that copy's window comes to the front
 /// and this one leaves (one copy at a time, so reminders are never shown twice). Terminal
 /// commands never come here and run beside it.
-fn open_window(data_dir: &DataDir, start: Option<crate::ui::StartRequest>) -> Outcome {
+fn open_window(
+    data_dir: &DataDir,
+    start: Option<crate::ui::StartRequest>,
+    background: bool,
+) -> Outcome {
     use crate::desktop::single_copy::{self, Claim};
     let single_copy = match single_copy::claim(None, crate::APP_ID) {
         Claim::First(single_copy) => {
@@ -350,5 +364,5 @@ fn open_window(data_dir: &DataDir, start: Option<crate::ui::StartRequest>) -> Ou
     };
     let activations = single_copy.as_ref().map(|s| s.activations());
     // `single_copy` holds the name on the bus until the window has closed.
-    crate::ui::run(data_dir.clone(), start, activations).map_err(Failure::runtime)
+    crate::ui::run(data_dir.clone(), start, activations, background).map_err(Failure::runtime)
 }

@@ -22,7 +22,15 @@ pub enum NotifierEvent {
 }
 
 enum Command {
-    Show { title: String, body: String },
+    Show {
+        title: String,
+        body: String,
+    },
+    /// A passing word, with no actions, that replaces no reminder.
+    Inform {
+        title: String,
+        body: String,
+    },
     Withdraw,
 }
 
@@ -52,6 +60,14 @@ impl Notifier {
     /// Shows `body` under `title`, replacing the notification shown before, if any.
     pub fn show(&self, title: &str, body: &str) {
         let _ = self.commands.send(Command::Show {
+            title: title.to_owned(),
+            body: body.to_owned(),
+        });
+    }
+
+    /// Says something in passing (no actions; a reminder shown stays).
+    pub fn inform(&self, title: &str, body: &str) {
+        let _ = self.commands.send(Command::Inform {
             title: title.to_owned(),
             body: body.to_owned(),
         });
@@ -87,20 +103,30 @@ fn serve(
     // and this loop ends) ends the listener, and with it the last hold on the connection.
     let mut link: Option<(zbus::Connection, async_channel::Sender<()>)> = None;
     while let Ok(command) = commands.recv() {
-        match command {
-            Command::Show { title, body } => {
-                if link.is_none() {
-                    match connect(address.as_deref(), &shown, &events, &wake) {
-                        Ok(connected) => link = Some(connected),
-                        Err(e) => {
-                            let _ = events.send(NotifierEvent::Unavailable(e.to_string()));
-                            wake();
-                            continue;
-                        }
+        match &command {
+            Command::Show { .. } | Command::Inform { .. } if link.is_none() => {
+                match connect(address.as_deref(), &shown, &events, &wake) {
+                    Ok(connected) => link = Some(connected),
+                    Err(e) => {
+                        let _ = events.send(NotifierEvent::Unavailable(e.to_string()));
+                        wake();
+                        continue;
                     }
                 }
+            }
+            _ => {}
+        }
+        match command {
+            Command::Inform { title, body } => {
                 let Some((bus, _)) = &link else { continue };
-                match notify(bus, shown.load(Ordering::SeqCst), &title, &body) {
+                if let Err(e) = notify(bus, 0, &title, &body, &[]) {
+                    log::info!("could not say \"{body}\": {e}");
+                }
+            }
+            Command::Show { title, body } => {
+                let Some((bus, _)) = &link else { continue };
+                let actions = ["default", "Open", "start", "Start", "later", "Later"];
+                match notify(bus, shown.load(Ordering::SeqCst), &title, &body, &actions) {
                     Ok(id) => shown.store(id, Ordering::SeqCst),
                     Err(e) => {
                         // No service on a working bus (the usual case without a desktop) keeps
@@ -191,11 +217,16 @@ fn connect(
 }
 
 #[cfg(target_os = "linux")]
-fn notify(bus: &zbus::Connection, replaces: u32, title: &str, body: &str) -> zbus::Result<u32> {
+fn notify(
+    bus: &zbus::Connection,
+    replaces: u32,
+    title: &str,
+    body: &str,
+    actions: &[&str],
+) -> zbus::Result<u32> {
     use std::collections::HashMap;
     use zbus::zvariant::Value;
     let (name, path, interface) = NOTIFICATIONS;
-    let actions = ["default", "Open", "start", "Start", "later", "Later"];
     let hints: HashMap<&str, Value> = HashMap::from([
         // A quiet prompt: normal urgency, no sound, not kept on screen forever.
         ("urgency", Value::U8(1)),
@@ -214,7 +245,7 @@ fn notify(bus: &zbus::Connection, replaces: u32, title: &str, body: &str) -> zbu
             "",
             title,
             body,
-            &actions[..],
+            actions,
             hints,
             -1i32,
         ),

@@ -52,6 +52,10 @@ pub struct Settings {
     pub gentle_mode: bool,
     /// The safety note has been read (it is shown before the first session).
     pub safety_note_seen: bool,
+    /// Closing the window while reminders are on keeps downshift in the tray.
+    pub keep_in_tray: bool,
+    /// The one-line notice of where the window went has been shown.
+    pub tray_notice_shown: bool,
 }
 
 impl Default for Settings {
@@ -74,6 +78,8 @@ impl Default for Settings {
             reminders: ReminderSettings::default(),
             gentle_mode: false,
             safety_note_seen: false,
+            keep_in_tray: true,
+            tray_notice_shown: false,
         }
     }
 }

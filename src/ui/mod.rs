@@ -51,6 +51,10 @@ pub struct AppOptions {
     /// services (keep-awake, notifications), and the window clears to the background colour
     /// instead of painting it.
     pub real_window: bool,
+    /// Where "Start with my desktop session" writes its entry; `None`: nowhere (tests).
+    pub autostart_entry: Option<std::path::PathBuf>,
+    /// Started with no window (`--background`): only the tray and the reminders.
+    pub background: bool,
 }
 
 impl AppOptions {
@@ -60,6 +64,8 @@ impl AppOptions {
             sound,
             start: None,
             real_window: false,
+            autostart_entry: None,
+            background: false,
         }
     }
 }
@@ -126,6 +132,12 @@ impl DownshiftApp {
             home_rows: Vec::new(),
             end_request: None,
         };
+        app.state.desktop.autostart = options
+            .autostart_entry
+            .as_deref()
+            .is_some_and(std::path::Path::exists);
+        app.state.desktop.autostart_entry = options.autostart_entry;
+        app.state.desktop.window_away = options.background;
         if let Some(request) = options.start {
             if request.muted {
                 app.state.settings.muted = true;
@@ -213,6 +225,7 @@ impl DownshiftApp {
             );
         }
         app::tick(&mut self.state, &now, &mut self.effects);
+        app::background::follow_tray(&mut self.state, &now, &mut self.effects);
         self.carry_out(Some(ctx), &now);
         if let Some(launched) = self.report_history
             && !matches!(self.state.history, app::HistoryCache::Loading)
@@ -336,7 +349,7 @@ impl DownshiftApp {
                 }
                 Screen::Summary(summary) => summary::show(ui, summary, &palette, commands),
                 Screen::Settings(form) => {
-                    settings::show(ui, form, &palette, commands);
+                    settings::show(ui, form, &state.desktop, &palette, commands);
                     if form.draft != state.settings {
                         commands.push(Command::SettingsEdited);
                     }
@@ -375,6 +388,13 @@ fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
             ctx.send_viewport_cmd(V::Visible(true));
             ctx.send_viewport_cmd(V::Minimized(false));
             ctx.send_viewport_cmd(V::Focus);
+        }
+        ViewportEffect::Hide => {
+            ctx.send_viewport_cmd(V::Visible(false));
+            // A Wayland window cannot be hidden (winit ignores it there): it goes to the dock.
+            if std::env::var_os("WAYLAND_DISPLAY").is_some() {
+                ctx.send_viewport_cmd(V::Minimized(true));
+            }
         }
         ViewportEffect::Attention => {
             ctx.send_viewport_cmd(V::Minimized(false));
@@ -449,6 +469,7 @@ pub fn run(
     data_dir: DataDir,
     start: Option<StartRequest>,
     activations: Option<crate::desktop::single_copy::Activations>,
+    background: bool,
 ) -> Result<(), String> {
     let clocks = Clocks::system();
     let launched = clocks.now();
@@ -473,7 +494,9 @@ pub fn run(
         // The launcher's name: the desktop groups the window with it and shows its icon.
         .with_app_id(crate::APP_ID)
         .with_inner_size([720.0, 760.0])
-        .with_min_inner_size([420.0, 520.0]);
+        .with_min_inner_size([420.0, 520.0])
+        // `--background`: the tray and the reminders only, until the window is asked for.
+        .with_visible(!background);
     if let Some(icon) = window_icon() {
         viewport = viewport.with_icon(icon);
     }
@@ -487,6 +510,8 @@ pub fn run(
     let app_options = AppOptions {
         start,
         real_window: true,
+        autostart_entry: crate::desktop::autostart::entry_path(),
+        background,
         ..AppOptions::new(clocks, SoundMode::Device)
     };
     eframe::run_native(

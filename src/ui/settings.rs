@@ -5,7 +5,9 @@ use egui::{RichText, Slider, TextEdit};
 
 use super::theme::Palette;
 use crate::app::Command;
+use crate::app::background::DesktopStatus;
 use crate::app::screen::SettingsForm;
+use crate::desktop::tray::TrayStatus;
 use crate::practice::CueSet;
 use crate::practice::pacing::{TimeSlot, minute_of_day};
 use crate::practice::reminders::ReminderSettings;
@@ -14,6 +16,7 @@ use crate::store::settings::Theme;
 pub fn show(
     ui: &mut egui::Ui,
     form: &mut SettingsForm,
+    desktop: &DesktopStatus,
     palette: &Palette,
     commands: &mut Vec<Command>,
 ) {
@@ -87,6 +90,7 @@ pub fn show(
             );
 
             reminders(ui, &mut settings.reminders, practices, palette);
+            in_the_background(ui, &mut settings.keep_in_tray, desktop, palette, commands);
             suggestions(ui, &mut settings.time_slots, practices, palette);
         });
     ui.add_space(12.0);
@@ -150,6 +154,48 @@ fn reminders(
                 .suffix(" min"),
         );
     });
+}
+
+/// The tray, closing to it, and starting with the desktop session.
+fn in_the_background(
+    ui: &mut egui::Ui,
+    keep_in_tray: &mut bool,
+    desktop: &DesktopStatus,
+    palette: &Palette,
+    commands: &mut Vec<Command>,
+) {
+    section(ui, "In the background", palette);
+    let tray = match &desktop.tray {
+        TrayStatus::Shown => "downshift is in your panel's tray, with the reminders.".to_owned(),
+        TrayStatus::Starting => "Looking for the tray…".to_owned(),
+        TrayStatus::Absent(reason) => format!(
+            "No tray on this desktop ({reason}). Reminders still come as notifications \
+             while downshift runs, and closing the window quits it."
+        ),
+    };
+    ui.label(RichText::new(tray).size(16.0).color(palette.quiet_text));
+    ui.checkbox(
+        keep_in_tray,
+        "When reminders are on, closing the window keeps downshift in the tray",
+    );
+    match &desktop.autostart_entry {
+        Some(entry) => {
+            let mut on = desktop.autostart;
+            let changed = ui
+                .checkbox(&mut on, "Start with my desktop session (in the tray)")
+                .on_hover_text(entry.display().to_string())
+                .changed();
+            if changed {
+                commands.push(Command::SetAutostart(on));
+            }
+        }
+        None => {
+            ui.label(
+                RichText::new("Starting with the desktop session is not available here.")
+                    .color(palette.quiet_text),
+            );
+        }
+    }
 }
 
 /// Which practice the home screen suggests at which time of day.

@@ -1,0 +1,160 @@
+//! downshift between sessions, with its window closed: the tray item, what its menu asks for,
+//! putting the window away instead of quitting while reminders are on, and starting with the
+//! desktop session. Pure rules over the state; the tray and the autostart file are the runtime's.
+
+use std::path::PathBuf;
+
+use super::effect::{Effect, ViewportEffect};
+use super::flow;
+use super::screen::Screen;
+use super::state::{AppState, Now};
+use crate::desktop::tray::{PauseFor, TrayEvent, TrayLook, TrayStatus};
+
+/// What the desktop side of downshift is doing, for Settings to say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DesktopStatus {
+    pub tray: TrayStatus,
+    /// The XDG autostart entry downshift writes, where there is one to write.
+    pub autostart_entry: Option<PathBuf>,
+    /// Whether that entry is there (read when the app opened, then as written).
+    pub autostart: bool,
+    /// The window is put away (in the tray, or never shown: `--background`).
+    pub window_away: bool,
+    /// What the tray item was last asked to show.
+    pub tray_look: Option<TrayLook>,
+    pub paused_until: Option<jiff::civil::DateTime>,
+}
+
+impl Default for DesktopStatus {
+    fn default() -> Self {
+        DesktopStatus {
+            tray: TrayStatus::Starting,
+            autostart_entry: None,
+            autostart: false,
+            window_away: false,
+            tray_look: None,
+            paused_until: None,
+        }
+    }
+}
+
+/// Said once, the first time the window goes to the tray instead of closing.
+pub const IN_THE_TRAY: &str =
+    "downshift is still running in the tray, for your reminders. Quit is in its menu.";
+
+impl AppState {
+    /// Closing the window puts it away rather than ending downshift: reminders are on, the
+    /// person wants it so, and there is a tray to come back from.
+    pub fn stays_in_tray(&self) -> bool {
+        self.settings.keep_in_tray
+            && self.settings.reminders.any()
+            && self.desktop.tray == TrayStatus::Shown
+    }
+}
+
+/// The window closed while downshift stays in the tray: a session running ends (and is
+/// recorded) as it would on quitting, what is on screen is kept, and the window goes away.
+pub(super) fn put_away(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    flow::leave(state, now, effects);
+    // `leave` is also the way out of the program; here downshift stays.
+    state.leaving = false;
+    if !matches!(state.screen, Screen::Editor(_)) {
+        state.screen = Screen::Home;
+    }
+    state.desktop.window_away = true;
+    effects.push(Effect::Viewport(ViewportEffect::CancelClose));
+    effects.push(Effect::Viewport(ViewportEffect::Hide));
+    if !state.settings.tray_notice_shown {
+        state.settings.tray_notice_shown = true;
+        effects.push(Effect::Inform(IN_THE_TRAY.to_owned()));
+        effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+    }
+}
+
+/// Something picked in the tray's menu.
+pub(super) fn tray_event(
+    state: &mut AppState,
+    event: TrayEvent,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
+    match event {
+        TrayEvent::Open => bring_up(state, effects),
+        TrayEvent::StartSuggested => {
+            bring_up(state, effects);
+            if let Some(name) = state.suggested.clone() {
+                flow::start_named(state, &name, now, effects);
+            }
+        }
+        TrayEvent::MicroRestNow => {
+            bring_up(state, effects);
+            let name = state.settings.reminders.micro_rest_practice.clone();
+            flow::start_named(state, &name, now, effects);
+        }
+        TrayEvent::PauseReminders(length) => {
+            let until = pause_end(length, now.local());
+            state.desktop.paused_until = Some(until);
+            effects.push(Effect::WithdrawNotification);
+        }
+        TrayEvent::ResumeReminders => state.desktop.paused_until = None,
+        TrayEvent::Quit => {
+            // Unsaved edits are asked about in the window, so it comes up first.
+            bring_up(state, effects);
+            super::update(state, super::Command::Quit, now, effects);
+        }
+    }
+}
+
+fn bring_up(state: &mut AppState, effects: &mut Vec<Effect>) {
+    state.desktop.window_away = false;
+    effects.push(Effect::Viewport(ViewportEffect::BringUp));
+}
+
+/// When a pause picked in the tray ends: "until tomorrow" is until local midnight.
+pub fn pause_end(length: PauseFor, now: jiff::civil::DateTime) -> jiff::civil::DateTime {
+    let minutes = match length {
+        PauseFor::HalfAnHour => 30,
+        PauseFor::AnHour => 60,
+        PauseFor::UntilTomorrow => {
+            return now
+                .date()
+                .tomorrow()
+                .map_or(jiff::civil::DateTime::MAX, |day| {
+                    day.to_datetime(jiff::civil::Time::midnight())
+                });
+        }
+    };
+    now.checked_add(jiff::SignedDuration::from_mins(minutes))
+        .unwrap_or(jiff::civil::DateTime::MAX)
+}
+
+/// What the tray item should show now.
+pub fn tray_look(state: &AppState, now: &Now) -> TrayLook {
+    let settings = &state.settings;
+    TrayLook {
+        suggested: state.suggested.clone(),
+        next_up: next_up(state, now),
+        paused: state.desktop.paused_until.is_some(),
+        micro_rest: settings.reminders.micro_rest_practice.clone(),
+    }
+}
+
+/// Keeps the tray item showing what is true now: an effect only when something changed.
+pub fn follow_tray(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    let look = tray_look(state, now);
+    if state.desktop.tray_look.as_ref() != Some(&look) {
+        state.desktop.tray_look = Some(look.clone());
+        effects.push(Effect::Tray(look));
+    }
+}
+
+fn next_up(state: &AppState, now: &Now) -> String {
+    let reminders = &state.settings.reminders;
+    if !reminders.any() {
+        return "Reminders are off".into();
+    }
+    match state.reminders.next_check(reminders, now.local()) {
+        Some(wait) => format!("Micro-rest in {} min", wait.as_mins().max(1)),
+        None => "Reminders are off".into(),
+    }
+}

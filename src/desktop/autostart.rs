@@ -1,0 +1,108 @@
+//! Starting with the desktop session: an XDG autostart entry (`~/.config/autostart/`, honouring
+//! `XDG_CONFIG_HOME`) that runs `downshift --background`. GNOME, KDE, Xfce, Cinnamon, MATE and
+//! LXQt read it; removing the file turns it off.
+
+use std::path::{Path, PathBuf};
+
+/// Where the entry goes, when there is a home to put it in.
+pub fn entry_path() -> Option<PathBuf> {
+    let config = directories::BaseDirs::new()?.config_dir().to_path_buf();
+    Some(
+        config
+            .join("autostart")
+            .join(format!("{}.desktop", crate::APP_ID)),
+    )
+}
+
+/// The entry's text, starting `program` in the tray.
+pub fn entry_text(program: &Path) -> String {
+    format!(
+        "[Desktop Entry]\n\
+         Type=Application\n\
+         Name=downshift\n\
+         Comment=Micro-rests and the work-to-home ritual, from the tray\n\
+         Exec={} --background\n\
+         Icon={}\n\
+         Terminal=false\n\
+         NoDisplay=true\n\
+         X-GNOME-Autostart-enabled=true\n",
+        exec_argument(&program.to_string_lossy()),
+        crate::APP_ID,
+    )
+}
+
+/// Quotes a program path for an Exec line as the Desktop Entry specification asks: in double
+/// quotes when it holds anything but plain characters, with `"`, `` ` ``, `$` and `\` escaped.
+/// (No crate does this one rule; it is a few lines.)
+fn exec_argument(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.+,:@".contains(c));
+    if plain {
+        return arg.to_owned();
+    }
+    let mut quoted = String::from("\"");
+    for c in arg.chars() {
+        if matches!(c, '"' | '`' | '$' | '\\') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted.push('"');
+    // In a desktop file, a backslash is itself escaped once more.
+    quoted.replace('\\', "\\\\")
+}
+
+/// Writes (`on`) or removes the entry; returns whether it is there now.
+pub fn set(entry: &Path, on: bool) -> Result<bool, String> {
+    if on {
+        let program = std::env::current_exe()
+            .map_err(|e| format!("Could not find downshift's own program to start: {e}"))?;
+        if let Some(folder) = entry.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| format!("Could not create {}: {e}", folder.display()))?;
+        }
+        crate::store::write_atomic(entry, entry_text(&program).as_bytes())
+            .map_err(|e| format!("Could not write {}: {e}", entry.display()))?;
+        Ok(true)
+    } else {
+        match std::fs::remove_file(entry) {
+            Ok(()) => Ok(false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(format!("Could not remove {}: {e}", entry.display())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_path_is_written_as_it_is_and_an_odd_one_quoted_and_escaped() {
+        assert_eq!(exec_argument("/usr/bin/downshift"), "/usr/bin/downshift");
+        assert_eq!(
+            exec_argument("/home/ann/my apps/downshift"),
+            "\"/home/ann/my apps/downshift\""
+        );
+        assert_eq!(exec_argument("/opt/a$b"), "\"/opt/a\\\\$b\"");
+    }
+
+    #[test]
+    fn the_entry_runs_downshift_in_the_background_and_turning_it_off_removes_it() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let entry = folder.path().join("autostart").join("downshift.desktop");
+        assert_eq!(set(&entry, true), Ok(true));
+        let text = std::fs::read_to_string(&entry).expect("written");
+        assert!(text.contains(" --background\n"), "{text}");
+        assert!(
+            text.starts_with("[Desktop Entry]\nType=Application\n"),
+            "{text}"
+        );
+        assert_eq!(set(&entry, false), Ok(false));
+        assert!(!entry.exists());
+        // Removing what is not there is not a failure.
+        assert_eq!(set(&entry, false), Ok(false));
+    }
+}

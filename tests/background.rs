@@ -1,0 +1,212 @@
+//! downshift with its window closed: closing it while reminders are on keeps it in the tray
+//! (once saying where it went), the tray's menu starts practices and brings the window up, and
+//! "Start with my desktop session" writes the autostart entry. The app without a window:
+//! commands and messages in, state and effects out.
+
+use downshift::app::background::IN_THE_TRAY;
+use downshift::app::screen::Screen;
+use downshift::app::{
+    self, AppState, Command, Effect, Loaded, Message, Mode, Now, Runtime, SoundStatus,
+    ViewportEffect,
+};
+use downshift::clock::Clocks;
+use downshift::desktop::tray::{TrayEvent, TrayStatus};
+use downshift::practice::MICROS_PER_SECOND as S;
+use downshift::store::progress::ProgressBook;
+use downshift::store::{DataDir, Library, Settings};
+
+/// Monday 23 November 2026 at 10:00 (UTC), `seconds` into the monotonic clock.
+fn at(seconds: u64) -> Now {
+    let wall = downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(10, 0, 0, 0))();
+    Now {
+        mono: seconds * S,
+        wall,
+    }
+}
+
+/// The app with micro-rest reminders on (or not), and the tray as given.
+fn app(reminders: bool, tray: TrayStatus) -> (tempfile::TempDir, AppState) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = Settings {
+        ask_tension: false,
+        safety_note_seen: true,
+        ..Settings::default()
+    };
+    settings.reminders.micro_rests = reminders;
+    let loaded = Loaded {
+        library: Library::built_in(),
+        settings,
+        progress: ProgressBook::default(),
+        problems: Vec::new(),
+    };
+    let mut state = AppState::new(DataDir::new(dir.path()), loaded, SoundStatus::Off, &at(0));
+    receive(&mut state, Message::TrayStatus(tray), &at(0));
+    (dir, state)
+}
+
+fn apply(state: &mut AppState, command: Command, now: &Now) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    app::update(state, command, now, &mut effects);
+    effects
+}
+
+fn receive(state: &mut AppState, message: Message, now: &Now) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    app::receive(state, message, now, &mut effects);
+    effects
+}
+
+fn has_viewport(effects: &[Effect], wanted: ViewportEffect) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::Viewport(v) if *v == wanted))
+}
+
+fn informed(effects: &[Effect]) -> Vec<&str> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Inform(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn session_of(state: &AppState) -> Option<String> {
+    match &state.screen {
+        Screen::Session(live) => Some(live.practice().name.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn closing_the_window_with_reminders_on_keeps_downshift_in_the_tray_and_says_so_once() {
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    apply(&mut state, Command::Start, &at(1));
+    assert!(state.is_in_session());
+
+    let closed = apply(&mut state, Command::CloseRequested, &at(20));
+    assert!(has_viewport(&closed, ViewportEffect::CancelClose));
+    assert!(has_viewport(&closed, ViewportEffect::Hide));
+    assert!(
+        closed.iter().any(|e| matches!(e, Effect::AppendRecord(_))),
+        "the session that was running is recorded"
+    );
+    assert_eq!(informed(&closed), [IN_THE_TRAY]);
+    assert!(
+        closed
+            .iter()
+            .any(|e| matches!(e, Effect::SaveSettings(settings) if settings.tray_notice_shown)),
+        "that the notice was shown is kept"
+    );
+    assert!(matches!(state.screen, Screen::Home));
+    assert!(state.desktop.window_away);
+    assert!(!state.leaving, "downshift is not on its way out");
+
+    // Brought back from the tray, and closed again: no second notice.
+    receive(&mut state, Message::Tray(TrayEvent::Open), &at(30));
+    assert!(!state.desktop.window_away);
+    let again = apply(&mut state, Command::CloseRequested, &at(40));
+    assert!(has_viewport(&again, ViewportEffect::Hide));
+    assert!(informed(&again).is_empty(), "{again:?}");
+}
+
+#[test]
+fn closing_quits_without_a_tray_with_reminders_off_or_with_the_setting_off() {
+    let cases = [
+        (
+            "no tray",
+            app(true, TrayStatus::Absent("no watcher".into())),
+        ),
+        ("reminders off", app(false, TrayStatus::Shown)),
+        ("setting off", {
+            let (dir, mut state) = app(true, TrayStatus::Shown);
+            state.settings.keep_in_tray = false;
+            (dir, state)
+        }),
+    ];
+    for (case, (_dir, mut state)) in cases {
+        let closed = apply(&mut state, Command::CloseRequested, &at(5));
+        assert!(!has_viewport(&closed, ViewportEffect::Hide), "{case}");
+        assert!(
+            !has_viewport(&closed, ViewportEffect::CancelClose),
+            "{case}"
+        );
+        assert!(state.leaving, "{case}: downshift leaves");
+    }
+}
+
+#[test]
+fn the_tray_menu_starts_a_micro_rest_or_the_suggested_practice_and_brings_the_window_up() {
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    state.desktop.window_away = true;
+    let effects = receive(&mut state, Message::Tray(TrayEvent::MicroRestNow), &at(1));
+    assert!(has_viewport(&effects, ViewportEffect::BringUp));
+    assert!(!state.desktop.window_away);
+    assert_eq!(session_of(&state).as_deref(), Some("Micro-rest reset"));
+
+    // Over a running session, nothing else starts.
+    receive(&mut state, Message::Tray(TrayEvent::StartSuggested), &at(2));
+    assert_eq!(session_of(&state).as_deref(), Some("Micro-rest reset"));
+
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let suggested = state
+        .suggested
+        .clone()
+        .expect("a practice is suggested at 10:00");
+    receive(&mut state, Message::Tray(TrayEvent::StartSuggested), &at(1));
+    assert_eq!(session_of(&state), Some(suggested));
+}
+
+#[test]
+fn quit_from_the_tray_asks_about_unsaved_edits_in_the_window_first() {
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    apply(&mut state, Command::NewPreset, &at(1));
+    if let Screen::Editor(editor) = &mut state.screen {
+        editor.draft.name = "Mine".into();
+    }
+    apply(&mut state, Command::DraftEdited, &at(1));
+    let effects = receive(&mut state, Message::Tray(TrayEvent::Quit), &at(2));
+    assert!(has_viewport(&effects, ViewportEffect::BringUp));
+    assert!(
+        !has_viewport(&effects, ViewportEffect::Close),
+        "{effects:?}"
+    );
+    assert!(matches!(&state.screen, Screen::Editor(e) if e.confirming_leave));
+
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let effects = receive(&mut state, Message::Tray(TrayEvent::Quit), &at(2));
+    assert!(has_viewport(&effects, ViewportEffect::Close));
+}
+
+#[test]
+fn start_with_my_desktop_session_writes_the_entry_and_turning_it_off_removes_it() {
+    let (dir, mut state) = app(true, TrayStatus::Shown);
+    let entry = dir
+        .path()
+        .join("config/autostart/io.github.downshift.Downshift.desktop");
+    // Without a place for the entry (tests, no home), nothing is asked.
+    assert!(apply(&mut state, Command::SetAutostart(true), &at(1)).is_empty());
+
+    state.desktop.autostart_entry = Some(entry.clone());
+    let mut runtime = Runtime::start(
+        DataDir::new(dir.path()),
+        Clocks::system(),
+        Mode::Inline,
+        std::sync::Arc::new(|| {}),
+    );
+    for (on, there) in [(true, true), (false, false)] {
+        for effect in apply(&mut state, Command::SetAutostart(on), &at(2)) {
+            runtime.carry_out(effect);
+        }
+        while let Some(message) = runtime.try_message() {
+            receive(&mut state, message, &at(2));
+        }
+        assert_eq!(state.desktop.autostart, there);
+        assert_eq!(entry.exists(), there);
+        if there {
+            let text = std::fs::read_to_string(&entry).expect("the entry");
+            assert!(text.contains("--background"), "{text}");
+        }
+    }
+}

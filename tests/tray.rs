@@ -1,0 +1,351 @@
+//! downshift in the tray, as a desktop's panel sees it: `downshift --background` under a private
+//! X server and a private session bus, with a stand-in StatusNotifierWatcher written here (the
+//! part of KDE's or GNOME's panel that items register with). The test then does what the panel
+//! does when the person picks "Micro-rest now": a dbusmenu `Event` call.
+#![cfg(target_os = "linux")]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+mod common;
+
+use common::PATIENCE;
+use common::bus::Bus;
+use zbus::zvariant::{OwnedValue, Value};
+
+/// The stand-in watcher: reports each item that registers (the bus name it gave, and the
+/// sender, as a real watcher would keep them).
+struct Watcher {
+    registered: Sender<String>,
+}
+
+#[zbus::interface(name = "org.kde.StatusNotifierWatcher")]
+impl Watcher {
+    fn register_status_notifier_item(
+        &self,
+        service: String,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) {
+        let sender = header.sender().map(|s| s.to_string()).unwrap_or_default();
+        // An item may give its bus name or just an object path (then its sender is the name).
+        let name = if service.starts_with('/') {
+            sender
+        } else {
+            service
+        };
+        let _ = self.registered.send(name);
+    }
+
+    fn register_status_notifier_host(&self, _service: String) {}
+
+    #[zbus(property)]
+    fn is_status_notifier_host_registered(&self) -> bool {
+        true
+    }
+
+    #[zbus(property)]
+    fn protocol_version(&self) -> i32 {
+        0
+    }
+
+    #[zbus(property)]
+    fn registered_status_notifier_items(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+fn serve_watcher(bus: &Bus) -> (zbus::Connection, Receiver<String>) {
+    let (registered, items) = channel();
+    let connection = async_io::block_on(async {
+        zbus::connection::Builder::address(bus.address.as_str())?
+            .name("org.kde.StatusNotifierWatcher")?
+            .serve_at("/StatusNotifierWatcher", Watcher { registered })?
+            .build()
+            .await
+    })
+    .expect("the stand-in watcher is on the private bus");
+    (connection, items)
+}
+
+/// A private X server on a free display, ended with the test.
+struct Xvfb {
+    server: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        let mut server = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1024x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (package xvfb; scripts/ensure-deps.sh test)");
+        let mut number = String::new();
+        BufReader::new(server.stdout.take().expect("stdout"))
+            .read_line(&mut number)
+            .expect("Xvfb says which display it took");
+        Xvfb {
+            server,
+            display: format!(":{}", number.trim()),
+        }
+    }
+
+    /// Whether a window named exactly `name` is shown.
+    fn shows(&self, name: &str) -> bool {
+        Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", &format!("^{name}$")])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool runs (package xdotool)")
+            .status
+            .success()
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// downshift started in the background with its own data and config folders.
+struct Background {
+    child: Child,
+    stderr: common::Lines,
+    data: tempfile::TempDir,
+}
+
+impl Background {
+    fn start(bus: &Bus, x: &Xvfb, settings: &str) -> Background {
+        let data = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(data.path().join("settings.ron"), settings).expect("settings written");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_downshift"))
+            .arg("--background")
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("DISPLAY", &x.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .env("RUST_LOG", "downshift=info")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("downshift starts");
+        let stderr = common::Lines::read(child.stderr.take().expect("stderr"));
+        Background {
+            child,
+            stderr,
+            data,
+        }
+    }
+
+    fn end(mut self) {
+        // SIGTERM by the pid this test started.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        common::wait_for_exit(&mut self.child, PATIENCE);
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const REMINDERS_ON: &str = "(safety_note_seen: true, ask_tension: false, reminders: (micro_rests: true, micro_rest_from: \"00:00\", micro_rest_until: \"00:00\", workdays_only: false))";
+
+fn item_property(client: &zbus::Connection, item: &str, property: &str) -> OwnedValue {
+    let proxy = async_io::block_on(zbus::Proxy::new(
+        client,
+        item.to_owned(),
+        "/StatusNotifierItem",
+        "org.kde.StatusNotifierItem",
+    ))
+    .expect("item proxy");
+    async_io::block_on(proxy.get_property::<OwnedValue>(property))
+        .unwrap_or_else(|e| panic!("the item's {property}: {e}"))
+}
+
+/// A StatusNotifierItem's tooltip: icon name, icon pixmaps, title, description.
+type ToolTip = (String, Vec<(i32, i32, Vec<u8>)>, String, String);
+
+/// A dbusmenu layout node: id, properties, children.
+type Node = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
+
+/// The id of the menu entry labelled `label`, anywhere in the layout.
+fn find_entry(node: &Node, label: &str) -> Option<i32> {
+    let (id, properties, children) = node;
+    let own = properties
+        .get("label")
+        .and_then(|v| <&str>::try_from(v).ok())
+        .is_some_and(|l| l == label);
+    if own {
+        return Some(*id);
+    }
+    children.iter().find_map(|child| {
+        let child: Node = child.try_clone().ok()?.try_into().ok()?;
+        find_entry(&child, label)
+    })
+}
+
+fn labels(node: &Node, into: &mut Vec<String>) {
+    if let Some(label) = node.1.get("label").and_then(|v| <&str>::try_from(v).ok()) {
+        into.push(label.to_owned());
+    }
+    for child in &node.2 {
+        if let Some(child) = child.try_clone().ok().and_then(|c| Node::try_from(c).ok()) {
+            labels(&child, into);
+        }
+    }
+}
+
+fn menu(client: &zbus::Connection, item: &str) -> zbus::Proxy<'static> {
+    async_io::block_on(zbus::Proxy::new(
+        client,
+        item.to_owned(),
+        "/MenuBar",
+        "com.canonical.dbusmenu",
+    ))
+    .expect("menu proxy")
+}
+
+fn layout(menu: &zbus::Proxy<'_>) -> Node {
+    let (_revision, root): (u32, Node) =
+        async_io::block_on(menu.call("GetLayout", &(0i32, -1i32, Vec::<String>::new())))
+            .expect("the menu's layout");
+    root
+}
+
+fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what} within {timeout:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn has_files(folder: &Path) -> bool {
+    std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_some())
+}
+
+#[test]
+fn in_the_background_the_item_registers_says_what_is_next_and_micro_rest_now_starts_the_rest() {
+    let bus = Bus::start();
+    let (_watcher, registered) = serve_watcher(&bus);
+    let x = Xvfb::start();
+    let app = Background::start(&bus, &x, REMINDERS_ON);
+
+    let item = registered.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+        panic!(
+            "--background registers a tray item; it said: {:?}",
+            app.stderr.seen
+        )
+    });
+    assert!(!x.shows("downshift"), "--background shows no window");
+
+    let client = async_io::block_on(
+        zbus::connection::Builder::address(bus.address.as_str())
+            .expect("address")
+            .build(),
+    )
+    .expect("a client on the private bus");
+    // The tooltip says what comes next.
+    let tooltip: ToolTip = item_property(&client, &item, "ToolTip")
+        .try_into()
+        .expect("a tooltip");
+    assert!(
+        tooltip.3.starts_with("Micro-rest in "),
+        "the tooltip says when the next micro-rest is: {tooltip:?}"
+    );
+
+    let menu = menu(&client, &item);
+    let root = layout(&menu);
+    let mut shown = Vec::new();
+    labels(&root, &mut shown);
+    for wanted in [
+        "Micro-rest now",
+        "Pause reminders",
+        "For 30 minutes",
+        "For 1 hour",
+        "Until tomorrow",
+        "Open downshift",
+        "Quit",
+    ] {
+        assert!(
+            shown.iter().any(|l| l == wanted),
+            "the menu has {wanted:?}: {shown:?}"
+        );
+    }
+    assert!(
+        shown.iter().any(|l| l.starts_with("Start ")),
+        "the menu starts the suggested practice: {shown:?}"
+    );
+
+    let micro_rest = find_entry(&root, "Micro-rest now").expect("Micro-rest now's id");
+    let _: () =
+        async_io::block_on(menu.call("Event", &(micro_rest, "clicked", Value::I32(0), 0u32)))
+            .expect("the click is delivered");
+
+    // The micro-rest begins: the window comes up with it, and its checkpoint is kept.
+    let checkpoints = app.data.path().join("checkpoints");
+    wait_until("the micro-rest's checkpoint", PATIENCE, || {
+        has_files(&checkpoints)
+    });
+    wait_until("the window, shown for the micro-rest", PATIENCE, || {
+        x.shows("downshift")
+    });
+
+    let history = app.data.path().join("history.log");
+    app.end_and_check_history(&history);
+}
+
+impl Background {
+    /// Ends downshift with SIGTERM and checks the micro-rest is in the history.
+    fn end_and_check_history(mut self, history: &Path) {
+        let history = history.to_owned();
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let status = common::wait_for_exit(&mut self.child, PATIENCE);
+        let said = self.stderr.rest(PATIENCE);
+        let text = std::fs::read_to_string(&history).unwrap_or_default();
+        assert!(
+            text.contains("Micro-rest reset"),
+            "the micro-rest is recorded: {text:?}; downshift ended with {status} and said {said:?}; files: {:?}",
+            std::fs::read_dir(self.data.path())
+                .map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+        );
+    }
+}
+
+#[test]
+fn with_no_tray_on_the_desktop_background_still_runs_and_says_so() {
+    let bus = Bus::start();
+    let x = Xvfb::start();
+    let mut app = Background::start(&bus, &x, REMINDERS_ON);
+    app.stderr
+        .wait_for("word of no tray", |line| line.contains("no tray"), PATIENCE);
+    assert!(
+        app.child.try_wait().expect("status").is_none(),
+        "downshift goes on without a tray"
+    );
+    app.end();
+}
