@@ -28,6 +28,7 @@ fn first(claim: Claim) -> SingleCopy {
     match claim {
         Claim::First(copy) => copy,
         Claim::Activated => panic!("expected to own the name, but another copy was activated"),
+        Claim::AlreadyRunning => panic!("expected to own the name, but another copy runs"),
         Claim::NoAnswer(reason) => panic!("expected to own the name: no answer ({reason})"),
         Claim::Off(reason) => panic!("expected to own the name: single copy off ({reason})"),
     }
@@ -37,6 +38,7 @@ fn describe(claim: &Claim) -> String {
     match claim {
         Claim::First(_) => "first".into(),
         Claim::Activated => "activated".into(),
+        Claim::AlreadyRunning => "already running".into(),
         Claim::NoAnswer(reason) => format!("no answer: {reason}"),
         Claim::Off(reason) => format!("off: {reason}"),
     }
@@ -68,6 +70,28 @@ fn a_second_start_brings_the_first_to_the_front_and_does_not_run() {
     activations
         .recv_timeout(PATIENCE)
         .expect("asked a second time");
+}
+
+#[test]
+fn a_background_start_leaves_the_running_copy_as_it_is() {
+    let bus = Bus::start();
+    let running = first(bus.claim());
+    let activations = listen(&running);
+    let quiet = single_copy::claim_quietly(Some(&bus.address), APP_ID);
+    assert!(
+        matches!(quiet, Claim::AlreadyRunning),
+        "{}",
+        describe(&quiet)
+    );
+    // A later ordinary start is heard, and it is the only one: the quiet start asked nothing.
+    assert!(matches!(bus.claim(), Claim::Activated));
+    activations
+        .recv_timeout(PATIENCE)
+        .expect("the ordinary start");
+    assert!(
+        activations.try_recv().is_err(),
+        "the background start did not bring the window up"
+    );
 }
 
 #[test]

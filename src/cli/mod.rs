@@ -328,7 +328,12 @@ fn open_window(
     background: bool,
 ) -> Outcome {
     use crate::desktop::single_copy::{self, Claim};
-    let single_copy = match single_copy::claim(None, crate::APP_ID) {
+    let claim = if background {
+        single_copy::claim_quietly(None, crate::APP_ID)
+    } else {
+        single_copy::claim(None, crate::APP_ID)
+    };
+    let single_copy = match claim {
         Claim::First(single_copy) => {
             log::info!(
                 "single copy: this copy owns {} on the session bus",
@@ -351,6 +356,13 @@ fn open_window(
                     request.practice.name
                 ))),
             };
+        }
+        Claim::AlreadyRunning => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "downshift: already running; --background leaves it as it is"
+            );
+            return Ok(());
         }
         Claim::NoAnswer(reason) => {
             return Err(Failure::runtime(format!(

@@ -17,6 +17,8 @@ pub enum Claim {
     First(SingleCopy),
     /// Another copy was running; it was asked to show its window.
     Activated,
+    /// Another copy is running, and was left as it is (`claim_quietly`).
+    AlreadyRunning,
     /// Another copy owns the name but did not answer: opening a second window would show every
     /// reminder twice.
     NoAnswer(String),
@@ -99,7 +101,19 @@ pub fn object_path(app_id: &str) -> String {
 /// answers is given up after twice that.
 #[cfg(target_os = "linux")]
 pub fn claim(address: Option<&str>, app_id: &str) -> Claim {
-    let attempt = claim_or_activate(address, app_id);
+    claim_with(address, app_id, true)
+}
+
+/// As `claim`, but a copy already running is left as it is (`--background` at login, when
+/// downshift was started some other way first).
+#[cfg(target_os = "linux")]
+pub fn claim_quietly(address: Option<&str>, app_id: &str) -> Claim {
+    claim_with(address, app_id, false)
+}
+
+#[cfg(target_os = "linux")]
+fn claim_with(address: Option<&str>, app_id: &str, activate: bool) -> Claim {
+    let attempt = claim_or_activate(address, app_id, activate);
     let timeout = async {
         async_io::Timer::after(2 * PATIENCE).await;
         Err(NoBus(format!(
@@ -125,7 +139,11 @@ impl From<zbus::Error> for NoBus {
 }
 
 #[cfg(target_os = "linux")]
-async fn claim_or_activate(address: Option<&str>, app_id: &str) -> Result<Claim, NoBus> {
+async fn claim_or_activate(
+    address: Option<&str>,
+    app_id: &str,
+    activate: bool,
+) -> Result<Claim, NoBus> {
     use zbus::fdo::{RequestNameFlags, RequestNameReply};
     let activations = Activations::default();
     let path = object_path(app_id);
@@ -162,6 +180,9 @@ async fn claim_or_activate(address: Option<&str>, app_id: &str) -> Result<Claim,
             Ok(RequestNameReply::Exists | RequestNameReply::InQueue)
             | Err(zbus::Error::NameTaken) => {}
             Err(e) => return Err(e.into()),
+        }
+        if !activate {
+            return Ok(Claim::AlreadyRunning);
         }
         match activate_owner(&connection, app_id, &path).await {
             Ok(()) => return Ok(Claim::Activated),
@@ -229,6 +250,11 @@ impl Application {
 #[cfg(not(target_os = "linux"))]
 pub fn claim(_address: Option<&str>, _app_id: &str) -> Claim {
     Claim::Off("single copy is only kept on Linux so far".to_owned())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn claim_quietly(address: Option<&str>, app_id: &str) -> Claim {
+    claim(address, app_id)
 }
 
 #[cfg(test)]
