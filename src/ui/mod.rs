@@ -173,6 +173,13 @@ impl DownshiftApp {
         self.carry_out(None, &now);
     }
 
+    /// Hands the app a message as the runtime would report it (tests: the tray's state).
+    pub fn receive(&mut self, message: app::Message) {
+        let now = self.now();
+        app::receive(&mut self.state, message, &now, &mut self.effects);
+        self.carry_out(None, &now);
+    }
+
     /// Carries out the effects waiting, and applies what comes back at once (inline, results
     /// are there already; from the workers, whatever has arrived).
     fn carry_out(&mut self, ctx: Option<&egui::Context>, now: &Now) {

@@ -173,10 +173,10 @@ fn in_the_background(
              while downshift runs, and closing the window quits it."
         ),
     };
-    ui.label(RichText::new(tray).size(16.0).color(palette.quiet_text));
+    ui.label(RichText::new(tray).color(palette.quiet_text));
     ui.checkbox(
         keep_in_tray,
-        "When reminders are on, closing the window keeps downshift in the tray",
+        "Closing the window keeps downshift in the tray (with reminders on)",
     );
     match &desktop.autostart_entry {
         Some(entry) => {

@@ -1,0 +1,75 @@
+//! Settings' "In the background" section, as a person uses it: it says whether there is a tray,
+//! and "Start with my desktop session" writes and removes the autostart entry.
+
+use downshift::app::{Command, Message};
+use downshift::clock::Clocks;
+use downshift::desktop::tray::TrayStatus;
+use downshift::store::DataDir;
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn settings_with_tray(
+    tray: TrayStatus,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Harness<'static, DownshiftApp>,
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("settings.ron"),
+        "(safety_note_seen: true, reminders: (micro_rests: true))",
+    )
+    .expect("settings");
+    let entry = dir
+        .path()
+        .join("config/autostart/io.github.downshift.Downshift.desktop");
+    let options = AppOptions {
+        autostart_entry: Some(entry.clone()),
+        ..AppOptions::new(Clocks::system(), SoundMode::Off)
+    };
+    let mut app = DownshiftApp::new(DataDir::new(dir.path()), options);
+    app.receive(Message::TrayStatus(tray));
+    app.apply(Command::OpenSettings);
+    let mut harness = Harness::builder()
+        .with_size([720.0, 760.0])
+        .build_eframe(move |_| app);
+    harness.run();
+    (dir, entry, harness)
+}
+
+#[test]
+fn settings_say_plainly_when_there_is_no_tray() {
+    let (_dir, _entry, harness) = settings_with_tray(TrayStatus::Absent(
+        "no StatusNotifierWatcher answers".into(),
+    ));
+    harness.get_by_label_contains("No tray on this desktop (no StatusNotifierWatcher answers)");
+    harness.get_by_label_contains("closing the window quits it");
+
+    let (_dir, _entry, harness) = settings_with_tray(TrayStatus::Shown);
+    harness.get_by_label("downshift is in your panel's tray, with the reminders.");
+    assert!(
+        harness.query_by_label_contains("No tray").is_none(),
+        "nothing about a missing tray when there is one"
+    );
+}
+
+#[test]
+fn start_with_my_desktop_session_writes_the_entry_and_unticking_removes_it() {
+    let (_dir, entry, mut harness) = settings_with_tray(TrayStatus::Shown);
+    click(&mut harness, "Start with my desktop session (in the tray)");
+    let text = std::fs::read_to_string(&entry).expect("the autostart entry is written");
+    assert!(text.contains(" --background\n"), "{text}");
+
+    click(&mut harness, "Start with my desktop session (in the tray)");
+    assert!(!entry.exists(), "unticked, the entry is gone");
+}
+
+/// Scrolls the control into view, as a person would, and clicks it.
+fn click(harness: &mut Harness<'static, DownshiftApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run();
+    harness.get_by_label(label).click();
+    harness.run();
+}
