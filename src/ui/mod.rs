@@ -504,6 +504,10 @@ pub fn run(
         .with_min_inner_size([420.0, 520.0])
         // `--background`: the tray and the reminders only, until the window is asked for.
         .with_visible(!background);
+    // A Wayland window cannot start hidden (winit shows it regardless): it starts minimised.
+    if background && std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        viewport = viewport.with_minimized(true);
+    }
     if let Some(icon) = window_icon() {
         viewport = viewport.with_icon(icon);
     }
