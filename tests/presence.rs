@@ -131,6 +131,22 @@ impl OldPortal {
     }
 }
 
+/// Xfce's settings store.
+struct Xfconf {
+    do_not_disturb: bool,
+}
+
+#[zbus::interface(name = "org.xfce.Xfconf")]
+impl Xfconf {
+    fn get_property(&self, channel: String, property: String) -> zbus::fdo::Result<OwnedValue> {
+        if (channel.as_str(), property.as_str()) == ("xfce4-notifyd", "/do-not-disturb") {
+            Ok(OwnedValue::from(self.do_not_disturb))
+        } else {
+            Err(zbus::fdo::Error::Failed(format!("no {channel} {property}")))
+        }
+    }
+}
+
 const PORTAL: (&str, &str) = (
     "org.freedesktop.portal.Desktop",
     "/org/freedesktop/portal/desktop",
@@ -325,6 +341,23 @@ fn do_not_disturb_is_on_when_any_service_says_so() {
     );
     let session = SessionBus::connect(Some(&bus.address)).expect("connects");
     assert_eq!(session.do_not_disturb().map(|said| said.value), Some(true));
+}
+
+#[test]
+fn xfces_do_not_disturb_setting_is_read() {
+    let bus = Bus::start();
+    let _xfconf = serve(
+        &bus,
+        "org.xfce.Xfconf",
+        "/org/xfce/Xfconf",
+        Xfconf {
+            do_not_disturb: true,
+        },
+    );
+    let session = SessionBus::connect(Some(&bus.address)).expect("connects");
+    let said = session.do_not_disturb().expect("an answer");
+    assert!(said.value);
+    assert_eq!(said.source, "xfconf (Xfce)");
 }
 
 /// Makes `proc_root/PID/fd/FD` a link to `target`, as /proc shows a process's open files.

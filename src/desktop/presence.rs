@@ -115,6 +115,7 @@ impl Probes {
     }
 
     /// Reads every source once.
+    #[cfg_attr(not(target_os = "linux"), allow(unused_mut))]
     pub fn read(&mut self) -> Surroundings {
         let mut answered: Vec<&'static str> = Vec::new();
         let mut idle = None;
