@@ -7,5 +7,6 @@ pub mod ending;
 pub mod keep_awake;
 pub mod last_words;
 pub mod notify;
+pub mod presence;
 pub mod single_copy;
 pub mod tray;
