@@ -191,10 +191,13 @@ pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
         _ => Activity::Free,
     };
     let was_showing = state.reminders.showing().is_some();
-    if let Some(reminder) = state
-        .reminders
-        .tick(&state.settings.reminders, now.local(), activity)
-    {
+    if let Some(reminder) = state.reminders.tick(
+        &state.settings.reminders,
+        now.local(),
+        activity,
+        crate::practice::reminders::Surroundings::default(),
+        jiff::SignedDuration::from_mins(2),
+    ) {
         effects.push(Effect::Notify(reminder));
     } else if was_showing && state.reminders.showing().is_none() {
         effects.push(Effect::WithdrawNotification);
