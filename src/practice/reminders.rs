@@ -9,7 +9,11 @@
 //! - "Later" asks again once, after a few minutes;
 //! - being away from the keyboard for at least a rest's length (and a minute) is a rest: no
 //!   nudge while away, a nudge that fell due meanwhile is let go, and the count starts again on
-//!   return; a transition that fell due waits for the return (within the hour).
+//!   return; a transition that fell due waits for the return (within the hour);
+//! - nothing while the person is busy (full screen, do not disturb, a call, a shared screen): a
+//!   prompt up is taken down, and the one that fell due (at most one; a transition before a
+//!   nudge) is offered once, gently, at the first look after, even past the hour: a nudge if it
+//!   is still nudge hours, either if it was held for less than four hours.
 
 use jiff::SignedDuration;
 use jiff::civil::{Date, DateTime};
@@ -139,7 +143,19 @@ pub struct ReminderState {
     resting: bool,
     /// The person was away from the keyboard at the last look.
     away: bool,
+    /// A prompt held back while the person was busy, to offer once when they are not.
+    held: Option<Held>,
 }
+
+/// A prompt held back, and since when.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Held {
+    kind: ReminderKind,
+    since: DateTime,
+}
+
+/// A prompt held back longer than this is let go: by then the moment has passed.
+const HELD_AT_MOST: SignedDuration = SignedDuration::from_hours(4);
 
 /// What the desktop says about the person and the screen, as far as reminders care: read by
 /// `desktop::presence` a few times a minute, passed in here, and never stored.
@@ -202,6 +218,9 @@ impl ReminderState {
             // return. A prompt already up stays for the person to find.
             self.next_rest = None;
             self.rest_again = None;
+            if self.held.is_some_and(|h| h.kind == ReminderKind::MicroRest) {
+                self.held = None;
+            }
         }
         let free = activity == Activity::Free && !self.away;
         let transition = self.transition_due(settings, now, free);
@@ -211,10 +230,71 @@ impl ReminderState {
             (None, Some(_)) if self.is_showing(ReminderKind::Transition) => None,
             (None, rest) => rest,
         };
+        if surroundings.busy.is_some() {
+            // Nothing shows now; what would have is held for afterwards.
+            for kind in [self.showing.take().map(|r| r.kind), due.map(|r| r.kind)] {
+                kind.into_iter().for_each(|kind| self.hold(kind, now));
+            }
+            return None;
+        }
+        let due = if free {
+            self.offer_held(settings, now, due)
+        } else {
+            due
+        };
         if let Some(reminder) = &due {
             self.showing = Some(reminder.clone());
         }
         due
+    }
+
+    /// Holds a prompt back: one at most, a transition before a nudge.
+    fn hold(&mut self, kind: ReminderKind, now: DateTime) {
+        let outranked = kind == ReminderKind::MicroRest
+            && self
+                .held
+                .is_some_and(|h| h.kind == ReminderKind::Transition);
+        if !outranked {
+            self.held = Some(Held { kind, since: now });
+        }
+    }
+
+    /// The person is free again: a held prompt is offered instead of a newly due one it
+    /// outranks, once; either way only one comes.
+    fn offer_held(
+        &mut self,
+        settings: &ReminderSettings,
+        now: DateTime,
+        due: Option<Reminder>,
+    ) -> Option<Reminder> {
+        let Some(held) = self.held.take() else {
+            return due;
+        };
+        let outranks = match &due {
+            None => true,
+            Some(due) => {
+                due.kind == ReminderKind::MicroRest && held.kind == ReminderKind::Transition
+            }
+        };
+        let still_fits = now.duration_since(held.since) < HELD_AT_MOST
+            && (held.kind == ReminderKind::Transition || settings.in_rest_hours(now));
+        if !(outranks && still_fits) {
+            return due;
+        }
+        if held.kind == ReminderKind::MicroRest {
+            self.next_rest = Some(add(now, settings.rest_interval()));
+        }
+        let mut offered = reminder(settings, held.kind, now);
+        offered.message = match held.kind {
+            ReminderKind::Transition => format!(
+                "It's {}. Held back while you were busy: time to leave the day behind?",
+                clock(now)
+            ),
+            ReminderKind::MicroRest => {
+                "Held back while you were busy: a short reset now?".to_owned()
+            }
+        };
+        Some(offered)
     }
 
     fn is_showing(&self, kind: ReminderKind) -> bool {
@@ -238,6 +318,15 @@ impl ReminderState {
         }
         if !settings.transition {
             self.transition_again = None;
+        }
+        if let Some(held) = self.held {
+            let enabled = match held.kind {
+                ReminderKind::Transition => settings.transition,
+                ReminderKind::MicroRest => settings.micro_rests,
+            };
+            if !enabled {
+                self.held = None;
+            }
         }
         if !settings.micro_rests {
             self.rest_again = None;
@@ -265,6 +354,9 @@ impl ReminderState {
         self.resting = true;
         self.rest_again = None;
         let transition_practice = same_name(practice, &settings.transition_practice);
+        if transition_practice || self.held.is_some_and(|h| h.kind == ReminderKind::MicroRest) {
+            self.held = None;
+        }
         if let Some(shown) = self.showing.take()
             && shown.kind == ReminderKind::Transition
             && !transition_practice
@@ -420,8 +512,13 @@ fn add(time: DateTime, span: SignedDuration) -> DateTime {
     time.checked_add(span).unwrap_or(DateTime::MAX)
 }
 
+/// "HH:MM".
+fn clock(time: DateTime) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
 fn reminder(settings: &ReminderSettings, kind: ReminderKind, now: DateTime) -> Reminder {
-    let clock = format!("{:02}:{:02}", now.hour(), now.minute());
+    let clock = clock(now);
     let (practice, message) = match kind {
         ReminderKind::Transition => (
             settings.transition_practice.clone(),
@@ -688,6 +785,188 @@ mod tests {
                     last_away = Some(now);
                 }
                 now = add(now, mins(1));
+            }
+        }
+    }
+
+    /// Busy (in a call) from `from` until `free`; at the keyboard throughout.
+    fn busy(from: DateTime, free: DateTime) -> impl Fn(DateTime) -> Surroundings {
+        move |now| Surroundings {
+            idle: Some(SignedDuration::ZERO),
+            busy: (now >= from && now < free).then_some(Busy::Camera),
+        }
+    }
+
+    #[test]
+    fn a_nudge_held_back_while_busy_is_offered_once_gently_when_it_ends() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        // A call from 10:20 to 10:50 covers the 10:30 nudge: it comes at 10:50, once, and the
+        // count starts again from it.
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(11, 30),
+            busy(monday(10, 20), monday(10, 50)),
+        );
+        assert_eq!(
+            shown,
+            [
+                (monday(10, 50), ReminderKind::MicroRest),
+                (monday(11, 20), ReminderKind::MicroRest)
+            ]
+        );
+        let mut state = ReminderState::default();
+        run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(10, 50),
+            busy(monday(10, 20), monday(10, 50)),
+        );
+        assert_eq!(
+            state.showing().map(|r| r.message.as_str()),
+            Some("Held back while you were busy: a short reset now?")
+        );
+    }
+
+    #[test]
+    fn after_a_long_meeting_one_prompt_comes_and_a_transition_outranks_a_nudge() {
+        let settings = ReminderSettings {
+            micro_rests: true,
+            micro_rest_minutes: 15,
+            micro_rest_until: "20:00".to_owned(),
+            ..transition_at_1730()
+        };
+        let mut state = ReminderState::default();
+        // Busy from 17:10 to 18:50, past the hour: nudges and the transition fell due.
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(17, 0),
+            monday(19, 0),
+            busy(monday(17, 10), monday(18, 50)),
+        );
+        assert_eq!(shown, [(monday(18, 50), ReminderKind::Transition)]);
+        assert_eq!(
+            state.showing().map(|r| r.message.as_str()),
+            Some("It's 18:50. Held back while you were busy: time to leave the day behind?")
+        );
+    }
+
+    #[test]
+    fn a_prompt_up_when_busy_begins_is_taken_down_and_offered_again_after() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(10, 34),
+            busy(monday(10, 31), monday(10, 35)),
+        );
+        assert_eq!(shown, [(monday(10, 30), ReminderKind::MicroRest)]);
+        assert_eq!(state.showing(), None, "not over a shared screen");
+        let back = state.tick(
+            &settings,
+            monday(10, 35),
+            Activity::Free,
+            Surroundings::default(),
+            REST,
+        );
+        assert_eq!(back.map(|r| r.kind), Some(ReminderKind::MicroRest));
+    }
+
+    #[test]
+    fn a_held_prompt_is_let_go_after_the_nudge_hours_or_four_hours() {
+        // The 16:30 nudge, held by full screen until 17:30, after the nudge hours.
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(16, 0),
+            monday(19, 0),
+            busy(monday(16, 20), monday(17, 30)),
+        );
+        assert!(shown.is_empty(), "{shown:?}");
+        // The 17:30 transition, held by a film until 21:40.
+        let settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(17, 0),
+            monday(23, 0),
+            busy(monday(17, 20), monday(21, 40)),
+        );
+        assert!(shown.is_empty(), "{shown:?}");
+        // Until 21:20, it still comes.
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(17, 0),
+            monday(23, 0),
+            busy(monday(17, 20), monday(21, 20)),
+        );
+        assert_eq!(shown, [(monday(21, 20), ReminderKind::Transition)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_a_prompt_while_busy_and_one_after_each_busy_spell(
+            spells in proptest::collection::vec((0i64..540, 1i64..120), 0..6),
+            minutes in 15u32..90,
+        ) {
+            let settings = ReminderSettings {
+                micro_rest_minutes: minutes,
+                ..rests_every_30()
+            };
+            let interval = SignedDuration::from_mins(i64::from(minutes));
+            let start = monday(8, 0);
+            let is_busy = |now: DateTime| {
+                let minute = now.duration_since(start).as_mins();
+                spells.iter().any(|(from, length)| (*from..from + length).contains(&minute))
+            };
+            let mut state = ReminderState::default();
+            let mut busy_since: Option<DateTime> = None;
+            // (when a busy spell ended, prompts since)
+            let mut after_spell: Option<(DateTime, u32)> = None;
+            let mut now = start;
+            while now <= monday(18, 0) {
+                let busy = is_busy(now);
+                let around = Surroundings {
+                    idle: Some(SignedDuration::ZERO),
+                    busy: busy.then_some(Busy::FullScreen),
+                };
+                let shown = state.tick(&settings, now, Activity::Free, around, REST);
+                proptest::prop_assert!(!(busy && shown.is_some()), "a prompt at {now} while busy");
+                if let Some((ended, count)) = &mut after_spell {
+                    if now.duration_since(*ended) < interval {
+                        *count += u32::from(shown.is_some());
+                        proptest::prop_assert!(*count <= 1, "two prompts after {ended}");
+                    }
+                }
+                match (busy, busy_since) {
+                    (true, None) => {
+                        busy_since = Some(now);
+                        after_spell = None;
+                    }
+                    (false, Some(since)) => {
+                        // A spell as long as the interval, within the hours, had a nudge fall
+                        // due in it: it comes now.
+                        let within_hours = since >= monday(9, 0) && now < monday(17, 0);
+                        if within_hours && now.duration_since(since) >= interval {
+                            proptest::prop_assert!(shown.is_some(), "nothing after {since}..{now}");
+                        }
+                        busy_since = None;
+                        after_spell = Some((now, u32::from(shown.is_some())));
+                    }
+                    _ => {}
+                }
+                now = add(now, SignedDuration::from_mins(1));
             }
         }
     }
