@@ -13,7 +13,9 @@
 //! - nothing while the person is busy (full screen, do not disturb, a call, a shared screen): a
 //!   prompt up is taken down, and the one that fell due (at most one; a transition before a
 //!   nudge) is offered once, gently, at the first look after, even past the hour: a nudge if it
-//!   is still nudge hours, either if it was held for less than four hours.
+//!   is still nudge hours, either if it was held for less than four hours;
+//! - a pause (from the tray) stops every prompt until it ends; what falls due meanwhile is let
+//!   go, and the micro-rest count starts again when it ends.
 
 use jiff::SignedDuration;
 use jiff::civil::{Date, DateTime};
@@ -21,6 +23,9 @@ use serde::{Deserialize, Serialize};
 
 use super::model::same_name;
 use super::pacing::{minute_of, minute_of_day};
+
+mod next_up;
+pub use next_up::pause_choices;
 
 /// What the person chose in settings. Every field has a default, so old files still load.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -145,6 +150,8 @@ pub struct ReminderState {
     away: bool,
     /// A prompt held back while the person was busy, to offer once when they are not.
     held: Option<Held>,
+    /// Paused until this time: no prompt, and what falls due meanwhile is let go.
+    paused_until: Option<DateTime>,
 }
 
 /// A prompt held back, and since when.
@@ -212,6 +219,14 @@ impl ReminderState {
         if let Activity::InSession(practice) = activity {
             self.session_running(settings, now, practice);
         }
+        if let Some(until) = self.paused_until {
+            if now < until {
+                self.let_go(settings, now);
+                return None;
+            }
+            // The pause is over; with `next_rest` let go, the count starts again now.
+            self.paused_until = None;
+        }
         self.away = is_away(surroundings.idle, rest_length);
         if self.away {
             // Being away is a rest: what fell due is let go, and the count starts again on
@@ -246,6 +261,37 @@ impl ReminderState {
             self.showing = Some(reminder.clone());
         }
         due
+    }
+
+    /// Pauses every reminder until `until` (a time already past resumes them): a prompt up
+    /// goes, and whatever falls due meanwhile is let go.
+    pub fn pause_until(&mut self, until: DateTime) {
+        self.paused_until = Some(until);
+        self.showing = None;
+        self.held = None;
+        self.next_rest = None;
+        self.rest_again = None;
+        self.transition_again = None;
+    }
+
+    /// Ends a pause now: the micro-rest count starts again.
+    pub fn resume(&mut self) {
+        if self.paused_until.take().is_some() {
+            self.next_rest = None;
+        }
+    }
+
+    /// Until when reminders are paused, if they are.
+    pub fn paused_until(&self) -> Option<DateTime> {
+        self.paused_until
+    }
+
+    /// While paused: nothing shows, nothing waits, and a transition falling due is done with.
+    fn let_go(&mut self, settings: &ReminderSettings, now: DateTime) {
+        if let Some(until) = self.paused_until {
+            self.pause_until(until);
+        }
+        self.transition_due(settings, now, true);
     }
 
     /// Holds a prompt back: one at most, a transition before a nudge.
@@ -470,32 +516,6 @@ impl ReminderState {
     /// "Start": the prompt goes; returns it, for the practice to begin.
     pub fn start(&mut self) -> Option<Reminder> {
         self.showing.take()
-    }
-
-    /// How long until something may fall due, for waking a sleeping window; `None` when every
-    /// reminder is off and nothing is pending.
-    pub fn next_check(&self, settings: &ReminderSettings, now: DateTime) -> Option<SignedDuration> {
-        // While the person is away, their return (a new look at the surroundings) is what
-        // matters to the count.
-        let rest = (settings.micro_rests && !self.away).then(|| self.next_rest.unwrap_or(now));
-        // The next transition time still to come on a day that counts, within a week.
-        let transition = settings.transition.then(|| {
-            std::iter::successors(Some(now.date()), |day| day.tomorrow().ok())
-                .take(8)
-                .filter(|day| settings.counts_on(*day))
-                .filter_map(|day| settings.transition_on(day))
-                .find(|at| *at > now)
-        });
-        [
-            self.transition_again,
-            self.rest_again,
-            rest,
-            transition.flatten(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(|at| at.duration_since(now).max(SignedDuration::ZERO))
-        .min()
     }
 }
 
@@ -967,6 +987,80 @@ mod tests {
                     _ => {}
                 }
                 now = add(now, SignedDuration::from_mins(1));
+            }
+        }
+    }
+
+    #[test]
+    fn a_pause_stops_every_prompt_lets_go_what_falls_due_and_restarts_the_count() {
+        let settings = ReminderSettings {
+            micro_rests: true,
+            micro_rest_minutes: 30,
+            micro_rest_until: "20:00".to_owned(),
+            ..transition_at_1730()
+        };
+        let mut state = ReminderState::default();
+        let shown = run(&mut state, &settings, monday(16, 0), monday(16, 34), |_| {
+            Activity::Free
+        });
+        assert_eq!(shown, [(monday(16, 30), ReminderKind::MicroRest)]);
+        state.pause_until(monday(17, 45));
+        assert_eq!(state.showing(), None, "the prompt up goes");
+        assert_eq!(state.paused_until(), Some(monday(17, 45)));
+        // 17:00 and the 17:30 transition fall in the pause and are let go; the count starts
+        // again at 17:45.
+        let shown = run(
+            &mut state,
+            &settings,
+            monday(16, 35),
+            monday(18, 30),
+            |_| Activity::Free,
+        );
+        assert_eq!(shown, [(monday(18, 15), ReminderKind::MicroRest)]);
+        assert_eq!(state.paused_until(), None);
+    }
+
+    #[test]
+    fn resuming_ends_a_pause_at_once_and_the_count_starts_again() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        state.look(&settings, monday(10, 0), Activity::Free);
+        state.pause_until(monday(12, 0));
+        state.look(&settings, monday(10, 10), Activity::Free);
+        state.resume();
+        assert_eq!(state.paused_until(), None);
+        let shown = run(&mut state, &settings, monday(10, 20), monday(11, 0), |_| {
+            Activity::Free
+        });
+        assert_eq!(shown, [(monday(10, 50), ReminderKind::MicroRest)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nothing_while_paused_and_no_nudge_within_an_interval_of_its_end(
+            start in 0i64..540,
+            length in 1i64..300,
+            minutes in 15u32..90,
+        ) {
+            let settings = ReminderSettings {
+                micro_rest_minutes: minutes,
+                micro_rest_until: "20:00".to_owned(),
+                ..rests_every_30()
+            };
+            let mins = SignedDuration::from_mins;
+            let (from, until) = (add(monday(8, 0), mins(start)), add(monday(8, 0), mins(start + length)));
+            let mut state = ReminderState::default();
+            let mut now = monday(8, 0);
+            while now <= monday(19, 0) {
+                if now == from {
+                    state.pause_until(until);
+                }
+                let shown = state.look(&settings, now, Activity::Free);
+                let paused = now >= from && now < until;
+                proptest::prop_assert!(!(paused && shown.is_some()), "a prompt at {now}, paused");
+                let soon_after = now >= until && now.duration_since(until) < mins(i64::from(minutes));
+                proptest::prop_assert!(!(soon_after && shown.is_some()), "a prompt at {now}, resumed at {until}");
+                now = add(now, mins(1));
             }
         }
     }
