@@ -130,6 +130,8 @@ pub enum Message {
     Notification(crate::desktop::notify::NotifierEvent),
     /// downshift was started again while this copy runs: show the window and take the keyboard.
     Activated,
+    /// What the desktop says now about idle time and what is on screen, for the reminders.
+    Surroundings(crate::practice::reminders::Surroundings),
 }
 
 /// A running session's timing, away from the window.
