@@ -22,6 +22,7 @@ use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
 use super::model::same_name;
+use super::paced_sitting::IntervalChange;
 use super::pacing::{minute_of, minute_of_day};
 
 mod next_up;
@@ -46,6 +47,13 @@ pub struct ReminderSettings {
     pub workdays_only: bool,
     /// How long "Later" waits before asking again.
     pub later_minutes: u32,
+    /// Paced sitting: how long the person can usually sit before their back starts to
+    /// complain, in minutes; it sets `micro_rest_minutes` (see `practice::paced_sitting`).
+    pub sit_minutes: Option<u32>,
+    /// The interval's changes from the baseline and accepted offers, with their dates.
+    pub pacing_changes: Vec<IntervalChange>,
+    /// The date ("YYYY-MM-DD") a paced-sitting offer was last answered, yes or no.
+    pub pacing_asked: Option<String>,
 }
 
 impl Default for ReminderSettings {
@@ -61,6 +69,9 @@ impl Default for ReminderSettings {
             micro_rest_practice: "Micro-rest reset".to_owned(),
             workdays_only: true,
             later_minutes: 10,
+            sit_minutes: None,
+            pacing_changes: Vec::new(),
+            pacing_asked: None,
         }
     }
 }
