@@ -399,3 +399,135 @@ fn a_late_save_of_an_earlier_session_does_not_speak_for_the_one_on_screen() {
     };
     assert!(matches!(&summary.saved, SaveStatus::Saving(id) if *id == second.id));
 }
+
+/// Monday 23 November 2026 at `hour:minute` (UTC).
+fn on_monday(hour: i8, minute: i8) -> Now {
+    let wall =
+        downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(hour, minute, 0, 0))();
+    Now { mono: 0, wall }
+}
+
+/// The app with micro-rests every 30 minutes all day, of `practice`; looked at first at 21:00.
+fn app_with_nudges(practice: &str) -> (tempfile::TempDir, AppState) {
+    let (dir, mut state) = app(SoundStatus::Off);
+    let reminders = &mut state.settings.reminders;
+    reminders.micro_rests = true;
+    reminders.micro_rest_minutes = 30;
+    reminders.micro_rest_from = "00:00".into();
+    reminders.micro_rest_until = "00:00".into();
+    reminders.workdays_only = false;
+    reminders.micro_rest_practice = practice.into();
+    let mut effects = Vec::new();
+    app::tick(&mut state, &on_monday(21, 0), &mut effects);
+    (dir, state)
+}
+
+/// The reminder an effect list asks to show, if any.
+fn notified(effects: &[Effect]) -> Option<String> {
+    effects.iter().find_map(|e| match e {
+        Effect::Notify(reminder) => Some(reminder.message.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_nudge_held_back_in_a_call_comes_once_the_desktop_says_the_call_is_over() {
+    use downshift::practice::reminders::{Busy, Surroundings};
+    let (_dir, mut state) = app_with_nudges("Micro-rest reset");
+    let in_call = Surroundings {
+        idle: Some(jiff::SignedDuration::ZERO),
+        busy: Some(Busy::Camera),
+    };
+    let effects = receive(
+        &mut state,
+        Message::Surroundings(in_call),
+        &on_monday(21, 30),
+    );
+    assert_eq!(notified(&effects), None, "nothing during the call");
+    assert_eq!(state.surroundings, in_call);
+    let effects = receive(
+        &mut state,
+        Message::Surroundings(Surroundings::default()),
+        &on_monday(21, 31),
+    );
+    assert_eq!(
+        notified(&effects).as_deref(),
+        Some("Held back while you were busy: a short reset now?")
+    );
+}
+
+#[test]
+fn being_away_for_as_long_as_the_chosen_rest_takes_restarts_the_count() {
+    use downshift::practice::reminders::Surroundings;
+    let idle = |seconds| Surroundings {
+        idle: Some(jiff::SignedDuration::from_secs(seconds)),
+        busy: None,
+    };
+    // The rest chosen is five minutes of cyclic sighing: 200 s without a key is not a rest.
+    let (_dir, mut state) = app_with_nudges("Cyclic sighing");
+    let effects = receive(
+        &mut state,
+        Message::Surroundings(idle(200)),
+        &on_monday(21, 30),
+    );
+    assert!(notified(&effects).is_some(), "{effects:?}");
+    apply(&mut state, Command::ReminderLater, &on_monday(21, 30));
+    // Six minutes away is: what falls due is let go, and the count starts on return.
+    let effects = receive(
+        &mut state,
+        Message::Surroundings(idle(360)),
+        &on_monday(21, 45),
+    );
+    assert_eq!(notified(&effects), None);
+    let effects = receive(
+        &mut state,
+        Message::Surroundings(idle(0)),
+        &on_monday(21, 50),
+    );
+    assert_eq!(notified(&effects), None, "the put-off nudge was let go");
+    for minute in [51, 59] {
+        let mut effects = Vec::new();
+        app::tick(&mut state, &on_monday(21, minute), &mut effects);
+        assert_eq!(notified(&effects), None);
+    }
+    let mut effects = Vec::new();
+    app::tick(&mut state, &on_monday(22, 20), &mut effects);
+    assert!(notified(&effects).is_some(), "30 minutes after the return");
+}
+
+#[test]
+fn reminders_pause_from_the_app_until_the_time_chosen_or_a_resume() {
+    let (_dir, mut state) = app_with_nudges("Micro-rest reset");
+    let until = jiff::civil::date(2026, 11, 23).at(22, 30, 0, 0);
+    let effects = apply(
+        &mut state,
+        Command::PauseReminders(Some(until)),
+        &on_monday(21, 10),
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::WithdrawNotification))
+    );
+    assert_eq!(state.reminders.paused_until(), Some(until));
+    assert_eq!(
+        app::next_reminder_check(&state, &on_monday(21, 10)),
+        Some(Duration::from_secs(80 * 60)),
+        "the window wakes when the pause ends"
+    );
+    let mut effects = Vec::new();
+    app::tick(&mut state, &on_monday(21, 30), &mut effects);
+    assert_eq!(notified(&effects), None);
+    apply(
+        &mut state,
+        Command::PauseReminders(None),
+        &on_monday(21, 40),
+    );
+    assert_eq!(state.reminders.paused_until(), None);
+    let mut effects = Vec::new();
+    app::tick(&mut state, &on_monday(21, 40), &mut effects);
+    app::tick(&mut state, &on_monday(22, 9), &mut effects);
+    assert_eq!(notified(&effects), None);
+    app::tick(&mut state, &on_monday(22, 10), &mut effects);
+    assert!(notified(&effects).is_some(), "30 minutes after the resume");
+}

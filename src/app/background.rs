@@ -22,7 +22,8 @@ pub struct DesktopStatus {
     pub window_away: bool,
     /// What the tray item was last asked to show.
     pub tray_look: Option<TrayLook>,
-    pub paused_until: Option<jiff::civil::DateTime>,
+    /// Idle time, full screen and do-not-disturb are being read (only while reminders are on).
+    pub watching: bool,
 }
 
 impl Default for DesktopStatus {
@@ -33,7 +34,7 @@ impl Default for DesktopStatus {
             autostart: false,
             window_away: false,
             tray_look: None,
-            paused_until: None,
+            watching: false,
         }
     }
 }
@@ -93,10 +94,16 @@ pub(super) fn tray_event(
         }
         TrayEvent::PauseReminders(length) => {
             let until = pause_end(length, now.local());
-            state.desktop.paused_until = Some(until);
-            effects.push(Effect::WithdrawNotification);
+            super::update(
+                state,
+                super::Command::PauseReminders(Some(until)),
+                now,
+                effects,
+            );
         }
-        TrayEvent::ResumeReminders => state.desktop.paused_until = None,
+        TrayEvent::ResumeReminders => {
+            super::update(state, super::Command::PauseReminders(None), now, effects);
+        }
         TrayEvent::Quit => {
             // Unsaved edits are asked about in the window, so it comes up first.
             bring_up(state, effects);
@@ -110,22 +117,15 @@ fn bring_up(state: &mut AppState, effects: &mut Vec<Effect>) {
     effects.push(Effect::Viewport(ViewportEffect::BringUp));
 }
 
-/// When a pause picked in the tray ends: "until tomorrow" is until local midnight.
+/// When a pause picked in the tray ends (the reminders' own choices: "until tomorrow" is until
+/// local midnight).
 pub fn pause_end(length: PauseFor, now: jiff::civil::DateTime) -> jiff::civil::DateTime {
-    let minutes = match length {
-        PauseFor::HalfAnHour => 30,
-        PauseFor::AnHour => 60,
-        PauseFor::UntilTomorrow => {
-            return now
-                .date()
-                .tomorrow()
-                .map_or(jiff::civil::DateTime::MAX, |day| {
-                    day.to_datetime(jiff::civil::Time::midnight())
-                });
-        }
-    };
-    now.checked_add(jiff::SignedDuration::from_mins(minutes))
-        .unwrap_or(jiff::civil::DateTime::MAX)
+    let [half_hour, hour, tomorrow] = crate::practice::reminders::pause_choices(now);
+    match length {
+        PauseFor::HalfAnHour => half_hour.1,
+        PauseFor::AnHour => hour.1,
+        PauseFor::UntilTomorrow => tomorrow.1,
+    }
 }
 
 /// What the tray item should show now.
@@ -133,28 +133,30 @@ pub fn tray_look(state: &AppState, now: &Now) -> TrayLook {
     let settings = &state.settings;
     TrayLook {
         suggested: state.suggested.clone(),
-        next_up: next_up(state, now),
-        paused: state.desktop.paused_until.is_some(),
+        next_up: state
+            .reminders
+            .next_up(&settings.reminders, now.local())
+            .unwrap_or_default(),
+        paused: state.reminders.paused_until().is_some(),
         micro_rest: settings.reminders.micro_rest_practice.clone(),
     }
 }
 
-/// Keeps the tray item showing what is true now: an effect only when something changed.
-pub fn follow_tray(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+/// Keeps the tray item showing what is true now, and the surroundings read exactly while
+/// reminders are on: effects only when something changed.
+pub fn follow_desktop(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    let watch = state.settings.reminders.any();
+    if state.desktop.watching != watch {
+        state.desktop.watching = watch;
+        if !watch {
+            // Nothing read is kept once reminders are off.
+            state.surroundings = Default::default();
+        }
+        effects.push(Effect::WatchSurroundings(watch));
+    }
     let look = tray_look(state, now);
     if state.desktop.tray_look.as_ref() != Some(&look) {
         state.desktop.tray_look = Some(look.clone());
         effects.push(Effect::Tray(look));
-    }
-}
-
-fn next_up(state: &AppState, now: &Now) -> String {
-    let reminders = &state.settings.reminders;
-    if !reminders.any() {
-        return "Reminders are off".into();
-    }
-    match state.reminders.next_check(reminders, now.local()) {
-        Some(wait) => format!("Micro-rest in {} min", wait.as_mins().max(1)),
-        None => "Reminders are off".into(),
     }
 }

@@ -62,6 +62,9 @@ pub enum Command {
     ReminderStart,
     /// Put the reminder off for a few minutes.
     ReminderLater,
+    /// Pause every reminder until this local time (the tray's choices are
+    /// `practice::reminders::pause_choices`), or, with `None`, resume them now.
+    PauseReminders(Option<jiff::civil::DateTime>),
     /// Back from a secondary screen to the home screen.
     CloseScreen,
     /// Open the safety note (from home or the summary).

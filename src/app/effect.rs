@@ -87,6 +87,8 @@ pub enum Effect {
     KeepAwake(bool),
     /// Put downshift's item in the tray, or show this on it.
     Tray(crate::desktop::tray::TrayLook),
+    /// Read idle time, full screen and do-not-disturb every few seconds (true), or stop.
+    WatchSurroundings(bool),
     /// A word in passing, as a desktop notification with no actions.
     Inform(String),
     /// Write (true) or remove (false) the autostart entry that runs `downshift --background`
@@ -148,6 +150,8 @@ pub enum Message {
     TrayStatus(crate::desktop::tray::TrayStatus),
     /// The autostart entry was written or removed (whether it is there now), or why not.
     Autostart(Result<bool, String>),
+    /// What the desktop says now about idle time and what is on screen, for the reminders.
+    Surroundings(crate::practice::reminders::Surroundings),
 }
 
 /// A running session's timing, away from the window.

@@ -11,6 +11,10 @@ use super::screen::{SaveStatus, Screen};
 use super::state::{AppState, HistoryCache, Now, SoundStatus};
 use super::update::{open_history, taken_names};
 use crate::practice::reminders::Activity;
+use crate::practice::{estimated_seconds, same_name};
+
+/// How long a micro-rest takes when its practice is not in the list.
+const USUAL_REST: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
 
 /// Handles what the runtime reports.
 pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut Vec<Effect>) {
@@ -177,6 +181,10 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
         }
         Message::Autostart(Ok(on)) => state.desktop.autostart = on,
         Message::Autostart(Err(reason)) => state.notices.push(reason),
+        Message::Surroundings(surroundings) => {
+            state.surroundings = surroundings;
+            tick(state, now, effects);
+        }
     }
 }
 
@@ -202,15 +210,33 @@ pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
         Screen::Rating(screen) => Activity::InSession(&screen.practice().name),
         _ => Activity::Free,
     };
+    let rest_length = micro_rest_length(state);
     let was_showing = state.reminders.showing().is_some();
-    if let Some(reminder) = state
-        .reminders
-        .tick(&state.settings.reminders, now.local(), activity)
-    {
+    if let Some(reminder) = state.reminders.tick(
+        &state.settings.reminders,
+        now.local(),
+        activity,
+        state.surroundings,
+        rest_length,
+    ) {
         effects.push(Effect::Notify(reminder));
     } else if was_showing && state.reminders.showing().is_none() {
         effects.push(Effect::WithdrawNotification);
     }
+}
+
+/// How long the chosen micro-rest practice takes: being idle that long is a rest.
+fn micro_rest_length(state: &AppState) -> jiff::SignedDuration {
+    let chosen = &state.settings.reminders.micro_rest_practice;
+    state
+        .library
+        .entries
+        .iter()
+        .find(|entry| same_name(&entry.practice.name, chosen))
+        .and_then(|entry| {
+            jiff::SignedDuration::try_from_secs_f64(estimated_seconds(&entry.practice)).ok()
+        })
+        .unwrap_or(USUAL_REST)
 }
 
 /// How long until `tick` may have something to do about reminders.

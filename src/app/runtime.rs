@@ -15,6 +15,7 @@ use crate::audio::{AudioOutput, SoundBank};
 use crate::clock::Clocks;
 use crate::desktop::keep_awake::KeepAwake;
 use crate::desktop::notify::Notifier;
+use crate::desktop::presence::Presence;
 use crate::desktop::tray::Tray;
 use crate::store::checkpoint::{LiveCheckpoint, recover_interrupted};
 use crate::store::{DataDir, Library};
@@ -48,6 +49,7 @@ pub struct Runtime {
     notifier: Option<Notifier>,
     keep_awake: Option<KeepAwake>,
     tray: Option<Tray>,
+    presence: Option<Presence>,
 }
 
 impl Runtime {
@@ -105,6 +107,7 @@ impl Runtime {
             notifier: None,
             keep_awake: None,
             tray: None,
+            presence: None,
         }
     }
 
@@ -156,6 +159,16 @@ impl Runtime {
                             ));
                         }
                     }
+                }
+            }
+            Effect::WatchSurroundings(watch) => {
+                if !watch {
+                    self.presence = None;
+                } else if self.mode == Mode::Threads && self.presence.is_none() {
+                    let report = self.reporter();
+                    self.presence = Some(Presence::start(move |surroundings| {
+                        report(Message::Surroundings(surroundings))
+                    }));
                 }
             }
             Effect::Inform(text) => {

@@ -9,7 +9,7 @@ use super::notices::Notices;
 use super::ops;
 use super::screen::{HomeForm, Screen};
 use crate::practice::Micros;
-use crate::practice::reminders::ReminderState;
+use crate::practice::reminders::{ReminderState, Surroundings};
 use crate::store::progress::ProgressBook;
 use crate::store::{DataDir, Library, Settings};
 
@@ -117,6 +117,9 @@ pub struct AppState {
     /// The streak and the last session, for the home screen.
     pub glance: Option<String>,
     pub reminders: ReminderState,
+    /// What the desktop last said about the person and the screen (idle time, full screen, do
+    /// not disturb), for the reminders; never stored.
+    pub surroundings: Surroundings,
     pub history: HistoryCache,
     /// The number the next session gets.
     pub next_session: u64,
@@ -155,6 +158,7 @@ impl AppState {
             tension_before: None,
             glance: None,
             reminders: ReminderState::default(),
+            surroundings: Surroundings::default(),
             history: HistoryCache::Loading,
             next_session: 1,
             leaving: false,

@@ -54,6 +54,13 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
                 .later(&state.settings.reminders, now.local());
             effects.push(Effect::WithdrawNotification);
         }
+        Command::PauseReminders(until) => {
+            match until {
+                Some(until) => state.reminders.pause_until(until),
+                None => state.reminders.resume(),
+            }
+            effects.push(Effect::WithdrawNotification);
+        }
         Command::AnswerOffer(accepted) => answer_offer(state, accepted, now, effects),
         Command::NewPreset => open_editor(state, Editor::blank_practice(), None, None, now),
         Command::EditPreset => {

@@ -3,6 +3,7 @@
 
 mod clock;
 mod model;
+pub mod paced_sitting;
 pub mod pacing;
 pub mod reminders;
 mod timeline;

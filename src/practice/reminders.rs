@@ -6,14 +6,27 @@
 //! - at most one prompt at a time: a newer one replaces an older one, nothing piles up;
 //! - nothing during a session: a session counts as a rest, and the transition waits until after;
 //! - a reminder more than an hour late (the computer slept, the app was busy) is let go quietly;
-//! - "Later" asks again once, after a few minutes.
+//! - "Later" asks again once, after a few minutes;
+//! - being away from the keyboard for at least a rest's length (and a minute) is a rest: no
+//!   nudge while away, a nudge that fell due meanwhile is let go, and the count starts again on
+//!   return; a transition that fell due waits for the return (within the hour);
+//! - nothing while the person is busy (full screen, do not disturb, a call, a shared screen): a
+//!   prompt up is taken down, and the one that fell due (at most one; a transition before a
+//!   nudge) is offered once, gently, at the first look after, even past the hour: a nudge if it
+//!   is still nudge hours, either if it was held for less than four hours;
+//! - a pause (from the tray) stops every prompt until it ends; what falls due meanwhile is let
+//!   go, and the micro-rest count starts again when it ends.
 
 use jiff::SignedDuration;
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
 use super::model::same_name;
+use super::paced_sitting::IntervalChange;
 use super::pacing::{minute_of, minute_of_day};
+
+mod next_up;
+pub use next_up::pause_choices;
 
 /// What the person chose in settings. Every field has a default, so old files still load.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,6 +47,13 @@ pub struct ReminderSettings {
     pub workdays_only: bool,
     /// How long "Later" waits before asking again.
     pub later_minutes: u32,
+    /// Paced sitting: how long the person can usually sit before their back starts to
+    /// complain, in minutes; it sets `micro_rest_minutes` (see `practice::paced_sitting`).
+    pub sit_minutes: Option<u32>,
+    /// The interval's changes from the baseline and accepted offers, with their dates.
+    pub pacing_changes: Vec<IntervalChange>,
+    /// The date ("YYYY-MM-DD") a paced-sitting offer was last answered, yes or no.
+    pub pacing_asked: Option<String>,
 }
 
 impl Default for ReminderSettings {
@@ -49,6 +69,9 @@ impl Default for ReminderSettings {
             micro_rest_practice: "Micro-rest reset".to_owned(),
             workdays_only: true,
             later_minutes: 10,
+            sit_minutes: None,
+            pacing_changes: Vec::new(),
+            pacing_asked: None,
         }
     }
 }
@@ -134,7 +157,23 @@ pub struct ReminderState {
     showing: Option<Reminder>,
     /// A session was running at the last look: the rest count starts again when it ends.
     resting: bool,
+    /// The person was away from the keyboard at the last look.
+    away: bool,
+    /// A prompt held back while the person was busy, to offer once when they are not.
+    held: Option<Held>,
+    /// Paused until this time: no prompt, and what falls due meanwhile is let go.
+    paused_until: Option<DateTime>,
 }
+
+/// A prompt held back, and since when.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Held {
+    kind: ReminderKind,
+    since: DateTime,
+}
+
+/// A prompt held back longer than this is let go: by then the moment has passed.
+const HELD_AT_MOST: SignedDuration = SignedDuration::from_hours(4);
 
 /// What the desktop says about the person and the screen, as far as reminders care: read by
 /// `desktop::presence` a few times a minute, passed in here, and never stored.
@@ -175,29 +214,144 @@ impl ReminderState {
         self.showing.as_ref()
     }
 
-    /// Looks at the time. Returns the reminder that is newly due now, which is also what
-    /// `showing` gives from now on. A transition prompt is never replaced by a nudge.
+    /// Looks at the time and the surroundings. `rest_length` is how long the micro-rest
+    /// practice takes (being idle that long, and at least a minute, is being away). Returns the
+    /// reminder that is newly due now, which is also what `showing` gives from now on. A
+    /// transition prompt is never replaced by a nudge.
     pub fn tick(
         &mut self,
         settings: &ReminderSettings,
         now: DateTime,
         activity: Activity,
+        surroundings: Surroundings,
+        rest_length: SignedDuration,
     ) -> Option<Reminder> {
         self.follow_settings(settings, now);
         if let Activity::InSession(practice) = activity {
             self.session_running(settings, now, practice);
         }
-        let transition = self.transition_due(settings, now, activity);
-        let rest = self.rest_due(settings, now, activity);
+        if let Some(until) = self.paused_until {
+            if now < until {
+                self.let_go(settings, now);
+                return None;
+            }
+            // The pause is over; with `next_rest` let go, the count starts again now.
+            self.paused_until = None;
+        }
+        self.away = is_away(surroundings.idle, rest_length);
+        if self.away {
+            // Being away is a rest: what fell due is let go, and the count starts again on
+            // return. A prompt already up stays for the person to find.
+            self.next_rest = None;
+            self.rest_again = None;
+            if self.held.is_some_and(|h| h.kind == ReminderKind::MicroRest) {
+                self.held = None;
+            }
+        }
+        let free = activity == Activity::Free && !self.away;
+        let transition = self.transition_due(settings, now, free);
+        let rest = self.rest_due(settings, now, free);
         let due = match (transition, rest) {
             (Some(transition), _) => Some(transition),
             (None, Some(_)) if self.is_showing(ReminderKind::Transition) => None,
             (None, rest) => rest,
         };
+        if surroundings.busy.is_some() {
+            // Nothing shows now; what would have is held for afterwards.
+            for kind in [self.showing.take().map(|r| r.kind), due.map(|r| r.kind)] {
+                kind.into_iter().for_each(|kind| self.hold(kind, now));
+            }
+            return None;
+        }
+        let due = if free {
+            self.offer_held(settings, now, due)
+        } else {
+            due
+        };
         if let Some(reminder) = &due {
             self.showing = Some(reminder.clone());
         }
         due
+    }
+
+    /// Pauses every reminder until `until` (a time already past resumes them): a prompt up
+    /// goes, and whatever falls due meanwhile is let go.
+    pub fn pause_until(&mut self, until: DateTime) {
+        self.paused_until = Some(until);
+        self.showing = None;
+        self.held = None;
+        self.next_rest = None;
+        self.rest_again = None;
+        self.transition_again = None;
+    }
+
+    /// Ends a pause now: the micro-rest count starts again.
+    pub fn resume(&mut self) {
+        if self.paused_until.take().is_some() {
+            self.next_rest = None;
+        }
+    }
+
+    /// Until when reminders are paused, if they are.
+    pub fn paused_until(&self) -> Option<DateTime> {
+        self.paused_until
+    }
+
+    /// While paused: nothing shows, nothing waits, and a transition falling due is done with.
+    fn let_go(&mut self, settings: &ReminderSettings, now: DateTime) {
+        if let Some(until) = self.paused_until {
+            self.pause_until(until);
+        }
+        self.transition_due(settings, now, true);
+    }
+
+    /// Holds a prompt back: one at most, a transition before a nudge.
+    fn hold(&mut self, kind: ReminderKind, now: DateTime) {
+        let outranked = kind == ReminderKind::MicroRest
+            && self
+                .held
+                .is_some_and(|h| h.kind == ReminderKind::Transition);
+        if !outranked {
+            self.held = Some(Held { kind, since: now });
+        }
+    }
+
+    /// The person is free again: a held prompt is offered instead of a newly due one it
+    /// outranks, once; either way only one comes.
+    fn offer_held(
+        &mut self,
+        settings: &ReminderSettings,
+        now: DateTime,
+        due: Option<Reminder>,
+    ) -> Option<Reminder> {
+        let Some(held) = self.held.take() else {
+            return due;
+        };
+        let outranks = match &due {
+            None => true,
+            Some(due) => {
+                due.kind == ReminderKind::MicroRest && held.kind == ReminderKind::Transition
+            }
+        };
+        let still_fits = now.duration_since(held.since) < HELD_AT_MOST
+            && (held.kind == ReminderKind::Transition || settings.in_rest_hours(now));
+        if !(outranks && still_fits) {
+            return due;
+        }
+        if held.kind == ReminderKind::MicroRest {
+            self.next_rest = Some(add(now, settings.rest_interval()));
+        }
+        let mut offered = reminder(settings, held.kind, now);
+        offered.message = match held.kind {
+            ReminderKind::Transition => format!(
+                "It's {}. Held back while you were busy: time to leave the day behind?",
+                clock(now)
+            ),
+            ReminderKind::MicroRest => {
+                "Held back while you were busy: a short reset now?".to_owned()
+            }
+        };
+        Some(offered)
     }
 
     fn is_showing(&self, kind: ReminderKind) -> bool {
@@ -221,6 +375,15 @@ impl ReminderState {
         }
         if !settings.transition {
             self.transition_again = None;
+        }
+        if let Some(held) = self.held {
+            let enabled = match held.kind {
+                ReminderKind::Transition => settings.transition,
+                ReminderKind::MicroRest => settings.micro_rests,
+            };
+            if !enabled {
+                self.held = None;
+            }
         }
         if !settings.micro_rests {
             self.rest_again = None;
@@ -248,6 +411,9 @@ impl ReminderState {
         self.resting = true;
         self.rest_again = None;
         let transition_practice = same_name(practice, &settings.transition_practice);
+        if transition_practice || self.held.is_some_and(|h| h.kind == ReminderKind::MicroRest) {
+            self.held = None;
+        }
         if let Some(shown) = self.showing.take()
             && shown.kind == ReminderKind::Transition
             && !transition_practice
@@ -265,11 +431,13 @@ impl ReminderState {
         }
     }
 
+    /// `free`: nothing running and the person at the keyboard; otherwise a transition falling
+    /// due waits (within the hour).
     fn transition_due(
         &mut self,
         settings: &ReminderSettings,
         now: DateTime,
-        activity: Activity,
+        free: bool,
     ) -> Option<Reminder> {
         if !settings.transition {
             return None;
@@ -289,11 +457,11 @@ impl ReminderState {
                 self.transition_handled = Some(day);
                 continue;
             }
-            if activity == Activity::Free {
+            if free {
                 self.transition_handled = Some(day);
                 due = true;
             } else if self.transition_again.is_none() {
-                // It waits until the session is over.
+                // It waits until the session is over, or the person is back.
                 self.transition_again = Some(at);
                 self.transition_handled = Some(day);
             }
@@ -301,7 +469,7 @@ impl ReminderState {
         if let Some(again) = self.transition_again {
             if now.duration_since(again) >= STALE {
                 self.transition_again = None;
-            } else if now >= again && activity == Activity::Free {
+            } else if now >= again && free {
                 self.transition_again = None;
                 due = true;
             }
@@ -313,16 +481,16 @@ impl ReminderState {
         &mut self,
         settings: &ReminderSettings,
         now: DateTime,
-        activity: Activity,
+        free: bool,
     ) -> Option<Reminder> {
-        if !settings.micro_rests || activity != Activity::Free {
+        if !settings.micro_rests || !free {
             return None;
         }
         let interval = settings.rest_interval();
         let next = add(now, interval);
         if std::mem::take(&mut self.resting) || self.next_rest.is_none() {
-            // Counting starts now: the app opened, nudges were switched on, or a session (a
-            // rest) has just ended.
+            // Counting starts now: the app opened, nudges were switched on, or a rest (a
+            // session, time away) has just ended.
             self.next_rest = Some(next);
             return None;
         }
@@ -360,38 +528,28 @@ impl ReminderState {
     pub fn start(&mut self) -> Option<Reminder> {
         self.showing.take()
     }
+}
 
-    /// How long until something may fall due, for waking a sleeping window; `None` when every
-    /// reminder is off and nothing is pending.
-    pub fn next_check(&self, settings: &ReminderSettings, now: DateTime) -> Option<SignedDuration> {
-        let rest = settings.micro_rests.then(|| self.next_rest.unwrap_or(now));
-        // The next transition time still to come on a day that counts, within a week.
-        let transition = settings.transition.then(|| {
-            std::iter::successors(Some(now.date()), |day| day.tomorrow().ok())
-                .take(8)
-                .filter(|day| settings.counts_on(*day))
-                .filter_map(|day| settings.transition_on(day))
-                .find(|at| *at > now)
-        });
-        [
-            self.transition_again,
-            self.rest_again,
-            rest,
-            transition.flatten(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(|at| at.duration_since(now).max(SignedDuration::ZERO))
-        .min()
-    }
+/// Idle at least this long is being away, however short the micro-rest practice.
+const AWAY_AT_LEAST: SignedDuration = SignedDuration::from_mins(1);
+
+/// Whether the person counts as away: idle for at least a rest's length, and a minute. Where
+/// the desktop does not say, never.
+fn is_away(idle: Option<SignedDuration>, rest_length: SignedDuration) -> bool {
+    idle.is_some_and(|idle| idle >= rest_length.max(AWAY_AT_LEAST))
 }
 
 fn add(time: DateTime, span: SignedDuration) -> DateTime {
     time.checked_add(span).unwrap_or(DateTime::MAX)
 }
 
+/// "HH:MM".
+fn clock(time: DateTime) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
 fn reminder(settings: &ReminderSettings, kind: ReminderKind, now: DateTime) -> Reminder {
-    let clock = format!("{:02}:{:02}", now.hour(), now.minute());
+    let clock = clock(now);
     let (practice, message) = match kind {
         ReminderKind::Transition => (
             settings.transition_practice.clone(),
@@ -422,6 +580,21 @@ mod tests {
         date(2026, 11, 23).at(hour, minute, 0, 0)
     }
 
+    /// How long the micro-rest practice takes, in these tests.
+    const REST: SignedDuration = SignedDuration::from_mins(2);
+
+    impl ReminderState {
+        /// A tick with the person at the keyboard and nothing in the way.
+        fn look(
+            &mut self,
+            settings: &ReminderSettings,
+            now: DateTime,
+            activity: Activity,
+        ) -> Option<Reminder> {
+            self.tick(settings, now, activity, Surroundings::default(), REST)
+        }
+    }
+
     fn transition_at_1730() -> ReminderSettings {
         ReminderSettings {
             transition: true,
@@ -448,12 +621,459 @@ mod tests {
         let mut shown = Vec::new();
         let mut now = from;
         while now <= until {
-            if let Some(r) = state.tick(settings, now, activity(now)) {
+            if let Some(r) = state.look(settings, now, activity(now)) {
                 shown.push((now, r.kind));
             }
             now = add(now, SignedDuration::from_mins(1));
         }
         shown
+    }
+
+    /// Like `run`, with nothing running and what the desktop says at each minute.
+    fn run_in(
+        state: &mut ReminderState,
+        settings: &ReminderSettings,
+        from: DateTime,
+        until: DateTime,
+        surroundings: impl Fn(DateTime) -> Surroundings,
+    ) -> Vec<(DateTime, ReminderKind)> {
+        let mut shown = Vec::new();
+        let mut now = from;
+        while now <= until {
+            let around = surroundings(now);
+            if let Some(r) = state.tick(settings, now, Activity::Free, around, REST) {
+                shown.push((now, r.kind));
+            }
+            now = add(now, SignedDuration::from_mins(1));
+        }
+        shown
+    }
+
+    /// No key pressed or pointer moved from `from` until `back`; busy with nothing.
+    fn away(from: DateTime, back: DateTime) -> impl Fn(DateTime) -> Surroundings {
+        move |now| Surroundings {
+            idle: Some(if now >= from && now < back {
+                now.duration_since(from)
+            } else {
+                SignedDuration::ZERO
+            }),
+            busy: None,
+        }
+    }
+
+    #[test]
+    fn time_away_counts_as_a_rest_and_restarts_the_count() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        // Opened at 10:00; up and away from 10:05, back at 10:20: the next nudge is 30 minutes
+        // after the return, not at 10:30.
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(11, 30),
+            away(monday(10, 5), monday(10, 20)),
+        );
+        assert_eq!(
+            shown,
+            [
+                (monday(10, 50), ReminderKind::MicroRest),
+                (monday(11, 20), ReminderKind::MicroRest)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_nudge_due_while_away_is_let_go_not_shown_late() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        // 10:30 falls in an absence from 10:25 to 10:40: nothing then, nothing on return.
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(11, 15),
+            away(monday(10, 25), monday(10, 40)),
+        );
+        assert_eq!(shown, [(monday(11, 10), ReminderKind::MicroRest)]);
+    }
+
+    #[test]
+    fn no_nudge_while_away_but_a_prompt_already_up_stays() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(12, 0),
+            away(monday(10, 31), monday(13, 0)),
+        );
+        assert_eq!(shown, [(monday(10, 30), ReminderKind::MicroRest)]);
+        assert_eq!(
+            state.showing().map(|r| r.kind),
+            Some(ReminderKind::MicroRest),
+            "the prompt waits for the person to come back"
+        );
+    }
+
+    #[test]
+    fn a_transition_due_while_away_waits_for_the_return_within_the_hour() {
+        let settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(17, 0),
+            monday(19, 0),
+            away(monday(17, 20), monday(17, 45)),
+        );
+        assert_eq!(shown, [(monday(17, 45), ReminderKind::Transition)]);
+        // Back only at 18:40: more than an hour late, so it is let go.
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(17, 0),
+            monday(23, 0),
+            away(monday(17, 20), monday(18, 40)),
+        );
+        assert!(shown.is_empty(), "{shown:?}");
+    }
+
+    #[test]
+    fn away_means_idle_for_a_rests_length_and_at_least_a_minute() {
+        let secs = SignedDuration::from_secs;
+        // (idle, rest length, away)
+        let cases = [
+            (None, secs(120), false),
+            (Some(secs(119)), secs(120), false),
+            (Some(secs(120)), secs(120), true),
+            (Some(secs(59)), secs(30), false),
+            (Some(secs(60)), secs(30), true),
+            (Some(secs(60)), SignedDuration::ZERO, true),
+        ];
+        for (idle, rest, expected) in cases {
+            assert_eq!(
+                is_away(idle, rest),
+                expected,
+                "{idle:?} idle, {rest:?} rest"
+            );
+        }
+        // Where the desktop says nothing of idle time, nudges come as before.
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        let unknown = |_| Surroundings::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(10, 30),
+            unknown,
+        );
+        assert_eq!(shown, [(monday(10, 30), ReminderKind::MicroRest)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_a_prompt_while_away_and_no_nudge_within_an_interval_of_being_away(
+            spells in proptest::collection::vec((0i64..600, 1i64..90), 0..6),
+            minutes in 15u32..90,
+            transition: bool,
+        ) {
+            let settings = ReminderSettings {
+                micro_rest_minutes: minutes,
+                micro_rest_until: "18:30".to_owned(),
+                transition,
+                ..rests_every_30()
+            };
+            let start = monday(8, 0);
+            let mins = SignedDuration::from_mins;
+            let idle = |now: DateTime| {
+                let minute = now.duration_since(start).as_mins();
+                let spell = spells.iter().find(|(from, length)| {
+                    (*from..from + length).contains(&minute)
+                });
+                Some(spell.map_or(SignedDuration::ZERO, |(from, _)| mins(minute - from)))
+            };
+            let mut state = ReminderState::default();
+            let mut last_away = None;
+            let mut now = start;
+            while now <= monday(18, 0) {
+                let around = Surroundings { idle: idle(now), busy: None };
+                let shown = state.tick(&settings, now, Activity::Free, around, REST);
+                let away = is_away(around.idle, REST);
+                proptest::prop_assert!(!(away && shown.is_some()), "a prompt at {now} while away");
+                if let (Some(r), Some(last)) = (&shown, last_away)
+                    && r.kind == ReminderKind::MicroRest
+                {
+                    proptest::prop_assert!(
+                        now.duration_since(last) > mins(i64::from(minutes)),
+                        "a nudge at {now}, away until {last}"
+                    );
+                }
+                if away {
+                    last_away = Some(now);
+                }
+                now = add(now, mins(1));
+            }
+        }
+    }
+
+    /// Busy (in a call) from `from` until `free`; at the keyboard throughout.
+    fn busy(from: DateTime, free: DateTime) -> impl Fn(DateTime) -> Surroundings {
+        move |now| Surroundings {
+            idle: Some(SignedDuration::ZERO),
+            busy: (now >= from && now < free).then_some(Busy::Camera),
+        }
+    }
+
+    #[test]
+    fn a_nudge_held_back_while_busy_is_offered_once_gently_when_it_ends() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        // A call from 10:20 to 10:50 covers the 10:30 nudge: it comes at 10:50, once, and the
+        // count starts again from it.
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(11, 30),
+            busy(monday(10, 20), monday(10, 50)),
+        );
+        assert_eq!(
+            shown,
+            [
+                (monday(10, 50), ReminderKind::MicroRest),
+                (monday(11, 20), ReminderKind::MicroRest)
+            ]
+        );
+        let mut state = ReminderState::default();
+        run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(10, 50),
+            busy(monday(10, 20), monday(10, 50)),
+        );
+        assert_eq!(
+            state.showing().map(|r| r.message.as_str()),
+            Some("Held back while you were busy: a short reset now?")
+        );
+    }
+
+    #[test]
+    fn after_a_long_meeting_one_prompt_comes_and_a_transition_outranks_a_nudge() {
+        let settings = ReminderSettings {
+            micro_rests: true,
+            micro_rest_minutes: 15,
+            micro_rest_until: "20:00".to_owned(),
+            ..transition_at_1730()
+        };
+        let mut state = ReminderState::default();
+        // Busy from 17:10 to 18:50, past the hour: nudges and the transition fell due.
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(17, 0),
+            monday(19, 0),
+            busy(monday(17, 10), monday(18, 50)),
+        );
+        assert_eq!(shown, [(monday(18, 50), ReminderKind::Transition)]);
+        assert_eq!(
+            state.showing().map(|r| r.message.as_str()),
+            Some("It's 18:50. Held back while you were busy: time to leave the day behind?")
+        );
+    }
+
+    #[test]
+    fn a_prompt_up_when_busy_begins_is_taken_down_and_offered_again_after() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(10, 0),
+            monday(10, 34),
+            busy(monday(10, 31), monday(10, 35)),
+        );
+        assert_eq!(shown, [(monday(10, 30), ReminderKind::MicroRest)]);
+        assert_eq!(state.showing(), None, "not over a shared screen");
+        let back = state.tick(
+            &settings,
+            monday(10, 35),
+            Activity::Free,
+            Surroundings::default(),
+            REST,
+        );
+        assert_eq!(back.map(|r| r.kind), Some(ReminderKind::MicroRest));
+    }
+
+    #[test]
+    fn a_held_prompt_is_let_go_after_the_nudge_hours_or_four_hours() {
+        // The 16:30 nudge, held by full screen until 17:30, after the nudge hours.
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(16, 0),
+            monday(19, 0),
+            busy(monday(16, 20), monday(17, 30)),
+        );
+        assert!(shown.is_empty(), "{shown:?}");
+        // The 17:30 transition, held by a film until 21:40.
+        let settings = transition_at_1730();
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(17, 0),
+            monday(23, 0),
+            busy(monday(17, 20), monday(21, 40)),
+        );
+        assert!(shown.is_empty(), "{shown:?}");
+        // Until 21:20, it still comes.
+        let mut state = ReminderState::default();
+        let shown = run_in(
+            &mut state,
+            &settings,
+            monday(17, 0),
+            monday(23, 0),
+            busy(monday(17, 20), monday(21, 20)),
+        );
+        assert_eq!(shown, [(monday(21, 20), ReminderKind::Transition)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_a_prompt_while_busy_and_one_after_each_busy_spell(
+            spells in proptest::collection::vec((0i64..540, 1i64..120), 0..6),
+            minutes in 15u32..90,
+        ) {
+            let settings = ReminderSettings {
+                micro_rest_minutes: minutes,
+                ..rests_every_30()
+            };
+            let interval = SignedDuration::from_mins(i64::from(minutes));
+            let start = monday(8, 0);
+            let is_busy = |now: DateTime| {
+                let minute = now.duration_since(start).as_mins();
+                spells.iter().any(|(from, length)| (*from..from + length).contains(&minute))
+            };
+            let mut state = ReminderState::default();
+            let mut busy_since: Option<DateTime> = None;
+            // (when a busy spell ended, prompts since)
+            let mut after_spell: Option<(DateTime, u32)> = None;
+            let mut now = start;
+            while now <= monday(18, 0) {
+                let busy = is_busy(now);
+                let around = Surroundings {
+                    idle: Some(SignedDuration::ZERO),
+                    busy: busy.then_some(Busy::FullScreen),
+                };
+                let shown = state.tick(&settings, now, Activity::Free, around, REST);
+                proptest::prop_assert!(!(busy && shown.is_some()), "a prompt at {now} while busy");
+                if let Some((ended, count)) = &mut after_spell {
+                    if now.duration_since(*ended) < interval {
+                        *count += u32::from(shown.is_some());
+                        proptest::prop_assert!(*count <= 1, "two prompts after {ended}");
+                    }
+                }
+                match (busy, busy_since) {
+                    (true, None) => {
+                        busy_since = Some(now);
+                        after_spell = None;
+                    }
+                    (false, Some(since)) => {
+                        // A spell as long as the interval, within the hours, had a nudge fall
+                        // due in it: it comes now.
+                        let within_hours = since >= monday(9, 0) && now < monday(17, 0);
+                        if within_hours && now.duration_since(since) >= interval {
+                            proptest::prop_assert!(shown.is_some(), "nothing after {since}..{now}");
+                        }
+                        busy_since = None;
+                        after_spell = Some((now, u32::from(shown.is_some())));
+                    }
+                    _ => {}
+                }
+                now = add(now, SignedDuration::from_mins(1));
+            }
+        }
+    }
+
+    #[test]
+    fn a_pause_stops_every_prompt_lets_go_what_falls_due_and_restarts_the_count() {
+        let settings = ReminderSettings {
+            micro_rests: true,
+            micro_rest_minutes: 30,
+            micro_rest_until: "20:00".to_owned(),
+            ..transition_at_1730()
+        };
+        let mut state = ReminderState::default();
+        let shown = run(&mut state, &settings, monday(16, 0), monday(16, 34), |_| {
+            Activity::Free
+        });
+        assert_eq!(shown, [(monday(16, 30), ReminderKind::MicroRest)]);
+        state.pause_until(monday(17, 45));
+        assert_eq!(state.showing(), None, "the prompt up goes");
+        assert_eq!(state.paused_until(), Some(monday(17, 45)));
+        // 17:00 and the 17:30 transition fall in the pause and are let go; the count starts
+        // again at 17:45.
+        let shown = run(
+            &mut state,
+            &settings,
+            monday(16, 35),
+            monday(18, 30),
+            |_| Activity::Free,
+        );
+        assert_eq!(shown, [(monday(18, 15), ReminderKind::MicroRest)]);
+        assert_eq!(state.paused_until(), None);
+    }
+
+    #[test]
+    fn resuming_ends_a_pause_at_once_and_the_count_starts_again() {
+        let settings = rests_every_30();
+        let mut state = ReminderState::default();
+        state.look(&settings, monday(10, 0), Activity::Free);
+        state.pause_until(monday(12, 0));
+        state.look(&settings, monday(10, 10), Activity::Free);
+        state.resume();
+        assert_eq!(state.paused_until(), None);
+        let shown = run(&mut state, &settings, monday(10, 20), monday(11, 0), |_| {
+            Activity::Free
+        });
+        assert_eq!(shown, [(monday(10, 50), ReminderKind::MicroRest)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nothing_while_paused_and_no_nudge_within_an_interval_of_its_end(
+            start in 0i64..540,
+            length in 1i64..300,
+            minutes in 15u32..90,
+        ) {
+            let settings = ReminderSettings {
+                micro_rest_minutes: minutes,
+                micro_rest_until: "20:00".to_owned(),
+                ..rests_every_30()
+            };
+            let mins = SignedDuration::from_mins;
+            let (from, until) = (add(monday(8, 0), mins(start)), add(monday(8, 0), mins(start + length)));
+            let mut state = ReminderState::default();
+            let mut now = monday(8, 0);
+            while now <= monday(19, 0) {
+                if now == from {
+                    state.pause_until(until);
+                }
+                let shown = state.look(&settings, now, Activity::Free);
+                let paused = now >= from && now < until;
+                proptest::prop_assert!(!(paused && shown.is_some()), "a prompt at {now}, paused");
+                let soon_after = now >= until && now.duration_since(until) < mins(i64::from(minutes));
+                proptest::prop_assert!(!(soon_after && shown.is_some()), "a prompt at {now}, resumed at {until}");
+                now = add(now, mins(1));
+            }
+        }
     }
 
     #[test]
@@ -502,7 +1122,7 @@ mod tests {
         let settings = transition_at_1730();
         let mut state = ReminderState::default();
         // The laptop slept from 17:00 to 19:00: no prompt on waking, and none later that day.
-        assert_eq!(state.tick(&settings, monday(17, 0), Activity::Free), None);
+        assert_eq!(state.look(&settings, monday(17, 0), Activity::Free), None);
         let shown = run(&mut state, &settings, monday(19, 0), monday(23, 0), |_| {
             Activity::Free
         });
@@ -579,15 +1199,15 @@ mod tests {
     fn missed_nudges_do_not_pile_up() {
         let settings = rests_every_30();
         let mut state = ReminderState::default();
-        state.tick(&settings, monday(10, 0), Activity::Free);
+        state.look(&settings, monday(10, 0), Activity::Free);
         // Nothing ran for three hours (the computer slept): no backlog of six nudges, not even
         // one at once; the count starts again.
-        assert_eq!(state.tick(&settings, monday(13, 0), Activity::Free), None);
-        assert_eq!(state.tick(&settings, monday(13, 29), Activity::Free), None);
-        let due = state.tick(&settings, monday(13, 30), Activity::Free);
+        assert_eq!(state.look(&settings, monday(13, 0), Activity::Free), None);
+        assert_eq!(state.look(&settings, monday(13, 29), Activity::Free), None);
+        let due = state.look(&settings, monday(13, 30), Activity::Free);
         assert_eq!(due.map(|r| r.kind), Some(ReminderKind::MicroRest));
         // Left unanswered, the next one replaces it: still one prompt.
-        let due = state.tick(&settings, monday(14, 0), Activity::Free);
+        let due = state.look(&settings, monday(14, 0), Activity::Free);
         assert!(due.is_some());
         assert_eq!(
             state.showing().map(|r| r.kind),
@@ -602,8 +1222,8 @@ mod tests {
             ..transition_at_1730()
         };
         let mut state = ReminderState::default();
-        state.tick(&settings, monday(16, 0), Activity::Free);
-        let due = state.tick(&settings, monday(17, 30), Activity::Free);
+        state.look(&settings, monday(16, 0), Activity::Free);
+        let due = state.look(&settings, monday(17, 30), Activity::Free);
         assert_eq!(due.map(|r| r.kind), Some(ReminderKind::Transition));
         state.later(&settings, monday(17, 31));
         assert_eq!(state.showing(), None);
@@ -624,14 +1244,14 @@ mod tests {
     fn turning_nudges_off_removes_a_waiting_prompt() {
         let mut settings = rests_every_30();
         let mut state = ReminderState::default();
-        state.tick(&settings, monday(10, 0), Activity::Free);
+        state.look(&settings, monday(10, 0), Activity::Free);
         assert!(
             state
-                .tick(&settings, monday(10, 30), Activity::Free)
+                .look(&settings, monday(10, 30), Activity::Free)
                 .is_some()
         );
         settings.micro_rests = false;
-        state.tick(&settings, monday(10, 31), Activity::Free);
+        state.look(&settings, monday(10, 31), Activity::Free);
         assert_eq!(state.showing(), None);
         assert_eq!(state.next_check(&settings, monday(10, 31)), None);
     }
@@ -664,7 +1284,7 @@ mod tests {
         let mut state = ReminderState::default();
         let saturday_evening = date(2026, 11, 28).at(18, 0, 0, 0);
         assert_eq!(
-            state.tick(&settings, saturday_evening, Activity::Free),
+            state.look(&settings, saturday_evening, Activity::Free),
             None
         );
         // Monday 17:30 is 47.5 hours away.
@@ -681,10 +1301,10 @@ mod tests {
             ..transition_at_1730()
         };
         let mut state = ReminderState::default();
-        state.tick(&settings, monday(17, 0), Activity::Free);
+        state.look(&settings, monday(17, 0), Activity::Free);
         assert!(
             state
-                .tick(&settings, monday(17, 30), Activity::Free)
+                .look(&settings, monday(17, 30), Activity::Free)
                 .is_some()
         );
         state.later(&settings, monday(17, 30));
@@ -715,33 +1335,33 @@ mod tests {
             ..transition_at_1730()
         };
         let mut state = ReminderState::default();
-        state.tick(&settings, monday(17, 20), Activity::Free);
+        state.look(&settings, monday(17, 20), Activity::Free);
         assert!(
             state
-                .tick(&settings, monday(17, 30), Activity::Free)
+                .look(&settings, monday(17, 30), Activity::Free)
                 .is_some()
         );
         // A nudge falls due while the transition prompt is up: it does not replace it.
-        assert_eq!(state.tick(&settings, monday(17, 35), Activity::Free), None);
+        assert_eq!(state.look(&settings, monday(17, 35), Activity::Free), None);
         assert_eq!(
             state.showing().map(|r| r.kind),
             Some(ReminderKind::Transition)
         );
         // Another practice is started over it: the transition comes back afterwards.
-        state.tick(
+        state.look(
             &settings,
             monday(17, 36),
             Activity::InSession("Box 4-4-4-4"),
         );
         assert_eq!(state.showing(), None);
-        let back = state.tick(&settings, monday(17, 40), Activity::Free);
+        let back = state.look(&settings, monday(17, 40), Activity::Free);
         assert_eq!(back.map(|r| r.kind), Some(ReminderKind::Transition));
         // Putting off a nudge does not lose a transition put off before it.
         state.later(&settings, monday(17, 40));
-        let nudge = state.tick(&settings, monday(17, 55), Activity::Free);
+        let nudge = state.look(&settings, monday(17, 55), Activity::Free);
         assert_eq!(nudge.map(|r| r.kind), Some(ReminderKind::MicroRest));
         state.later(&settings, monday(17, 55));
-        let back = state.tick(&settings, monday(18, 10), Activity::Free);
+        let back = state.look(&settings, monday(18, 10), Activity::Free);
         assert_eq!(back.map(|r| r.kind), Some(ReminderKind::Transition));
     }
 
@@ -750,10 +1370,10 @@ mod tests {
         let mut settings = transition_at_1730();
         let mut state = ReminderState::default();
         // 17:30 was missed by more than an hour.
-        assert_eq!(state.tick(&settings, monday(18, 40), Activity::Free), None);
+        assert_eq!(state.look(&settings, monday(18, 40), Activity::Free), None);
         // Set to 18:00 at 18:41: that time has passed, so nothing pops up as it is typed.
         settings.transition_at = "18:00".to_owned();
-        assert_eq!(state.tick(&settings, monday(18, 41), Activity::Free), None);
+        assert_eq!(state.look(&settings, monday(18, 41), Activity::Free), None);
         settings.transition_at = "18:50".to_owned();
         let shown = run(
             &mut state,
@@ -775,7 +1395,7 @@ mod tests {
             ..transition_at_1730()
         };
         let mut state = ReminderState::default();
-        state.tick(&settings, monday(23, 40), Activity::Free);
+        state.look(&settings, monday(23, 40), Activity::Free);
         // A session from 23:40 to 00:10; the reminder waits for it.
         let tuesday = |h, m| date(2026, 11, 24).at(h, m, 0, 0);
         let shown = run(
@@ -798,15 +1418,15 @@ mod tests {
     fn a_prompt_follows_the_settings() {
         let mut settings = transition_at_1730();
         let mut state = ReminderState::default();
-        state.tick(&settings, monday(17, 30), Activity::Free);
+        state.look(&settings, monday(17, 30), Activity::Free);
         settings.transition_practice = "Evening wind-down".to_owned();
-        state.tick(&settings, monday(17, 31), Activity::Free);
+        state.look(&settings, monday(17, 31), Activity::Free);
         assert_eq!(
             state.showing().map(|r| r.practice.as_str()),
             Some("Evening wind-down")
         );
         settings.transition = false;
-        state.tick(&settings, monday(17, 32), Activity::Free);
+        state.look(&settings, monday(17, 32), Activity::Free);
         assert_eq!(state.showing(), None);
     }
 }

@@ -145,6 +145,11 @@ impl DownshiftApp {
             app::begin_practice(&mut app.state, request.practice, &now, &mut app.effects);
         }
         app.carry_out(None, &now);
+        if options.background {
+            // Done at the first frame: a Wayland window cannot start hidden (winit shows it
+            // regardless), so there it is minimised then.
+            app.effects.push(Effect::Viewport(ViewportEffect::Hide));
+        }
         app
     }
 
@@ -232,7 +237,7 @@ impl DownshiftApp {
             );
         }
         app::tick(&mut self.state, &now, &mut self.effects);
-        app::background::follow_tray(&mut self.state, &now, &mut self.effects);
+        app::background::follow_desktop(&mut self.state, &now, &mut self.effects);
         self.carry_out(Some(ctx), &now);
         if let Some(launched) = self.report_history
             && !matches!(self.state.history, app::HistoryCache::Loading)
@@ -504,10 +509,6 @@ pub fn run(
         .with_min_inner_size([420.0, 520.0])
         // `--background`: the tray and the reminders only, until the window is asked for.
         .with_visible(!background);
-    // A Wayland window cannot start hidden (winit shows it regardless): it starts minimised.
-    if background && std::env::var_os("WAYLAND_DISPLAY").is_some() {
-        viewport = viewport.with_minimized(true);
-    }
     if let Some(icon) = window_icon() {
         viewport = viewport.with_icon(icon);
     }
