@@ -10,8 +10,9 @@ use downshift::app::{
     ViewportEffect,
 };
 use downshift::clock::Clocks;
-use downshift::desktop::tray::{TrayEvent, TrayStatus};
+use downshift::desktop::tray::{PauseFor, TrayEvent, TrayStatus};
 use downshift::practice::MICROS_PER_SECOND as S;
+use downshift::practice::reminders::{Busy, Surroundings};
 use downshift::store::progress::ProgressBook;
 use downshift::store::{DataDir, Library, Settings};
 
@@ -209,4 +210,83 @@ fn start_with_my_desktop_session_writes_the_entry_and_turning_it_off_removes_it(
             assert!(text.contains("--background"), "{text}");
         }
     }
+}
+
+#[test]
+fn pausing_from_the_tray_shows_on_the_tray_and_resume_ends_it() {
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let mut effects = Vec::new();
+    app::background::follow_desktop(&mut state, &at(0), &mut effects);
+    let look = state
+        .desktop
+        .tray_look
+        .clone()
+        .expect("the tray is shown something");
+    assert!(!look.paused);
+    assert!(look.next_up.starts_with("Micro-rest in "), "{look:?}");
+
+    receive(
+        &mut state,
+        Message::Tray(TrayEvent::PauseReminders(PauseFor::HalfAnHour)),
+        &at(1),
+    );
+    let mut effects = Vec::new();
+    app::background::follow_desktop(&mut state, &at(1), &mut effects);
+    let look = state.desktop.tray_look.clone().expect("shown");
+    assert!(look.paused, "the menu offers Resume");
+    assert_eq!(look.next_up, "Reminders paused until 10:30");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Tray(l) if l.paused)),
+        "the tray is told"
+    );
+
+    receive(
+        &mut state,
+        Message::Tray(TrayEvent::ResumeReminders),
+        &at(2),
+    );
+    let mut effects = Vec::new();
+    app::background::follow_desktop(&mut state, &at(2), &mut effects);
+    assert!(!state.desktop.tray_look.expect("shown").paused);
+}
+
+#[test]
+fn the_desktop_is_read_only_while_reminders_are_on_and_forgotten_when_they_go_off() {
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let mut effects = Vec::new();
+    app::background::follow_desktop(&mut state, &at(0), &mut effects);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::WatchSurroundings(true)))
+    );
+    receive(
+        &mut state,
+        Message::Surroundings(Surroundings {
+            idle: Some(jiff::SignedDuration::from_secs(30)),
+            busy: Some(Busy::FullScreen),
+        }),
+        &at(1),
+    );
+    assert_eq!(state.surroundings.busy, Some(Busy::FullScreen));
+
+    state.settings.reminders.micro_rests = false;
+    let mut effects = Vec::new();
+    app::background::follow_desktop(&mut state, &at(2), &mut effects);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::WatchSurroundings(false)))
+    );
+    assert_eq!(state.surroundings, Surroundings::default());
+    // And nothing more is asked while they stay off.
+    let mut effects = Vec::new();
+    app::background::follow_desktop(&mut state, &at(3), &mut effects);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::WatchSurroundings(_)))
+    );
 }

@@ -299,6 +299,24 @@ fn in_the_background_the_item_registers_says_what_is_next_and_micro_rest_now_sta
         "the menu starts the suggested practice: {shown:?}"
     );
 
+    // "Pause reminders" → "For 30 minutes": the tooltip and the menu follow.
+    let pause = find_entry(&root, "For 30 minutes").expect("For 30 minutes' id");
+    let _: () = async_io::block_on(menu.call("Event", &(pause, "clicked", Value::I32(0), 0u32)))
+        .expect("the click is delivered");
+    wait_until("the tooltip to say reminders are paused", PATIENCE, || {
+        let tooltip: ToolTip = item_property(&client, &item, "ToolTip")
+            .try_into()
+            .expect("a tooltip");
+        tooltip.3.starts_with("Reminders paused until ")
+    });
+    let mut shown = Vec::new();
+    labels(&layout(&menu), &mut shown);
+    assert!(
+        shown.iter().any(|l| l == "Resume reminders"),
+        "paused, the menu offers to resume: {shown:?}"
+    );
+
+    let root = layout(&menu);
     let micro_rest = find_entry(&root, "Micro-rest now").expect("Micro-rest now's id");
     let _: () =
         async_io::block_on(menu.call("Event", &(micro_rest, "clicked", Value::I32(0), 0u32)))
