@@ -531,3 +531,142 @@ fn reminders_pause_from_the_app_until_the_time_chosen_or_a_resume() {
     app::tick(&mut state, &on_monday(22, 10), &mut effects);
     assert!(notified(&effects).is_some(), "30 minutes after the resume");
 }
+
+/// The app with paced sitting set up: a 60-minute baseline set on 2 November (nudges every 48
+/// minutes), and "Micro-rest reset" rated `earlier` before its sessions on 10, 12 and 14
+/// November and `recent` on 18, 20 and 22 November; it is Monday 23 November.
+fn app_pacing(earlier: u8, recent: u8) -> (tempfile::TempDir, AppState) {
+    use downshift::app::kept::{KeptHistory, KeptSession, Names};
+    use downshift::practice::paced_sitting::IntervalChange;
+    let (dir, mut state) = app(SoundStatus::Off);
+    let reminders = &mut state.settings.reminders;
+    reminders.micro_rests = true;
+    reminders.sit_minutes = Some(60);
+    reminders.micro_rest_minutes = 48;
+    reminders.pacing_changes = vec![IntervalChange {
+        date: "2026-11-02".into(),
+        from: 60,
+        to: 48,
+    }];
+    let mut names = Names::default();
+    let days = [(10, earlier), (12, earlier), (14, earlier)]
+        .into_iter()
+        .chain([(18, recent), (20, recent), (22, recent)]);
+    let sessions = days
+        .map(|(day, tension)| {
+            let record = downshift::store::SessionRecord {
+                version: 1,
+                id: format!("rest-{day}"),
+                started: format!("2026-11-{day}T10:00:00+00:00")
+                    .parse()
+                    .expect("a start time"),
+                practice: "Micro-rest reset".into(),
+                practised: "2 min".into(),
+                planned_seconds: 120.0,
+                breathed_seconds: 60.0,
+                paused_seconds: 0.0,
+                breaths: 6,
+                end: downshift::store::SessionEnd::Completed,
+                tension_before: Some(tension),
+                tension_after: Some(tension.saturating_sub(2)),
+                note: String::new(),
+                app_version: "test".into(),
+            };
+            KeptSession::of(&record, &mut names)
+        })
+        .collect();
+    let history = KeptHistory {
+        sessions,
+        problems: Vec::new(),
+        names,
+    };
+    receive(&mut state, Message::HistoryLoaded(Ok(history)), &at(0));
+    state.selected = state
+        .library
+        .position("Micro-rest reset")
+        .expect("built in");
+    (dir, state)
+}
+
+/// Runs the selected practice for a minute and ends it: the summary is up.
+fn one_session(state: &mut AppState) {
+    apply(state, Command::Start, &at(10));
+    apply(state, Command::EndSession, &at(70));
+    assert_eq!(state.screen.kind(), ScreenKind::Summary);
+}
+
+#[test]
+fn after_a_calm_week_paced_sitting_offers_a_longer_interval_saying_why_and_yes_applies_it() {
+    let (_dir, mut state) = app_pacing(4, 4);
+    one_session(&mut state);
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the summary")
+    };
+    let offer = summary.pacing_offer.clone().expect("an offer");
+    assert_eq!((offer.from, offer.to), (48, 53));
+    assert!(
+        offer.reason.starts_with(
+            "A calm week: your tension before micro-rests did not rise over the last 7 days"
+        ),
+        "{}",
+        offer.reason
+    );
+    let effects = apply(&mut state, Command::AnswerPacing(true), &at(80));
+    let reminders = &state.settings.reminders;
+    assert_eq!(reminders.micro_rest_minutes, 53);
+    let change = reminders.pacing_changes.last().expect("kept");
+    assert_eq!(
+        (change.date.as_str(), change.from, change.to),
+        ("2026-11-23", 48, 53)
+    );
+    let saved = effects.iter().find_map(|e| match e {
+        Effect::SaveSettings(settings) => Some(settings.reminders.micro_rest_minutes),
+        _ => None,
+    });
+    assert_eq!(saved, Some(53), "saved to settings.ron");
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the summary")
+    };
+    assert_eq!(
+        summary.offer_answer.as_deref(),
+        Some("Micro-rest nudges now come every 53 minutes.")
+    );
+    // Not asked again the same week.
+    apply(&mut state, Command::Dismiss, &at(90));
+    one_session(&mut state);
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the summary")
+    };
+    assert_eq!(summary.pacing_offer, None);
+}
+
+#[test]
+fn after_a_rise_in_tension_paced_sitting_offers_a_step_back_and_no_keeps_the_interval() {
+    let (_dir, mut state) = app_pacing(3, 6);
+    one_session(&mut state);
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the summary")
+    };
+    let offer = summary.pacing_offer.clone().expect("an offer");
+    assert_eq!((offer.from, offer.to), (48, 41));
+    assert!(
+        offer.reason.starts_with(
+            "Your tension before micro-rests rose this week: 6.0 on average, up from 3.0"
+        ),
+        "{}",
+        offer.reason
+    );
+    apply(&mut state, Command::AnswerPacing(false), &at(80));
+    let reminders = &state.settings.reminders;
+    assert_eq!(reminders.micro_rest_minutes, 48);
+    assert_eq!(reminders.pacing_changes.len(), 1, "no change kept");
+    assert_eq!(reminders.pacing_asked.as_deref(), Some("2026-11-23"));
+    // Another practice's session never brings it.
+    let (_dir, mut state) = app_pacing(3, 6);
+    state.selected = state.library.position("Box 4-4-4-4").expect("built in");
+    one_session(&mut state);
+    let Screen::Summary(summary) = &state.screen else {
+        panic!("the summary")
+    };
+    assert_eq!(summary.pacing_offer, None);
+}

@@ -1097,3 +1097,27 @@ fn end_and_go_home(harness: &mut Harness<'static, DownshiftApp>) {
     harness.get_by_label("Done").click();
     harness.run();
 }
+
+#[test]
+fn how_long_one_can_sit_sets_the_nudges_at_80_percent_and_is_kept() {
+    let rig = Rig::with_settings("(ask_tension: false, reminders: (micro_rests: true))");
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_label("Settings").click();
+    harness.run();
+    let question = "How long can you usually sit before your back starts to complain?";
+    harness.get_by_label(question).scroll_to_me();
+    harness.run();
+    harness.get_by_label(question).focus();
+    harness.run_steps(1);
+    harness.get_by_label(question).type_text("60");
+    harness.run();
+    harness.get_by_label("Nudges every 48 minutes (80 % of that)");
+    assert_eq!(harness.state().settings().reminders.micro_rest_minutes, 48);
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    let saved = std::fs::read_to_string(rig.data_dir().settings_path()).expect("saved");
+    assert!(saved.contains("sit_minutes: Some(60)"), "{saved}");
+    assert!(saved.contains("micro_rest_minutes: 48"), "{saved}");
+    assert!(saved.contains("date: \"2026-11-23\""), "{saved}");
+}

@@ -39,6 +39,8 @@ pub enum Command {
     RatingKey(RatingKey),
     /// Yes or no to the progression step on the summary.
     AnswerOffer(bool),
+    /// Yes or no to paced sitting's change of the micro-rest interval on the summary.
+    AnswerPacing(bool),
     NewPreset,
     EditPreset,
     DuplicatePreset,

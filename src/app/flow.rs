@@ -187,7 +187,7 @@ pub(super) fn finish_session(
             record: Box::new(record),
         })));
     } else {
-        save_and_summarize(state, &practice, &outcome, record, effects);
+        save_and_summarize(state, &practice, &outcome, record, now, effects);
     }
 }
 
@@ -196,6 +196,7 @@ pub(super) fn save_and_summarize(
     practice: &Practice,
     outcome: &crate::practice::Outcome,
     record: SessionRecord,
+    now: &Now,
     effects: &mut Vec<Effect>,
 ) {
     let saved = SaveStatus::Saving(record.id.clone());
@@ -211,6 +212,10 @@ pub(super) fn save_and_summarize(
         effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
     }
     summary.offer = offer;
+    // One offer at a time: paced sitting waits for a session without a progression step.
+    if summary.offer.is_none() {
+        summary.pacing_offer = pacing_offer(state, &record, now);
+    }
     effects.push(Effect::AppendRecord(Box::new(record)));
     state.screen = Screen::Summary(Box::new(summary));
 }
@@ -244,6 +249,60 @@ pub(super) fn answer_offer(
     effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
 }
 
+/// After a session of the micro-rest practice, paced sitting's offer, if one is due: from the
+/// tension rated before each of its sessions, this one included (it is not in the history yet).
+fn pacing_offer(
+    state: &AppState,
+    record: &SessionRecord,
+    now: &Now,
+) -> Option<crate::practice::paced_sitting::SittingOffer> {
+    use crate::store::insights::SessionFacts;
+    let reminders = &state.settings.reminders;
+    if reminders.sit_minutes.is_none()
+        || !crate::practice::same_name(&record.practice, &reminders.micro_rest_practice)
+    {
+        return None;
+    }
+    let kept = state.history.records().into_iter().flat_map(|r| r.iter());
+    let ratings: Vec<_> = kept
+        .filter(|session| crate::practice::same_name(session.practice(), &record.practice))
+        .filter_map(|session| Some((session.date(), session.tension().0?)))
+        .chain(record.tension_before.map(|t| (record.started.date(), t)))
+        .collect();
+    crate::practice::paced_sitting::offer(reminders, &ratings, now.today())
+}
+
+/// Yes or no to paced sitting's offer on the summary: yes sets the interval and keeps the change
+/// with today's date; either way nothing more is offered for a week.
+pub(super) fn answer_pacing(
+    state: &mut AppState,
+    accepted: bool,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
+    let Screen::Summary(summary) = &mut state.screen else {
+        return;
+    };
+    let Some(offer) = summary.pacing_offer.take() else {
+        return;
+    };
+    crate::practice::paced_sitting::answer(
+        &mut state.settings.reminders,
+        &offer,
+        accepted,
+        now.today(),
+    );
+    summary.offer_answer = Some(if accepted {
+        format!("Micro-rest nudges now come every {} minutes.", offer.to)
+    } else {
+        format!(
+            "Staying at {} minutes between nudges; not asked again this week.",
+            offer.from
+        )
+    });
+    effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+}
+
 /// Saves whatever is in flight before the window closes.
 pub(super) fn leave(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
     finish_session(state, true, now, effects);
@@ -273,7 +332,7 @@ pub(super) fn rate(state: &mut AppState, value: Option<u8>, now: &Now, effects: 
             mut record,
         } => {
             record.tension_after = value;
-            save_and_summarize(state, &practice, &outcome, *record, effects);
+            save_and_summarize(state, &practice, &outcome, *record, now, effects);
         }
     }
 }

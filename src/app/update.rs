@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::Command;
 use super::effect::{Effect, ViewportEffect};
 use super::flow::{
-    answer_offer, finish_session, glance_text, leave, rate, safety_read, start_anyway,
-    start_reminder, start_selected,
+    answer_offer, answer_pacing, finish_session, glance_text, leave, rate, safety_read,
+    start_anyway, start_reminder, start_selected,
 };
 use super::ops;
 use super::screen::{
@@ -16,7 +16,7 @@ use super::screen::{
     Screen, SettingsForm,
 };
 use super::state::{AppState, HistoryCache, Now};
-use crate::practice::Practice;
+use crate::practice::{Practice, paced_sitting};
 use crate::store::Origin;
 
 /// Applies `command` at `now`; what must happen in the world is pushed onto `effects`.
@@ -62,6 +62,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
             effects.push(Effect::WithdrawNotification);
         }
         Command::AnswerOffer(accepted) => answer_offer(state, accepted, now, effects),
+        Command::AnswerPacing(accepted) => answer_pacing(state, accepted, now, effects),
         Command::NewPreset => open_editor(state, Editor::blank_practice(), None, None, now),
         Command::EditPreset => {
             if let Some(entry) = state.library.entries.get(state.selected).cloned() {
@@ -212,10 +213,20 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
                 draft: state.settings.clone(),
                 practices: state.library.names().map(str::to_owned).collect(),
                 slots_when_opened: state.settings.time_slots.clone(),
+                sit_text: state
+                    .settings
+                    .reminders
+                    .sit_minutes
+                    .map_or_else(String::new, |m| m.to_string()),
             }));
         }
         Command::SettingsEdited => {
-            if let Screen::Settings(form) = &state.screen {
+            if let Screen::Settings(form) = &mut state.screen {
+                let sit = form.draft.reminders.sit_minutes;
+                if sit != state.settings.reminders.sit_minutes {
+                    // A new sitting baseline sets the interval, kept with today's date.
+                    paced_sitting::set_baseline(&mut form.draft.reminders, sit, now.today());
+                }
                 state.settings.clone_from(&form.draft);
             }
         }

@@ -233,7 +233,8 @@ mod tests {
         let almost = [rated(&[1, 3], 4), rated(&[5, 8, 10, 12], 3)].concat();
         let few = rated(&[1, 3], 2);
         // (baseline set days ago, ratings, expected (from, to))
-        let cases: Vec<(i32, Vec<(Date, u8)>, Option<(u32, u32)>)> = vec![
+        type Case = (i32, Vec<(Date, u8)>, Option<(u32, u32)>);
+        let cases: Vec<Case> = vec![
             (7, calm_week.clone(), Some((48, 53))),
             (6, calm_week.clone(), None),
             (20, flare.clone(), Some((48, 41))),

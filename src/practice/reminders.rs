@@ -974,11 +974,11 @@ mod tests {
                 };
                 let shown = state.tick(&settings, now, Activity::Free, around, REST);
                 proptest::prop_assert!(!(busy && shown.is_some()), "a prompt at {now} while busy");
-                if let Some((ended, count)) = &mut after_spell {
-                    if now.duration_since(*ended) < interval {
-                        *count += u32::from(shown.is_some());
-                        proptest::prop_assert!(*count <= 1, "two prompts after {ended}");
-                    }
+                if let Some((ended, count)) = &mut after_spell
+                    && now.duration_since(*ended) < interval
+                {
+                    *count += u32::from(shown.is_some());
+                    proptest::prop_assert!(*count <= 1, "two prompts after {ended}");
                 }
                 match (busy, busy_since) {
                     (true, None) => {

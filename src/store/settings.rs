@@ -154,8 +154,53 @@ impl Sanitize for Settings {
             .into_iter()
             .filter_map(|(field, count, range)| count_in_range(file, field, count, range)),
         );
+        notes.extend(sanitize_pacing(reminders, file));
         notes
     }
+}
+
+/// Paced sitting's values: a baseline out of range is brought in; a change or an answer whose
+/// date does not read, or whose interval nudges do not allow, is left out.
+fn sanitize_pacing(reminders: &mut ReminderSettings, file: &str) -> Vec<String> {
+    use crate::practice::paced_sitting::{LONGEST, LONGEST_SIT, SHORTEST};
+    let mut notes = Vec::new();
+    if let Some(sit) = &mut reminders.sit_minutes {
+        notes.extend(count_in_range(
+            file,
+            "reminders.sit_minutes",
+            sit,
+            (1, LONGEST_SIT),
+        ));
+    }
+    let mut index = 0;
+    reminders.pacing_changes.retain(|change| {
+        let field = format!("reminders.pacing_changes[{index}]");
+        index += 1;
+        let allowed = SHORTEST..=LONGEST;
+        let why = if change.day().is_none() {
+            format!("date {:?} is not a date (YYYY-MM-DD)", change.date)
+        } else if !allowed.contains(&change.from) || !allowed.contains(&change.to) {
+            format!(
+                "{} to {} minutes is outside {SHORTEST} to {LONGEST}",
+                change.from, change.to
+            )
+        } else {
+            return true;
+        };
+        notes.push(format!(
+            "{file}: {field}: {why}, so that change is left out"
+        ));
+        false
+    });
+    if let Some(asked) = &reminders.pacing_asked
+        && asked.parse::<jiff::civil::Date>().is_err()
+    {
+        notes.push(format!(
+            "{file}: reminders.pacing_asked: {asked:?} is not a date (YYYY-MM-DD), so it is left out"
+        ));
+        reminders.pacing_asked = None;
+    }
+    notes
 }
 
 #[cfg(test)]
@@ -304,5 +349,53 @@ mod tests {
         let kept = settings.save(&path).expect("saves").expect("kept aside");
         assert_eq!(std::fs::read_to_string(&kept.kept).expect("read"), original);
         assert_eq!(Settings::load(&path), (settings, None));
+    }
+
+    #[test]
+    fn paced_sitting_values_that_do_not_fit_are_named_and_an_old_file_still_loads() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.ron");
+        std::fs::write(
+            &path,
+            "(reminders: (micro_rests: true, micro_rest_minutes: 45))",
+        )
+        .expect("write");
+        let (old, notice) = Settings::load(&path);
+        assert_eq!(notice, None);
+        assert_eq!(old.reminders.sit_minutes, None);
+        assert!(old.reminders.pacing_changes.is_empty());
+
+        let original = r#"(reminders: (sit_minutes: Some(9000), pacing_asked: Some("soon"),
+            pacing_changes: [
+                (date: "2026-11-01", from: 60, to: 48),
+                (date: "1st of May", from: 48, to: 53),
+                (date: "2026-11-20", from: 48, to: 999),
+            ]))"#;
+        std::fs::write(&path, original).expect("write");
+        let (settings, notice) = Settings::load(&path);
+        let notice = notice.expect("a notice");
+        let file = path.display().to_string();
+        for field in [
+            "reminders.sit_minutes: 9000 is outside 1 to 480, so 480 is used",
+            "reminders.pacing_changes[1]: date \"1st of May\" is not a date",
+            "reminders.pacing_changes[2]: 48 to 999 minutes is outside 5 to 240",
+            "reminders.pacing_asked: \"soon\" is not a date",
+        ] {
+            assert!(
+                notice.contains(&format!("{file}: {field}")),
+                "{field}: {notice}"
+            );
+        }
+        assert_eq!(settings.reminders.sit_minutes, Some(480));
+        assert_eq!(settings.reminders.pacing_changes.len(), 1);
+        assert_eq!(settings.reminders.pacing_asked, None);
+        // What the person wrote is kept aside before the next save.
+        let kept = settings.save(&path).expect("saves").expect("kept aside");
+        assert_eq!(std::fs::read_to_string(&kept.kept).expect("read"), original);
+
+        std::fs::write(&path, "(reminders: (sit_minutes: Some(-5)))").expect("write");
+        let notice = Settings::load(&path).1.expect("a notice");
+        assert!(notice.contains(":1:"), "{notice}");
+        assert!(notice.contains("reminders.sit_minutes"), "{notice}");
     }
 }

@@ -9,6 +9,7 @@ use crate::app::background::DesktopStatus;
 use crate::app::screen::SettingsForm;
 use crate::desktop::tray::TrayStatus;
 use crate::practice::CueSet;
+use crate::practice::paced_sitting::{LONGEST_SIT, interval_for};
 use crate::practice::pacing::{TimeSlot, minute_of_day};
 use crate::practice::reminders::ReminderSettings;
 use crate::store::settings::Theme;
@@ -23,6 +24,7 @@ pub fn show(
     let SettingsForm {
         draft: settings,
         practices,
+        sit_text,
         ..
     } = form;
     let practices: &[String] = practices;
@@ -89,7 +91,7 @@ pub fn show(
                 "Ask how tense I feel before and after a session",
             );
 
-            reminders(ui, &mut settings.reminders, practices, palette);
+            reminders(ui, &mut settings.reminders, sit_text, practices, palette);
             in_the_background(ui, &mut settings.keep_in_tray, desktop, palette, commands);
             suggestions(ui, &mut settings.time_slots, practices, palette);
         });
@@ -106,6 +108,7 @@ pub fn show(
 fn reminders(
     ui: &mut egui::Ui,
     reminders: &mut ReminderSettings,
+    sit_text: &mut String,
     practices: &[String],
     palette: &Palette,
 ) {
@@ -127,12 +130,7 @@ fn reminders(
     ui.add_space(6.0);
     ui.checkbox(&mut reminders.micro_rests, "Nudge me to take micro-rests");
     ui.add_enabled_ui(reminders.micro_rests, |ui| {
-        ui.add(
-            Slider::new(&mut reminders.micro_rest_minutes, 15..=120)
-                .step_by(5.0)
-                .text("between nudges")
-                .suffix(" min"),
-        );
+        paced_sitting(ui, reminders, sit_text, palette);
         row(ui, |ui| {
             time_field(ui, "From", &mut reminders.micro_rest_from, palette);
             time_field(ui, "Until", &mut reminders.micro_rest_until, palette);
@@ -154,6 +152,61 @@ fn reminders(
                 .suffix(" min"),
         );
     });
+}
+
+/// How long the person can sit sets the interval (paced sitting); without it, a slider does.
+fn paced_sitting(
+    ui: &mut egui::Ui,
+    reminders: &mut ReminderSettings,
+    sit_text: &mut String,
+    palette: &Palette,
+) {
+    let question = ui.label("How long can you usually sit before your back starts to complain?");
+    row(ui, |ui| {
+        let field = ui
+            .add(
+                TextEdit::singleline(sit_text)
+                    .desired_width(60.0)
+                    .char_limit(3),
+            )
+            .labelled_by(question.id);
+        ui.label("minutes (optional)");
+        let typed = sit_text.trim();
+        let minutes = typed
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=LONGEST_SIT).contains(m));
+        if field.changed() && (typed.is_empty() || minutes.is_some()) {
+            reminders.sit_minutes = minutes;
+        }
+        if !typed.is_empty() && minutes.is_none() {
+            ui.label(
+                RichText::new(format!("write a number of minutes, 1 to {LONGEST_SIT}"))
+                    .color(palette.warning),
+            );
+        }
+    });
+    match reminders.sit_minutes {
+        Some(sit) => {
+            let how = if reminders.micro_rest_minutes == interval_for(sit) {
+                "80 % of that"
+            } else {
+                "paced from 80 % of that"
+            };
+            ui.label(format!(
+                "Nudges every {} minutes ({how})",
+                reminders.micro_rest_minutes
+            ));
+        }
+        None => {
+            ui.add(
+                Slider::new(&mut reminders.micro_rest_minutes, 15..=120)
+                    .step_by(5.0)
+                    .text("between nudges")
+                    .suffix(" min"),
+            );
+        }
+    }
 }
 
 /// The tray, closing to it, and starting with the desktop session.

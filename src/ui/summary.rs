@@ -38,8 +38,6 @@ pub fn show(
         let kept: f32 = ui.data(|d| d.get_temp(offer_room)).unwrap_or(0.0);
         let top = ui.cursor().top();
         if let Some(offer) = &summary.offer {
-            ui.add_space(16.0);
-            ui.label(RichText::new(&offer.reason).color(palette.quiet_text));
             let question = if offer.lengthens() {
                 format!(
                     "Lengthen the exhale from {:.1} s to {:.1} s?",
@@ -51,39 +49,23 @@ pub fn show(
                     offer.from, offer.to
                 )
             };
-            ui.label(question);
-            let yes = if offer.lengthens() {
-                "Lengthen"
-            } else {
-                "Step back"
-            };
-            // Centred under the question: the row's width is known from its words.
-            let padding = 2.0 * ui.spacing().button_padding.x;
-            let width = text_width(ui, yes, egui::TextStyle::Button)
-                + text_width(ui, "Not now", egui::TextStyle::Button)
-                + 2.0 * padding
-                + ui.spacing().item_spacing.x;
-            let height = ui.text_style_height(&egui::TextStyle::Button)
-                + 2.0 * ui.spacing().button_padding.y;
-            ui.allocate_ui_with_layout(
-                egui::vec2(width, height),
-                egui::Layout::left_to_right(egui::Align::Center),
-                |ui| {
-                    if ui.button(yes).clicked() {
-                        actions.push(Command::AnswerOffer(true));
-                    }
-                    if ui.button("Not now").clicked() {
-                        actions.push(Command::AnswerOffer(false));
-                    }
-                },
+            let yes = offer_question(ui, &offer.reason, &question, offer.lengthens(), palette);
+            actions.extend(yes.map(Command::AnswerOffer));
+        }
+        if let Some(offer) = &summary.pacing_offer {
+            let question = format!(
+                "Nudge every {} minutes instead of {}?",
+                offer.to, offer.from
             );
+            let yes = offer_question(ui, &offer.reason, &question, offer.lengthens(), palette);
+            actions.extend(yes.map(Command::AnswerPacing));
         }
         if let Some(answer) = &summary.offer_answer {
             ui.add_space(16.0);
             ui.label(RichText::new(answer).color(palette.quiet_text));
         }
         let used = ui.cursor().top() - top;
-        if summary.offer.is_some() {
+        if summary.offer.is_some() || summary.pacing_offer.is_some() {
             ui.data_mut(|d| d.insert_temp(offer_room, used));
         } else if used < kept {
             ui.add_space(kept - used);
@@ -103,4 +85,41 @@ pub fn show(
             actions.push(Command::OpenSafety);
         }
     });
+}
+
+/// An offer's reason, its question, and "Lengthen" or "Step back" beside "Not now"; the answer,
+/// if one was clicked.
+fn offer_question(
+    ui: &mut egui::Ui,
+    reason: &str,
+    question: &str,
+    lengthens: bool,
+    palette: &Palette,
+) -> Option<bool> {
+    ui.add_space(16.0);
+    ui.label(RichText::new(reason).color(palette.quiet_text));
+    ui.label(question);
+    let yes = if lengthens { "Lengthen" } else { "Step back" };
+    // Centred under the question: the row's width is known from its words.
+    let padding = 2.0 * ui.spacing().button_padding.x;
+    let width = text_width(ui, yes, egui::TextStyle::Button)
+        + text_width(ui, "Not now", egui::TextStyle::Button)
+        + 2.0 * padding
+        + ui.spacing().item_spacing.x;
+    let height =
+        ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+    let mut answer = None;
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            if ui.button(yes).clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Not now").clicked() {
+                answer = Some(false);
+            }
+        },
+    );
+    answer
 }

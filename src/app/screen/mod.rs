@@ -43,6 +43,8 @@ pub struct SettingsForm {
     pub practices: Vec<String>,
     /// The suggestions as they were when the screen opened, to see whether they changed.
     pub slots_when_opened: Vec<TimeSlot>,
+    /// The sitting baseline as typed (minutes, or nothing).
+    pub sit_text: String,
 }
 
 pub enum Screen {

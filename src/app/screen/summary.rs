@@ -1,5 +1,6 @@
 //! The end of a session: what was done, which stays until dismissed.
 
+use crate::practice::paced_sitting::SittingOffer;
 use crate::practice::pacing::Offer;
 use crate::practice::{Outcome, Practice, Step};
 
@@ -24,6 +25,8 @@ pub struct SessionSummary {
     pub tension: Option<String>,
     /// A progression step waiting for a yes or a no.
     pub offer: Option<Offer>,
+    /// A paced-sitting change of the micro-rest interval waiting for a yes or a no.
+    pub pacing_offer: Option<SittingOffer>,
     /// What became of the offer.
     pub offer_answer: Option<String>,
 }
@@ -65,6 +68,7 @@ impl SessionSummary {
             saved,
             tension: None,
             offer: None,
+            pacing_offer: None,
             offer_answer: None,
         }
     }
