@@ -114,8 +114,10 @@ fn reminders(
 ) {
     section(ui, "Reminders", palette);
     ui.label(
-        RichText::new("A quiet prompt while downshift is open, never during a session.")
-            .color(palette.quiet_text),
+        RichText::new(
+            "A quiet prompt while downshift runs (in the tray too), never during a session.",
+        )
+        .color(palette.quiet_text),
     );
     ui.checkbox(
         &mut reminders.transition,
