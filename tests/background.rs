@@ -290,3 +290,43 @@ fn the_desktop_is_read_only_while_reminders_are_on_and_forgotten_when_they_go_of
             .any(|e| matches!(e, Effect::WatchSurroundings(_)))
     );
 }
+
+#[test]
+fn quit_from_the_tray_or_ctrl_q_ends_downshift_even_while_it_would_stay_in_the_tray() {
+    for quit in [
+        Message::Tray(TrayEvent::Quit),
+        // Ctrl+Q in the window.
+        Message::Activated,
+    ] {
+        let (_dir, mut state) = app(true, TrayStatus::Shown);
+        assert!(state.stays_in_tray());
+        let mut effects = match quit {
+            Message::Activated => apply(&mut state, Command::Quit, &at(1)),
+            tray => receive(&mut state, tray, &at(1)),
+        };
+        assert!(has_viewport(&effects, ViewportEffect::Close));
+        // The window's close comes back as a close request: it must not put the window away.
+        effects.extend(apply(&mut state, Command::CloseRequested, &at(1)));
+        assert!(!has_viewport(&effects, ViewportEffect::Hide), "{effects:?}");
+        assert!(
+            !has_viewport(&effects, ViewportEffect::CancelClose),
+            "{effects:?}"
+        );
+        assert!(state.leaving);
+    }
+}
+
+#[test]
+fn with_no_notification_service_a_reminder_brings_the_window_out_of_the_tray() {
+    use downshift::desktop::notify::NotifierEvent;
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    apply(&mut state, Command::CloseRequested, &at(1));
+    assert!(state.desktop.window_away);
+    let effects = receive(
+        &mut state,
+        Message::Notification(NotifierEvent::Unavailable("no service".into())),
+        &at(2),
+    );
+    assert!(has_viewport(&effects, ViewportEffect::Attention));
+    assert!(!state.desktop.window_away);
+}

@@ -24,6 +24,8 @@ pub struct DesktopStatus {
     pub tray_look: Option<TrayLook>,
     /// Idle time, full screen and do-not-disturb are being read (only while reminders are on).
     pub watching: bool,
+    /// Quit was asked for (the tray's Quit, Ctrl+Q): the close that follows ends downshift.
+    pub quitting: bool,
 }
 
 impl Default for DesktopStatus {
@@ -35,6 +37,7 @@ impl Default for DesktopStatus {
             window_away: false,
             tray_look: None,
             watching: false,
+            quitting: false,
         }
     }
 }

@@ -25,7 +25,8 @@ pub enum ViewportEffect {
     Fullscreen(bool),
     /// Show, un-minimise and take the keyboard: the person asked for the window.
     BringUp,
-    /// Un-minimise and ask for attention without taking the keyboard.
+    /// Show (from the tray too) and un-minimise, asking for attention without taking the
+    /// keyboard.
     Attention,
     /// Put the window away (downshift stays in the tray).
     Hide,

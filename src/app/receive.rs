@@ -164,6 +164,8 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
                     // No notification service: the window itself comes up, without taking the
                     // keyboard from whatever the person is typing into.
                     log::info!("no desktop notifications ({reason}); raising the window");
+                    // Also from the tray: the reminder is in the window, so it must be seen.
+                    state.desktop.window_away = false;
                     effects.push(Effect::Viewport(ViewportEffect::Attention));
                 }
             }

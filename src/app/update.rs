@@ -174,6 +174,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         }
         Command::KeepEditing => {
             state.leaving = false;
+            state.desktop.quitting = false;
             if let Screen::Editor(editor) = &mut state.screen {
                 editor.confirming_leave = false;
             }
@@ -295,6 +296,10 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         Command::CloseRequested if state.ending => {}
         Command::Quit | Command::CloseRequested => {
             let cancel_close = command == Command::CloseRequested;
+            if command == Command::Quit {
+                // The window's own close follows; it must end downshift, not put it in the tray.
+                state.desktop.quitting = true;
+            }
             if let Screen::Editor(editor) = &mut state.screen
                 && editor.has_changes()
                 && !editor.confirming_leave
@@ -307,7 +312,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
                 }
                 return;
             }
-            if cancel_close && state.stays_in_tray() {
+            if cancel_close && state.stays_in_tray() && !state.desktop.quitting {
                 super::background::put_away(state, now, effects);
                 return;
             }

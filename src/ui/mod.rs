@@ -409,6 +409,7 @@ fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
             }
         }
         ViewportEffect::Attention => {
+            ctx.send_viewport_cmd(V::Visible(true));
             ctx.send_viewport_cmd(V::Minimized(false));
             ctx.send_viewport_cmd(V::RequestUserAttention(
                 egui::UserAttentionType::Informational,
