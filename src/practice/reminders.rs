@@ -155,6 +155,8 @@ pub struct ReminderState {
     transition_again: Option<DateTime>,
     rest_again: Option<DateTime>,
     showing: Option<Reminder>,
+    /// When the prompt on screen came.
+    showing_since: Option<DateTime>,
     /// A session was running at the last look: the rest count starts again when it ends.
     resting: bool,
     /// The person was away from the keyboard at the last look.
@@ -227,6 +229,9 @@ impl ReminderState {
         rest_length: SignedDuration,
     ) -> Option<Reminder> {
         self.follow_settings(settings, now);
+        if self.showing.is_none() {
+            self.showing_since = None;
+        }
         if let Activity::InSession(practice) = activity {
             self.session_running(settings, now, practice);
         }
@@ -253,13 +258,20 @@ impl ReminderState {
         let rest = self.rest_due(settings, now, free);
         let due = match (transition, rest) {
             (Some(transition), _) => Some(transition),
-            (None, Some(_)) if self.is_showing(ReminderKind::Transition) => None,
+            // Within its hour; a transition prompt nobody answered (ignored, or in a window put
+            // away) must not keep every nudge away after that.
+            (None, Some(_)) if self.is_showing_fresh(ReminderKind::Transition, now) => None,
             (None, rest) => rest,
         };
         if surroundings.busy.is_some() {
             // Nothing shows now; what would have is held for afterwards.
-            for kind in [self.showing.take().map(|r| r.kind), due.map(|r| r.kind)] {
-                kind.into_iter().for_each(|kind| self.hold(kind, now));
+            // A prompt that was up is held from when it first came.
+            let up_since = self.showing_since.take().unwrap_or(now);
+            if let Some(up) = self.showing.take() {
+                self.hold(up.kind, up_since);
+            }
+            if let Some(due) = due {
+                self.hold(due.kind, now);
             }
             return None;
         }
@@ -270,6 +282,7 @@ impl ReminderState {
         };
         if let Some(reminder) = &due {
             self.showing = Some(reminder.clone());
+            self.showing_since = Some(now);
         }
         due
     }
@@ -354,6 +367,14 @@ impl ReminderState {
         Some(offered)
     }
 
+    /// A prompt of this kind is up, and came less than an hour ago.
+    fn is_showing_fresh(&self, kind: ReminderKind, now: DateTime) -> bool {
+        self.is_showing(kind)
+            && self
+                .showing_since
+                .is_none_or(|since| now.duration_since(since) < STALE)
+    }
+
     fn is_showing(&self, kind: ReminderKind) -> bool {
         self.showing.as_ref().is_some_and(|r| r.kind == kind)
     }
@@ -414,9 +435,12 @@ impl ReminderState {
         if transition_practice || self.held.is_some_and(|h| h.kind == ReminderKind::MicroRest) {
             self.held = None;
         }
+        // A transition prompt still in its hour waits out the session; an older one is let go.
+        let fresh = self.is_showing_fresh(ReminderKind::Transition, now);
         if let Some(shown) = self.showing.take()
             && shown.kind == ReminderKind::Transition
             && !transition_practice
+            && fresh
         {
             self.transition_again = Some(now);
         }
@@ -627,6 +651,35 @@ mod tests {
             now = add(now, SignedDuration::from_mins(1));
         }
         shown
+    }
+
+    #[test]
+    fn a_transition_prompt_nobody_answers_keeps_nudges_away_only_for_its_hour() {
+        // Both on, nudges all day: the 17:30 transition prompt is ignored (the window is in
+        // the tray, the notification dismissed).
+        let settings = ReminderSettings {
+            transition: true,
+            micro_rests: true,
+            micro_rest_minutes: 30,
+            micro_rest_from: "00:00".into(),
+            micro_rest_until: "00:00".into(),
+            ..ReminderSettings::default()
+        };
+        let mut state = ReminderState::default();
+        let shown = run(&mut state, &settings, monday(17, 0), monday(20, 0), |_| {
+            Activity::Free
+        });
+        assert_eq!(
+            shown[0],
+            (monday(17, 30), ReminderKind::Transition),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|(at, kind)| *kind == ReminderKind::MicroRest && *at > monday(18, 30)),
+            "nudges come again once it is let go: {shown:?}"
+        );
     }
 
     /// Like `run`, with nothing running and what the desktop says at each minute.
