@@ -7,6 +7,8 @@
 //! `TrayStatus::Absent` says so and everything else goes on as without a tray.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use ksni::blocking::TrayMethods;
 use ksni::menu::{MenuItem, StandardItem, SubMenu};
@@ -170,70 +172,80 @@ fn absent_reason(reason: &ksni::OfflineReason) -> String {
     }
 }
 
-/// The item in the tray, for as long as this lives.
+/// The item in the tray, for as long as this lives. Everything ksni does (connecting,
+/// registering, answering the tray host) happens on a thread of the tray's own: a slow or stuck
+/// panel never holds up the window or the reminders.
 pub struct Tray {
-    handle: Option<ksni::blocking::Handle<Item>>,
+    looks: Sender<TrayLook>,
 }
 
 impl Tray {
-    /// Puts the item in the tray, on threads of its own; `report` hears the menu, and
-    /// `report_status` whether the item can be seen (at once, and whenever a tray host comes or
-    /// goes).
+    /// Puts the item in the tray; `report` hears the menu, and `report_status` whether the item
+    /// can be seen (once registered, and whenever a tray host comes or goes).
     pub fn start(
         look: TrayLook,
         report: impl Fn(TrayEvent) + Send + Sync + 'static,
         report_status: impl Fn(TrayStatus) + Send + Sync + 'static,
     ) -> Tray {
-        // Whether the item was found unseen while it was being registered.
-        let absent_at_start = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let noted = Arc::clone(&absent_at_start);
-        let report_status: ReportStatus = Arc::new(move |status: TrayStatus| {
-            if matches!(status, TrayStatus::Absent(_)) {
-                noted.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-            report_status(status);
-        });
-        let item = Item {
-            look,
-            report: Arc::new(report),
-            report_status: Arc::clone(&report_status),
-        };
-        // Registered even when no watcher answers yet: a tray host that comes up after downshift
-        // (it is started with the session too) still shows the item.
-        match item.assume_sni_available(true).spawn() {
-            Ok(handle) => {
-                if !absent_at_start.load(std::sync::atomic::Ordering::SeqCst) {
-                    report_status(TrayStatus::Shown);
-                }
-                Tray {
-                    handle: Some(handle),
-                }
-            }
-            Err(e) => {
-                log::info!("no tray item: {e}");
-                report_status(TrayStatus::Absent(match e {
-                    ksni::Error::Dbus(e) => format!("no session bus ({e})"),
-                    _ => "no tray on this desktop".into(),
-                }));
-                Tray { handle: None }
-            }
+        let (looks, shown) = channel::<TrayLook>();
+        let report_status: ReportStatus = Arc::new(report_status);
+        let on_failure = Arc::clone(&report_status);
+        let spawned = std::thread::Builder::new()
+            .name("tray".into())
+            .spawn(move || serve(look, Arc::new(report), report_status, &shown));
+        if let Err(e) = spawned {
+            on_failure(TrayStatus::Absent(format!("no thread for the tray ({e})")));
         }
+        Tray { looks }
     }
 
     /// Shows `look` (the menu and tooltip are read again by the tray host).
     pub fn show(&self, look: TrayLook) {
-        if let Some(handle) = &self.handle {
-            handle.update(move |item| item.look = look);
-        }
+        let _ = self.looks.send(look);
     }
 }
 
-impl Drop for Tray {
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            handle.shutdown().wait();
+/// The tray's thread: registers the item, then shows each new look until the `Tray` goes
+/// (its sender dropped), and takes the item down.
+fn serve(look: TrayLook, report: Report, report_status: ReportStatus, looks: &Receiver<TrayLook>) {
+    // Whether the item was found unseen while it was being registered.
+    let absent_at_start = Arc::new(AtomicBool::new(false));
+    let noted = Arc::clone(&absent_at_start);
+    let report_status: ReportStatus = Arc::new(move |status: TrayStatus| {
+        if matches!(status, TrayStatus::Absent(_)) {
+            noted.store(true, Ordering::SeqCst);
         }
+        report_status(status);
+    });
+    let item = Item {
+        look,
+        report,
+        report_status: Arc::clone(&report_status),
+    };
+    // Registered even when no watcher answers yet: a tray host that comes up after downshift
+    // (it is started with the session too) still shows the item.
+    let handle = match item.assume_sni_available(true).spawn() {
+        Ok(handle) => handle,
+        Err(e) => {
+            log::info!("no tray item: {e}");
+            report_status(TrayStatus::Absent(match e {
+                ksni::Error::Dbus(e) => format!("no session bus ({e})"),
+                _ => "no tray on this desktop".into(),
+            }));
+            return;
+        }
+    };
+    if !absent_at_start.load(Ordering::SeqCst) {
+        report_status(TrayStatus::Shown);
     }
+    while let Ok(mut look) = looks.recv() {
+        // Only the newest of the looks waiting matters.
+        while let Ok(newer) = looks.try_recv() {
+            look = newer;
+        }
+        handle.update(move |item| item.look = look);
+    }
+    handle.shutdown().wait();
 }
 
 /// The icon as ARGB32 pixels, from the window's PNG.
