@@ -6,10 +6,11 @@
 //! debug level.
 //!
 //! Idle time, from the first source that answers:
-//! 1. GNOME (Mutter, Wayland and X11): `org.gnome.Mutter.IdleMonitor.GetIdletime`;
-//! 2. KDE Plasma on X11 and others: `org.freedesktop.ScreenSaver.GetSessionIdleTime`;
-//! 3. X11: the MIT-SCREEN-SAVER extension (not on a Wayland session, where XWayland only sees
-//!    the input of X11 windows and would take someone typing in a Wayland window for away).
+//! 1. X11: the MIT-SCREEN-SAVER extension (only on an X11 session: on a Wayland one XWayland
+//!    only sees the input of X11 windows and would take someone typing elsewhere for away);
+//! 2. GNOME (Mutter, Wayland and X11): `org.gnome.Mutter.IdleMonitor.GetIdletime`;
+//! 3. KDE Plasma on X11 and others: `org.freedesktop.ScreenSaver.GetSessionIdleTime`, read as
+//!    milliseconds (KDE's); light-locker answers in seconds, which is why X11 is asked first.
 //!
 //! Where none answers (Plasma on Wayland, wlroots compositors, ...) idle time is `None` and
 //! nobody is ever taken to be away. Wayland's ext-idle-notify-v1 would answer there, but it needs
@@ -135,8 +136,19 @@ impl Probes {
                     }
                 };
             }
+            // On an X11 session the X server itself is asked first: it sees every key and
+            // pointer movement, while a ScreenSaver service may answer in seconds where the
+            // specification-less interface is read as milliseconds (light-locker on Xfce).
+            if let Some(x11) = &self.x11
+                && let Some(value) = x11.idle()
+            {
+                answered.push("X11 screen saver extension");
+                idle = Some(value);
+            }
             if let Some(bus) = &self.bus {
-                if let Some(said) = bus.idle() {
+                if idle.is_none()
+                    && let Some(said) = bus.idle()
+                {
                     answered.push(said.source);
                     idle = Some(said.value);
                 }
@@ -146,12 +158,6 @@ impl Probes {
                 }
             }
             if let Some(x11) = &self.x11 {
-                if idle.is_none()
-                    && let Some(value) = x11.idle()
-                {
-                    answered.push("X11 screen saver extension");
-                    idle = Some(value);
-                }
                 if let Some(value) = x11.full_screen() {
                     answered.push("X11 active window");
                     full_screen = value;
