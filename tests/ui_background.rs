@@ -9,19 +9,23 @@ use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn settings_with_tray(
-    tray: TrayStatus,
-) -> (
+/// A data folder, the autostart entry's place in it, and the window on Settings.
+type Rig = (
     tempfile::TempDir,
     std::path::PathBuf,
     Harness<'static, DownshiftApp>,
-) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("settings.ron"),
+);
+
+fn settings_with_tray(tray: TrayStatus) -> Rig {
+    settings_with(
+        tray,
         "(safety_note_seen: true, reminders: (micro_rests: true))",
     )
-    .expect("settings");
+}
+
+fn settings_with(tray: TrayStatus, settings: &str) -> Rig {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("settings.ron"), settings).expect("settings");
     let entry = dir
         .path()
         .join("config/autostart/io.github.downshift.Downshift.desktop");
@@ -72,4 +76,15 @@ fn click(harness: &mut Harness<'static, DownshiftApp>, label: &str) {
     harness.run();
     harness.get_by_label(label).click();
     harness.run();
+}
+
+#[test]
+fn an_interval_paced_beyond_the_sliders_ends_is_kept_when_settings_are_only_looked_at() {
+    let (_dir, _entry, mut harness) = settings_with(
+        TrayStatus::Shown,
+        "(safety_note_seen: true, reminders: (micro_rests: true, micro_rest_minutes: 200))",
+    );
+    harness.get_by_label("Back").click();
+    harness.run();
+    assert_eq!(harness.state().settings().reminders.micro_rest_minutes, 200);
 }

@@ -139,8 +139,11 @@ pub fn offer(
             ),
         });
     }
+    // Lengthening only after a week with no rise at all: a smaller rise than a flare is no
+    // time to build up (nor, yet, to step back).
+    let calm = before < ENOUGH_RATINGS || recent_mean <= before_mean;
     let last_change = settings.pacing_changes.last().and_then(IntervalChange::day);
-    if within_week(last_change) {
+    if !calm || within_week(last_change) {
         return None;
     }
     let cap = sit.min(LONGEST);
@@ -239,8 +242,14 @@ mod tests {
             (6, calm_week.clone(), None),
             (20, flare.clone(), Some((48, 41))),
             (2, flare.clone(), Some((48, 41))),
-            // A rise under one point is not a flare: a calm week.
-            (9, almost, Some((48, 53))),
+            // A rise under one point is not a flare, nor a calm week: no offer either way.
+            (9, almost, None),
+            // Lower or the same as the week before: calm.
+            (
+                9,
+                [rated(&[1, 3, 5], 3), rated(&[8, 10, 12], 4)].concat(),
+                Some((48, 53)),
+            ),
             // A calm week needs three ratings; a flare needs three in each week.
             (9, few, None),
             (

@@ -203,6 +203,9 @@ fn paced_sitting(
         None => {
             ui.add(
                 Slider::new(&mut reminders.micro_rest_minutes, 15..=120)
+                    // An interval paced outside these ends (5 to 240 minutes) is kept until it is
+                    // moved.
+                    .clamping(egui::SliderClamping::Edits)
                     .step_by(5.0)
                     .text("between nudges")
                     .suffix(" min"),
