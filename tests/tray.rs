@@ -316,6 +316,10 @@ fn in_the_background_the_item_registers_says_what_is_next_and_micro_rest_now_sta
         "paused, the menu offers to resume: {shown:?}"
     );
 
+    // Many frames later (the pause went through the app and back to the tray), still no
+    // window: eframe's first-frame show was undone.
+    assert!(!x.shows("downshift"), "--background keeps the window away");
+
     let root = layout(&menu);
     let micro_rest = find_entry(&root, "Micro-rest now").expect("Micro-rest now's id");
     let _: () =

@@ -61,10 +61,12 @@ fn settings_say_plainly_when_there_is_no_tray() {
 
 #[test]
 fn start_with_my_desktop_session_writes_the_entry_and_unticking_removes_it() {
-    let (_dir, entry, mut harness) = settings_with_tray(TrayStatus::Shown);
+    let (dir, entry, mut harness) = settings_with_tray(TrayStatus::Shown);
     click(&mut harness, "Start with my desktop session (in the tray)");
     let text = std::fs::read_to_string(&entry).expect("the autostart entry is written");
-    assert!(text.contains(" --background\n"), "{text}");
+    // The data folder is not the usual one, so the login copy is told which it is.
+    let data_dir = format!(" --background --data-dir {}\n", dir.path().display());
+    assert!(text.contains(&data_dir), "{text}");
 
     click(&mut harness, "Start with my desktop session (in the tray)");
     assert!(!entry.exists(), "unticked, the entry is gone");

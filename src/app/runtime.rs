@@ -553,7 +553,7 @@ fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
             };
         }
         Effect::Autostart { entry, on } => Some(Message::Autostart(
-            crate::desktop::autostart::set(&entry, on),
+            crate::desktop::autostart::set(&entry, on, data_dir.root()),
         )),
         Effect::ExportPreset { practice, to } => Some(Message::Notice(
             match ops::export_preset(&practice, &to, false) {
