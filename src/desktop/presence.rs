@@ -157,11 +157,11 @@ impl Probes {
                     do_not_disturb = said.value;
                 }
             }
-            if let Some(x11) = &self.x11 {
-                if let Some(value) = x11.full_screen() {
-                    answered.push("X11 active window");
-                    full_screen = value;
-                }
+            if let Some(x11) = &self.x11
+                && let Some(value) = x11.full_screen()
+            {
+                answered.push("X11 active window");
+                full_screen = value;
             }
         }
 
