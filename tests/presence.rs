@@ -5,7 +5,6 @@
 #![cfg(target_os = "linux")]
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
@@ -14,7 +13,8 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::bus::Bus;
-use common::{Lines, PATIENCE, run};
+use common::x11::{Started, X};
+use common::{PATIENCE, eventually, run};
 use downshift::desktop::presence::{
     Busy, Places, Presence, SessionBus, Surroundings, X11Screen, camera_in_use, read_once,
 };
@@ -23,18 +23,6 @@ use zbus::zvariant::{OwnedValue, Value};
 
 /// Long enough for messages to cross a busy machine; a hang still fails the test.
 const WAIT: Duration = Duration::from_secs(10);
-
-/// Waits, up to `timeout`, for `ready` to give something.
-fn eventually<T>(what: &str, timeout: Duration, mut ready: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(value) = ready() {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 fn places_on(bus: &Bus, proc_root: &Path) -> Places {
     Places {
@@ -495,107 +483,15 @@ fn the_reading_thread_reports_a_change_and_ends_when_dropped() {
 
 // --- X11 ------------------------------------------------------------------------------------
 
-/// A process this test started, ended (by its pid) when dropped.
-struct Started(Child);
-
-impl Drop for Started {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn need(tool: &str) {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
-    assert!(
-        found,
-        "{tool} is missing: run scripts/ensure-deps.sh test (a test is never skipped for want \
-         of a tool)"
-    );
-}
-
-/// A private X server, with the folders its clients may write to kept in a temporary folder.
-struct X {
-    display: String,
-    home: tempfile::TempDir,
-    _server: Started,
-}
-
-impl X {
-    fn start() -> X {
-        need("Xvfb");
-        let mut server = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1024x768x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts");
-        let stdout = server.stdout.take().expect("piped");
-        let server = Started(server);
-        let number = Lines::read(stdout).wait_for(
-            "Xvfb's display number",
-            |line| !line.trim().is_empty(),
-            PATIENCE,
-        );
-        X {
-            display: format!(":{}", number.trim()),
-            home: tempfile::tempdir().expect("a temporary folder"),
-            _server: server,
-        }
-    }
-
-    /// `program` on this display, away from the home folder and any session bus.
-    fn command(&self, program: &str) -> Command {
-        need(program);
-        let home = self.home.path();
-        let mut command = Command::new(program);
-        command
-            .env("DISPLAY", &self.display)
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                format!("unix:path={}", home.join("no-bus").display()),
-            )
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        command
-    }
-
-    /// Runs `program` to its end and returns what it printed; fails the test if it fails.
-    fn run(&self, program: &str, args: &[&str]) -> String {
-        let output = run(self.command(program).args(args), PATIENCE);
-        assert!(
-            output.status.success(),
-            "{program} {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn screen(&self) -> X11Screen {
-        X11Screen::open(Some(&self.display)).expect("the private display opens")
-    }
+/// The private display's screen, as presence reads it.
+fn screen(x: &X) -> X11Screen {
+    X11Screen::open(Some(&x.display)).expect("the private display opens")
 }
 
 #[test]
 fn x11_idle_time_grows_while_nothing_happens_and_drops_when_the_pointer_moves() {
     let x = X::start();
-    let screen = x.screen();
+    let screen = screen(&x);
     let first = screen.idle().expect("Xvfb has the screen saver extension");
     let grown = eventually("idle time to grow past 1.5 s", WAIT, || {
         screen
@@ -657,7 +553,7 @@ fn a_full_screen_window_with_the_focus_makes_a_nudge_wait_unless_it_is_downshift
             .contains("window id")
             .then_some(())
     });
-    let screen = x.screen();
+    let screen = screen(&x);
 
     const TITLE: &str = "presence-test-window";
     let _window = Started(
@@ -765,7 +661,7 @@ fn claim_active_window(display: &str, window: std::os::raw::c_ulong) {
 fn a_focused_window_that_has_gone_is_not_full_screen_and_not_a_crash() {
     // Xlib's own error handler would end the process on the BadWindow this asks for.
     let x = X::start();
-    let screen = x.screen();
+    let screen = screen(&x);
     claim_active_window(&x.display, 0x3f_ffff);
     assert_eq!(screen.full_screen(), Some(false));
     claim_active_window(&x.display, 0);

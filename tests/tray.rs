@@ -5,16 +5,16 @@
 #![cfg(target_os = "linux")]
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 
-use common::PATIENCE;
 use common::bus::Bus;
+use common::x11::X;
+use common::{PATIENCE, eventually};
 use zbus::zvariant::{OwnedValue, Value};
 
 /// The stand-in watcher: reports each item that registers (the bus name it gave, and the
@@ -71,57 +71,6 @@ fn serve_watcher(bus: &Bus) -> (zbus::Connection, Receiver<String>) {
     (connection, items)
 }
 
-/// A private X server on a free display, ended with the test.
-struct Xvfb {
-    server: Child,
-    display: String,
-}
-
-impl Xvfb {
-    fn start() -> Xvfb {
-        let mut server = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1024x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb runs (package xvfb; scripts/ensure-deps.sh test)");
-        let mut number = String::new();
-        BufReader::new(server.stdout.take().expect("stdout"))
-            .read_line(&mut number)
-            .expect("Xvfb says which display it took");
-        Xvfb {
-            server,
-            display: format!(":{}", number.trim()),
-        }
-    }
-
-    /// Whether a window named exactly `name` is shown.
-    fn shows(&self, name: &str) -> bool {
-        Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", &format!("^{name}$")])
-            .env("DISPLAY", &self.display)
-            .output()
-            .expect("xdotool runs (package xdotool)")
-            .status
-            .success()
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.server.kill();
-        let _ = self.server.wait();
-    }
-}
-
 /// downshift started in the background with its own data and config folders.
 struct Background {
     child: Child,
@@ -130,19 +79,19 @@ struct Background {
 }
 
 impl Background {
-    fn start(bus: &Bus, x: &Xvfb, settings: &str) -> Background {
+    fn start(bus: &Bus, x: &X, settings: &str) -> Background {
         let data = tempfile::tempdir().expect("temporary folder");
         std::fs::write(data.path().join("settings.ron"), settings).expect("settings written");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_downshift"))
+        // On the private display, with a home of its own (Mesa's shader cache, the autostart
+        // folder), and on the private bus.
+        let mut child = x
+            .command(env!("CARGO_BIN_EXE_downshift"))
             .arg("--background")
             .arg("--data-dir")
             .arg(data.path())
-            .env("DISPLAY", &x.display)
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            .env("XDG_CONFIG_HOME", data.path().join("config"))
             .env("RUST_LOG", "downshift=info")
             .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .expect("downshift starts");
@@ -235,11 +184,7 @@ fn layout(menu: &zbus::Proxy<'_>) -> Node {
 }
 
 fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !done() {
-        assert!(Instant::now() < deadline, "{what} within {timeout:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    eventually(what, timeout, || done().then_some(()));
 }
 
 fn has_files(folder: &Path) -> bool {
@@ -250,7 +195,7 @@ fn has_files(folder: &Path) -> bool {
 fn in_the_background_the_item_registers_says_what_is_next_and_micro_rest_now_starts_the_rest() {
     let bus = Bus::start();
     let (_watcher, registered) = serve_watcher(&bus);
-    let x = Xvfb::start();
+    let x = X::start();
     let app = Background::start(&bus, &x, REMINDERS_ON);
 
     let item = registered.recv_timeout(PATIENCE).unwrap_or_else(|_| {
@@ -361,7 +306,7 @@ impl Background {
 #[test]
 fn with_no_tray_on_the_desktop_background_still_runs_and_says_so() {
     let bus = Bus::start();
-    let x = Xvfb::start();
+    let x = X::start();
     let mut app = Background::start(&bus, &x, REMINDERS_ON);
     app.stderr
         .wait_for("word of no tray", |line| line.contains("no tray"), PATIENCE);

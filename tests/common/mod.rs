@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod bus;
+pub mod x11;
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
@@ -149,5 +150,17 @@ pub fn run(command: &mut Command, timeout: Duration) -> Output {
         status,
         stdout: stdout.join().expect("stdout read"),
         stderr: stderr.join().expect("stderr read"),
+    }
+}
+
+/// Waits, up to `timeout`, for `ready` to give something.
+pub fn eventually<T>(what: &str, timeout: Duration, mut ready: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = ready() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }

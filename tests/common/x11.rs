@@ -1,0 +1,109 @@
+//! A private X server (Xvfb) for one test, with the folders its clients may write to kept in a
+//! temporary folder of its own: nothing a test runs on it touches the home directory, the
+//! session bus or the real display.
+
+use std::process::{Child, Command, Stdio};
+
+use super::{Lines, PATIENCE, run};
+
+/// A process this test started, ended (by its pid) when dropped.
+pub struct Started(pub Child);
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn need(tool: &str) {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+    assert!(
+        found,
+        "{tool} is missing: run scripts/ensure-deps.sh test (a test is never skipped for want \
+         of a tool)"
+    );
+}
+
+/// A private X server, with the folders its clients may write to kept in a temporary folder.
+pub struct X {
+    pub display: String,
+    home: tempfile::TempDir,
+    _server: Started,
+}
+
+impl X {
+    pub fn start() -> X {
+        need("Xvfb");
+        let mut server = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1024x768x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts");
+        let stdout = server.stdout.take().expect("piped");
+        let server = Started(server);
+        let number = Lines::read(stdout).wait_for(
+            "Xvfb's display number",
+            |line| !line.trim().is_empty(),
+            PATIENCE,
+        );
+        X {
+            display: format!(":{}", number.trim()),
+            home: tempfile::tempdir().expect("a temporary folder"),
+            _server: server,
+        }
+    }
+
+    /// `program` on this display, away from the home folder and any session bus.
+    pub fn command(&self, program: &str) -> Command {
+        need(program);
+        let home = self.home.path();
+        let mut command = Command::new(program);
+        command
+            .env("DISPLAY", &self.display)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}", home.join("no-bus").display()),
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    }
+
+    /// Runs `program` to its end and returns what it printed; fails the test if it fails.
+    pub fn run(&self, program: &str, args: &[&str]) -> String {
+        let output = run(self.command(program).args(args), PATIENCE);
+        assert!(
+            output.status.success(),
+            "{program} {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Whether a window named exactly `name` is shown.
+    pub fn shows(&self, name: &str) -> bool {
+        self.command("xdotool")
+            .args(["search", "--onlyvisible", "--name", &format!("^{name}$")])
+            .status()
+            .expect("xdotool runs")
+            .success()
+    }
+}
