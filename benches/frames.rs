@@ -10,11 +10,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use downshift::app::Command;
 use downshift::clock::{Clocks, fixed_wall};
 use downshift::practice::MICROS_PER_SECOND;
-use downshift::store::history::{
-    RECORD_VERSION, SessionEnd, SessionRecord, StartTime, record_line,
-};
 use downshift::store::{DataDir, Library};
 use downshift::ui::{AppOptions, DownshiftApp, SoundMode, StartRequest};
+
+#[path = "../tests/common/records.rs"]
+mod records;
 
 fn input() -> egui::RawInput {
     egui::RawInput {
@@ -37,36 +37,8 @@ fn history_file(data: &DataDir, count: usize) {
     let first: jiff::Zoned = "2016-01-01T07:30:00+01:00[Europe/Berlin]"
         .parse()
         .expect("time");
-    let names = [
-        "Evening wind-down",
-        "Work to home",
-        "Micro-rest reset",
-        "Night 3-7",
-    ];
-    let mut text = String::new();
-    for i in 0..count {
-        let when = first
-            .checked_add(jiff::SignedDuration::from_secs(i as i64 * 3_151))
-            .expect("in range");
-        let record = SessionRecord {
-            version: RECORD_VERSION,
-            id: format!("r{i}"),
-            started: StartTime::of(&when),
-            practice: names[i % names.len()].to_owned(),
-            practised: "4-6, 5 min".to_owned(),
-            planned_seconds: 300.0,
-            breathed_seconds: 300.0,
-            paused_seconds: 0.0,
-            breaths: 30,
-            end: SessionEnd::Completed,
-            tension_before: Some((i % 9) as u8),
-            tension_after: Some((i % 5) as u8),
-            note: String::new(),
-            app_version: "bench".to_owned(),
-        };
-        text.push_str(&record_line(&record).expect("line"));
-        text.push('\n');
-    }
+    let every = jiff::SignedDuration::from_secs(3_151);
+    let text = records::history_text(&first, every, count, |i| ((i % 9) as u8, (i % 5) as u8));
     std::fs::write(data.history_path(), text).expect("write");
 }
 

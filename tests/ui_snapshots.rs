@@ -9,14 +9,13 @@ use std::sync::{Arc, Mutex};
 use downshift::app::Command;
 use downshift::clock::Clocks;
 use downshift::practice::MICROS_PER_SECOND as S;
-use downshift::store::history::{
-    RECORD_VERSION, SessionEnd, SessionRecord, StartTime, record_line,
-};
 use downshift::store::{DataDir, Library};
 use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use jiff::civil::DateTime;
+
+mod common;
 
 /// A data folder and the clocks the window runs on, both set by the test.
 struct Rig {
@@ -125,39 +124,11 @@ fn choose(harness: &mut Harness<'static, DownshiftApp>, name: &str) {
 
 fn sessions(count: usize) -> String {
     let first: jiff::Zoned = "2016-11-24T07:30:00+00:00[UTC]".parse().expect("time");
-    let names = [
-        "Evening wind-down",
-        "Work to home",
-        "Micro-rest reset",
-        "Night 3-7",
-    ];
-    let mut text = String::new();
-    for i in 0..count {
-        // Spread over the ten years up to the test's "now".
-        let step = 10 * 365 * 24 * 3600 / count.max(1) as i64;
-        let when = first
-            .checked_add(jiff::SignedDuration::from_secs(i as i64 * step))
-            .expect("in range");
-        let record = SessionRecord {
-            version: RECORD_VERSION,
-            id: format!("r{i}"),
-            started: StartTime::of(&when),
-            practice: names[i % names.len()].to_owned(),
-            practised: "4-6, 5 min".to_owned(),
-            planned_seconds: 300.0,
-            breathed_seconds: 300.0,
-            paused_seconds: 0.0,
-            breaths: 30,
-            end: SessionEnd::Completed,
-            tension_before: Some((3 + i % 6) as u8),
-            tension_after: Some((1 + i % 4) as u8),
-            note: String::new(),
-            app_version: "test".to_owned(),
-        };
-        text.push_str(&record_line(&record).expect("line"));
-        text.push('\n');
-    }
-    text
+    // Spread over the ten years up to the test's "now".
+    let every = jiff::SignedDuration::from_secs(10 * 365 * 24 * 3600 / count.max(1) as i64);
+    common::records::history_text(&first, every, count, |i| {
+        ((3 + i % 6) as u8, (1 + i % 4) as u8)
+    })
 }
 
 fn every_screen(theme: &'static str) {
