@@ -308,8 +308,14 @@ fn with_no_tray_on_the_desktop_background_still_runs_and_says_so() {
     let bus = Bus::start();
     let x = X::start();
     let mut app = Background::start(&bus, &x, REMINDERS_ON);
-    app.stderr
+    let said = app
+        .stderr
         .wait_for("word of no tray", |line| line.contains("no tray"), PATIENCE);
+    // The reason reads on after "No tray on this desktop (…)" in Settings: said once.
+    assert!(
+        said.ends_with("no tray: no StatusNotifierWatcher answers"),
+        "{said}"
+    );
     assert!(
         app.child.try_wait().expect("status").is_none(),
         "downshift goes on without a tray"

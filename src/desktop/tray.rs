@@ -41,7 +41,8 @@ pub enum TrayStatus {
     Starting,
     /// A tray host has it.
     Shown,
-    /// No tray on this desktop; the reason, in a few words.
+    /// No tray on this desktop; why, in a few words ("no StatusNotifierWatcher answers"), to
+    /// follow "No tray on this desktop".
     Absent(String),
 }
 
@@ -166,7 +167,7 @@ fn absent_reason(reason: &ksni::OfflineReason) -> String {
     match reason {
         ksni::OfflineReason::Error(ksni::Error::Dbus(e)) => format!("no session bus ({e})"),
         ksni::OfflineReason::Error(ksni::Error::Watcher(_)) => {
-            "no tray on this desktop (no StatusNotifierWatcher answers)".into()
+            "no StatusNotifierWatcher answers".into()
         }
         _ => "the tray went away".into(),
     }
@@ -230,7 +231,7 @@ fn serve(look: TrayLook, report: Report, report_status: ReportStatus, looks: &Re
             log::info!("no tray item: {e}");
             report_status(TrayStatus::Absent(match e {
                 ksni::Error::Dbus(e) => format!("no session bus ({e})"),
-                _ => "no tray on this desktop".into(),
+                _ => "the tray would not show the item".into(),
             }));
             return;
         }

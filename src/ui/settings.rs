@@ -232,9 +232,14 @@ fn in_the_background(
         ),
     };
     ui.label(RichText::new(tray).color(palette.quiet_text));
-    ui.checkbox(
-        keep_in_tray,
-        "Closing the window keeps downshift in the tray (with reminders on)",
+    // Without a tray there is nowhere to keep it: the line above says closing quits.
+    let tray_absent = matches!(desktop.tray, TrayStatus::Absent(_));
+    ui.add_enabled(
+        !tray_absent,
+        egui::Checkbox::new(
+            keep_in_tray,
+            "Closing the window keeps downshift in the tray (with reminders on)",
+        ),
     );
     match &desktop.autostart_entry {
         Some(entry) => {
