@@ -330,3 +330,21 @@ fn with_no_notification_service_a_reminder_brings_the_window_out_of_the_tray() {
     assert!(has_viewport(&effects, ViewportEffect::Attention));
     assert!(!state.desktop.window_away);
 }
+
+#[test]
+fn after_ctrl_q_in_the_editor_is_answered_with_back_closing_the_window_still_goes_to_the_tray() {
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    apply(&mut state, Command::NewPreset, &at(1));
+    if let Screen::Editor(editor) = &mut state.screen {
+        editor.draft.name = "Mine".into();
+    }
+    apply(&mut state, Command::DraftEdited, &at(1));
+    apply(&mut state, Command::Quit, &at(2));
+    assert!(matches!(&state.screen, Screen::Editor(e) if e.confirming_leave));
+    // Back to editing after all, then leave the editor and close the window.
+    apply(&mut state, Command::LeaveEditor, &at(3));
+    apply(&mut state, Command::DiscardEdits, &at(3));
+    let closed = apply(&mut state, Command::CloseRequested, &at(4));
+    assert!(has_viewport(&closed, ViewportEffect::Hide), "{closed:?}");
+    assert!(!state.leaving);
+}

@@ -47,6 +47,13 @@ pub const IN_THE_TRAY: &str =
     "downshift is still running in the tray, for your reminders. Quit is in its menu.";
 
 impl AppState {
+    /// The person stays after all (a quit waiting on the unsaved-edits question was answered
+    /// with Save, Back or Keep editing).
+    pub fn stay(&mut self) {
+        self.leaving = false;
+        self.desktop.quitting = false;
+    }
+
     /// Closing the window puts it away rather than ending downshift: reminders are on, the
     /// person wants it so, and there is a tray to come back from.
     pub fn stays_in_tray(&self) -> bool {
@@ -59,9 +66,7 @@ impl AppState {
 /// The window closed while downshift stays in the tray: a session running ends (and is
 /// recorded) as it would on quitting, what is on screen is kept, and the window goes away.
 pub(super) fn put_away(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
-    flow::leave(state, now, effects);
-    // `leave` is also the way out of the program; here downshift stays.
-    state.leaving = false;
+    flow::save_in_flight(state, now, effects);
     if !matches!(state.screen, Screen::Editor(_)) {
         state.screen = Screen::Home;
     }

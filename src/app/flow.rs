@@ -305,6 +305,13 @@ pub(super) fn answer_pacing(
 
 /// Saves whatever is in flight before the window closes.
 pub(super) fn leave(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    save_in_flight(state, now, effects);
+    state.leaving = true;
+}
+
+/// Ends and records a running session (a rating it waits on is skipped), and saves the
+/// settings being edited: before the window closes or is put away.
+pub(super) fn save_in_flight(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
     finish_session(state, true, now, effects);
     if let Screen::Rating(screen) = &state.screen
         && matches!(screen.stage, RatingStage::After { .. })
@@ -314,7 +321,6 @@ pub(super) fn leave(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) 
     if let Screen::Settings(_) = state.screen {
         effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
     }
-    state.leaving = true;
 }
 
 pub(super) fn rate(state: &mut AppState, value: Option<u8>, now: &Now, effects: &mut Vec<Effect>) {

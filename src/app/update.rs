@@ -143,7 +143,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
             }
         }
         Command::SavePreset => {
-            state.leaving = false;
+            state.stay();
             if let Screen::Editor(editor) = &state.screen
                 && editor.can_save()
             {
@@ -155,7 +155,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         }
         Command::LeaveEditor => {
             // Back, rather than the Discard a quit asked for: the person stays.
-            state.leaving = false;
+            state.stay();
             if let Screen::Editor(editor) = &mut state.screen {
                 if editor.has_changes() {
                     editor.confirming_leave = true;
@@ -173,8 +173,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
             }
         }
         Command::KeepEditing => {
-            state.leaving = false;
-            state.desktop.quitting = false;
+            state.stay();
             if let Screen::Editor(editor) = &mut state.screen {
                 editor.confirming_leave = false;
             }
