@@ -120,7 +120,8 @@ pub(super) fn tray_event(
     }
 }
 
-fn bring_up(state: &mut AppState, effects: &mut Vec<Effect>) {
+/// The window comes out of the tray (or up from behind others) and takes the keyboard.
+pub(super) fn bring_up(state: &mut AppState, effects: &mut Vec<Effect>) {
     state.desktop.window_away = false;
     effects.push(Effect::Viewport(ViewportEffect::BringUp));
 }

@@ -11,7 +11,7 @@ use super::screen::{SaveStatus, Screen};
 use super::state::{AppState, HistoryCache, Now, SoundStatus};
 use super::update::{open_history, taken_names};
 use crate::practice::reminders::Activity;
-use crate::practice::{estimated_seconds, same_name};
+use crate::practice::estimated_seconds;
 
 /// How long a micro-rest takes when its practice is not in the list.
 const USUAL_REST: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
@@ -170,10 +170,7 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
                 }
             }
         }
-        Message::Activated => {
-            state.desktop.window_away = false;
-            effects.push(Effect::Viewport(ViewportEffect::BringUp));
-        }
+        Message::Activated => super::background::bring_up(state, effects),
         Message::Tray(event) => super::background::tray_event(state, event, now, effects),
         Message::TrayStatus(status) => {
             if let crate::desktop::tray::TrayStatus::Absent(reason) = &status {
@@ -232,9 +229,7 @@ fn micro_rest_length(state: &AppState) -> jiff::SignedDuration {
     let chosen = &state.settings.reminders.micro_rest_practice;
     state
         .library
-        .entries
-        .iter()
-        .find(|entry| same_name(&entry.practice.name, chosen))
+        .find(chosen)
         .and_then(|entry| {
             jiff::SignedDuration::try_from_secs_f64(estimated_seconds(&entry.practice)).ok()
         })

@@ -134,19 +134,15 @@ pub struct AppState {
 impl AppState {
     /// The app as it opens, at `now`. Does no I/O: what it needs was `Loaded` before.
     pub fn new(data_dir: DataDir, loaded: Loaded, sound: SoundStatus, now: &Now) -> Self {
-        let suggested = ops::suggestion(&loaded.library, &loaded.settings, now.local());
         let mut notices = Notices::default();
         for problem in loaded.problems {
             notices.push(problem);
         }
-        AppState {
+        let mut state = AppState {
             data_dir,
-            selected: suggested.as_ref().map_or(0, |(index, _)| *index),
-            suggested: suggested
-                .as_ref()
-                .and_then(|(index, _)| loaded.library.entries.get(*index))
-                .map(|entry| entry.practice.name.clone()),
-            suggestion: suggested.map(|(_, why)| why),
+            selected: 0,
+            suggested: None,
+            suggestion: None,
             library: loaded.library,
             settings: loaded.settings,
             progress: loaded.progress,
@@ -164,7 +160,23 @@ impl AppState {
             leaving: false,
             ending: false,
             desktop: Default::default(),
+        };
+        state.suggest(now);
+        state
+    }
+
+    /// Chooses the practice suggested for the time of day (home marks it and says why), and
+    /// selects it.
+    pub fn suggest(&mut self, now: &Now) {
+        let suggested = ops::suggestion(&self.library, &self.settings, now.local());
+        if let Some((index, _)) = &suggested {
+            self.selected = *index;
         }
+        self.suggested = suggested
+            .as_ref()
+            .and_then(|(index, _)| self.library.entries.get(*index))
+            .map(|entry| entry.practice.name.clone());
+        self.suggestion = suggested.map(|(_, why)| why);
     }
 
     /// Gentle mode is on and `practice`, at the person's level, is outside it.

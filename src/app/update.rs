@@ -362,15 +362,7 @@ fn close_screen(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
             effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
             // Changed suggestions take effect at once; otherwise the choice stays.
             if form.slots_when_opened != state.settings.time_slots {
-                let suggested = ops::suggestion(&state.library, &state.settings, now.local());
-                if let Some((index, _)) = &suggested {
-                    state.selected = *index;
-                }
-                state.suggested = suggested
-                    .as_ref()
-                    .and_then(|(index, _)| state.library.entries.get(*index))
-                    .map(|entry| entry.practice.name.clone());
-                state.suggestion = suggested.map(|(_, why)| why);
+                state.suggest(now);
             }
         }
         // Escape on the question after a session skips it; before one, back home, nothing begun.
