@@ -314,11 +314,7 @@ fn play_minutes_plays_and_records_the_scaled_practice() {
         header.starts_with(&format!("Work to home: {length} (")),
         "{header}"
     );
-    // SAFETY: kill(2) with the pid of a child this test started and has not yet reaped.
-    assert_eq!(
-        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
-        0
-    );
+    common::send(&child, libc::SIGINT);
     assert_eq!(wait_for_exit(&mut child, PATIENCE).code(), Some(0));
     let history = load_history(&dir.path().join("history.log")).expect("reads");
     assert_eq!(history.records.len(), 1);

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use common::{Lines, PATIENCE, wait_for_exit};
+use common::{Lines, PATIENCE, send, wait_for_exit};
 use downshift::store::{SessionEnd, load_history};
 
 /// Inhale 4 s, exhale 6 s: the exhale line is printed 4 s into the session.
@@ -39,12 +39,6 @@ fn wait_until_breathing(lines: &mut Lines) {
         |l| is_phase(l, "Breathe out"),
         PATIENCE,
     );
-}
-
-fn send(child: &Child, signal: libc::c_int) {
-    // SAFETY: kill(2) with the pid of a child this test started and has not yet reaped.
-    let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
-    assert_eq!(sent, 0, "signal {signal} sent");
 }
 
 /// The history holds exactly one record: this session, ended early in its only step, with at

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
@@ -103,12 +103,10 @@ impl Background {
         }
     }
 
-    fn end(mut self) {
-        // SIGTERM by the pid this test started.
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        common::wait_for_exit(&mut self.child, PATIENCE);
+    /// SIGTERM, as a logout sends it; waits for the exit.
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        common::send(&self.child, libc::SIGTERM);
+        common::wait_for_exit(&mut self.child, PATIENCE)
     }
 }
 
@@ -288,10 +286,7 @@ impl Background {
     /// Ends downshift with SIGTERM and checks the micro-rest is in the history.
     fn end_and_check_history(mut self, history: &Path) {
         let history = history.to_owned();
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let status = common::wait_for_exit(&mut self.child, PATIENCE);
+        let status = self.terminate();
         let said = self.stderr.rest(PATIENCE);
         let text = std::fs::read_to_string(&history).unwrap_or_default();
         assert!(
@@ -320,5 +315,6 @@ fn with_no_tray_on_the_desktop_background_still_runs_and_says_so() {
         app.child.try_wait().expect("status").is_none(),
         "downshift goes on without a tray"
     );
-    app.end();
+    let status = app.terminate();
+    assert!(status.success(), "a logout ends it cleanly: {status}");
 }

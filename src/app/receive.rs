@@ -10,8 +10,8 @@ use super::kept::KeptSession;
 use super::screen::{SaveStatus, Screen};
 use super::state::{AppState, HistoryCache, Now, SoundStatus};
 use super::update::{open_history, taken_names};
-use crate::practice::reminders::Activity;
 use crate::practice::estimated_seconds;
+use crate::practice::reminders::Activity;
 
 /// How long a micro-rest takes when its practice is not in the list.
 const USUAL_REST: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);

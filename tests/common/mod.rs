@@ -165,3 +165,10 @@ pub fn eventually<T>(what: &str, timeout: Duration, mut ready: impl FnMut() -> O
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Sends `signal` to a child this test started (by its pid, never by name).
+pub fn send(child: &Child, signal: libc::c_int) {
+    // SAFETY: kill(2) with the pid of a child this test started and has not yet reaped.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    assert_eq!(sent, 0, "signal {signal} sent");
+}

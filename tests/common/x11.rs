@@ -65,12 +65,31 @@ impl X {
         }
     }
 
-    /// `program` on this display, away from the home folder and any session bus.
+    /// `program` on this display, away from the home folder, any session bus and any sound
+    /// server (as scripts/lib-x11.sh's `private_environment`: a sound server is never started
+    /// for it).
     pub fn command(&self, program: &str) -> Command {
         need(program);
         let home = self.home.path();
+        let runtime = home.join("runtime");
+        let pulse_config = home.join("pulse-client.conf");
+        if !runtime.exists() {
+            std::fs::create_dir_all(&runtime).expect("a runtime folder");
+            std::fs::set_permissions(
+                &runtime,
+                std::os::unix::fs::PermissionsExt::from_mode(0o700),
+            )
+            .expect("the runtime folder is private");
+            std::fs::write(&pulse_config, "autospawn = no\n").expect("the sound client's settings");
+        }
         let mut command = Command::new(program);
         command
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .env("PULSE_CLIENTCONFIG", &pulse_config)
+            .env(
+                "PULSE_SERVER",
+                format!("unix:{}", runtime.join("no-sound-server").display()),
+            )
             .env("DISPLAY", &self.display)
             .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join("config"))
