@@ -1121,3 +1121,32 @@ fn how_long_one_can_sit_sets_the_nudges_at_80_percent_and_is_kept() {
     assert!(saved.contains("micro_rest_minutes: 48"), "{saved}");
     assert!(saved.contains("date: \"2026-11-23\""), "{saved}");
 }
+
+#[test]
+fn a_summary_without_an_offer_leaves_no_room_for_one_answered_earlier() {
+    // Done's place on a summary that never had an offer.
+    let plain = Rig::new();
+    let mut harness = plain.harness();
+    finish_extended_exhale(&plain, &mut harness);
+    let done_without_offer = harness.get_by_label("Done").rect();
+
+    // An offer answered on one summary; the next session's summary has none.
+    let rig = Rig::new();
+    two_calm_sessions_so_far(&rig);
+    let mut harness = rig.harness();
+    finish_extended_exhale(&rig, &mut harness);
+    harness.get_by_label("Lengthen").click();
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
+    harness.get_by_label("Start").click();
+    harness.run();
+    rig.advance(10 * 60 * S);
+    harness.run();
+    harness.get_by_label("Well done.");
+    assert!(
+        harness.query_by_label("Lengthen").is_none(),
+        "no offer this time"
+    );
+    assert_eq!(harness.get_by_label("Done").rect(), done_without_offer);
+}

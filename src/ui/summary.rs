@@ -67,7 +67,9 @@ pub fn show(
         let used = ui.cursor().top() - top;
         if summary.offer.is_some() || summary.pacing_offer.is_some() {
             ui.data_mut(|d| d.insert_temp(offer_room, used));
-        } else if used < kept {
+        } else if summary.offer_answer.is_some() && used < kept {
+            // Only this summary's answered offer keeps its room (the room is remembered in
+            // egui's memory, which outlives the summary).
             ui.add_space(kept - used);
         }
         ui.add_space(24.0);
