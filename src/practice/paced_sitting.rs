@@ -112,7 +112,10 @@ pub fn offer(
     if !settings.micro_rests {
         return None;
     }
-    let within_week = |date: Option<Date>| date.is_some_and(|d| days_between(d, today) < WEEK_DAYS);
+    // A date after today (a clock set back, a hand-edited file) is not "this week": it would
+    // otherwise hold every offer back until that day comes.
+    let within_week =
+        |date: Option<Date>| date.is_some_and(|d| (0..WEEK_DAYS).contains(&days_between(d, today)));
     let asked = settings
         .pacing_asked
         .as_deref()
@@ -227,6 +230,14 @@ mod tests {
         set_baseline(&mut settings, None, today());
         assert_eq!(settings.sit_minutes, None);
         assert_eq!(settings.micro_rest_minutes, 48, "the interval stays");
+    }
+
+    #[test]
+    fn a_date_after_today_in_the_file_does_not_hold_offers_back() {
+        let calm_week = [rated(&[1, 3, 5], 3), rated(&[8, 10, 12], 3)].concat();
+        let mut settings = pacing(9);
+        settings.pacing_asked = Some("2031-01-01".into());
+        assert!(offer(&settings, &calm_week, today()).is_some());
     }
 
     #[test]
