@@ -64,8 +64,8 @@ fn exec_argument(arg: &str) -> String {
 /// Writes (`on`) or removes the entry; returns whether it is there now. `data_dir` is the data
 /// folder downshift runs with: named in the entry unless it is the platform's usual one.
 pub fn set(entry: &Path, on: bool, data_dir: &Path) -> Result<bool, String> {
-    let usual = directories::ProjectDirs::from("", "", "downshift")
-        .is_some_and(|dirs| dirs.data_dir() == data_dir);
+    let usual =
+        crate::store::DataDir::platform_default().is_some_and(|usual| usual.root() == data_dir);
     let data_dir = (!usual).then_some(data_dir);
     if on {
         let program = std::env::current_exe()

@@ -10,3 +10,18 @@ pub mod notify;
 pub mod presence;
 pub mod single_copy;
 pub mod tray;
+
+use std::sync::{Arc, OnceLock};
+
+/// The app's icon (rendered from data/icons/io.github.downshift.Downshift.svg by
+/// scripts/make-icons.sh, as the launcher's is), decoded once for the window and the tray.
+pub fn app_icon() -> Option<Arc<egui::IconData>> {
+    static ICON: OnceLock<Option<Arc<egui::IconData>>> = OnceLock::new();
+    ICON.get_or_init(|| {
+        eframe::icon_data::from_png_bytes(include_bytes!("../../data/icons/window-128.png"))
+            .map(Arc::new)
+            .map_err(|e| log::warn!("the app's icon could not be read: {e}"))
+            .ok()
+    })
+    .clone()
+}

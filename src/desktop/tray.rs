@@ -249,20 +249,22 @@ fn serve(look: TrayLook, report: Report, report_status: ReportStatus, looks: &Re
     handle.shutdown().wait();
 }
 
-/// The icon as ARGB32 pixels, from the window's PNG.
+/// The icon as ARGB32 pixels, converted once: the tray host asks for it with every update.
 fn tray_icon() -> Option<ksni::Icon> {
-    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../data/icons/window-128.png"))
-        .map_err(|e| log::warn!("the tray's icon could not be read: {e}"))
-        .ok()?;
-    // RGBA to ARGB, in network byte order as the specification asks.
-    let data = icon
-        .rgba
-        .chunks_exact(4)
-        .flat_map(|p| [p[3], p[0], p[1], p[2]])
-        .collect();
-    Some(ksni::Icon {
-        width: icon.width as i32,
-        height: icon.height as i32,
-        data,
+    static ICON: std::sync::OnceLock<Option<ksni::Icon>> = std::sync::OnceLock::new();
+    ICON.get_or_init(|| {
+        let icon = crate::desktop::app_icon()?;
+        // RGBA to ARGB, in network byte order as the specification asks.
+        let data = icon
+            .rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[3], p[0], p[1], p[2]])
+            .collect();
+        Some(ksni::Icon {
+            width: icon.width as i32,
+            height: icon.height as i32,
+            data,
+        })
     })
+    .clone()
 }

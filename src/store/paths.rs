@@ -24,6 +24,11 @@ impl DataDir {
         if let Some(path) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
             return Some(Self::new(path));
         }
+        Self::platform_default()
+    }
+
+    /// The platform's data folder (`~/.local/share/downshift` on Linux), if there is a home.
+    pub fn platform_default() -> Option<Self> {
         directories::ProjectDirs::from("", "", "downshift").map(|dirs| Self::new(dirs.data_dir()))
     }
 

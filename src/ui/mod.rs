@@ -53,6 +53,8 @@ pub struct AppOptions {
     pub real_window: bool,
     /// Where "Start with my desktop session" writes its entry; `None`: nowhere (tests).
     pub autostart_entry: Option<std::path::PathBuf>,
+    /// Whether that entry was there (looked at before the window opened).
+    pub autostart_on: bool,
     /// Started with no window (`--background`): only the tray and the reminders.
     pub background: bool,
 }
@@ -65,6 +67,7 @@ impl AppOptions {
             start: None,
             real_window: false,
             autostart_entry: None,
+            autostart_on: false,
             background: false,
         }
     }
@@ -132,10 +135,7 @@ impl DownshiftApp {
             home_rows: Vec::new(),
             end_request: None,
         };
-        app.state.desktop.autostart = options
-            .autostart_entry
-            .as_deref()
-            .is_some_and(std::path::Path::exists);
+        app.state.desktop.autostart = options.autostart_on;
         app.state.desktop.autostart_entry = options.autostart_entry;
         app.state.desktop.window_away = options.background;
         if let Some(request) = options.start {
@@ -488,6 +488,7 @@ pub fn run(
     let launched = clocks.now();
     // What the first frame needs is read before the window opens, never on its thread.
     let loaded = Loaded::read(&data_dir);
+    let autostart_entry = crate::desktop::autostart::entry_path();
     // Window size and position are kept beside the person's other files. eframe writes over a
     // window.ron it cannot read: one that does not read is kept aside first.
     let persistence_path = data_dir
@@ -510,7 +511,7 @@ pub fn run(
         .with_min_inner_size([420.0, 520.0])
         // `--background`: the tray and the reminders only, until the window is asked for.
         .with_visible(!background);
-    if let Some(icon) = window_icon() {
+    if let Some(icon) = crate::desktop::app_icon() {
         viewport = viewport.with_icon(icon);
     }
     let options = eframe::NativeOptions {
@@ -523,7 +524,10 @@ pub fn run(
     let app_options = AppOptions {
         start,
         real_window: true,
-        autostart_entry: crate::desktop::autostart::entry_path(),
+        autostart_on: autostart_entry
+            .as_deref()
+            .is_some_and(std::path::Path::exists),
+        autostart_entry,
         background,
         ..AppOptions::new(clocks, SoundMode::Device)
     };
@@ -550,18 +554,6 @@ pub fn run(
         }),
     )
     .map_err(|e| format!("the window failed: {e}"))
-}
-
-/// The app icon for the window, rendered from data/icons/io.github.downshift.Downshift.svg by
-/// scripts/make-icons.sh (the launcher's icon comes from the same drawing).
-fn window_icon() -> Option<Arc<egui::IconData>> {
-    match eframe::icon_data::from_png_bytes(include_bytes!("../../data/icons/window-128.png")) {
-        Ok(icon) => Some(Arc::new(icon)),
-        Err(e) => {
-            log::warn!("the window's icon could not be read: {e}");
-            None
-        }
-    }
 }
 
 /// Whether eframe can read a window.ron (a RON map of text to text).
