@@ -348,3 +348,28 @@ fn after_ctrl_q_in_the_editor_is_answered_with_back_closing_the_window_still_goe
     assert!(has_viewport(&closed, ViewportEffect::Hide), "{closed:?}");
     assert!(!state.leaving);
 }
+
+#[test]
+fn the_tray_look_is_worked_out_once_a_minute_or_when_something_happened() {
+    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let mut effects = Vec::new();
+    app::background::follow_desktop(&mut state, &at(0), &mut effects);
+    assert!(state.desktop.tray_look.is_some());
+    // Within the same minute, with nothing done, the look is not worked out again: a look
+    // changed behind its back stays as it is.
+    state.desktop.tray_look = None;
+    app::background::follow_desktop(&mut state, &at(30), &mut effects);
+    assert!(state.desktop.tray_look.is_none());
+    // A command (or a message) since: worked out again.
+    apply(&mut state, Command::OpenSettings, &at(31));
+    app::background::follow_desktop(&mut state, &at(31), &mut effects);
+    assert!(state.desktop.tray_look.is_some());
+    // The next minute: worked out again.
+    state.desktop.tray_look = None;
+    let next_minute = Now {
+        mono: 61 * S,
+        wall: downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(10, 1, 0, 0))(),
+    };
+    app::background::follow_desktop(&mut state, &next_minute, &mut effects);
+    assert!(state.desktop.tray_look.is_some());
+}

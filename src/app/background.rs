@@ -22,6 +22,11 @@ pub struct DesktopStatus {
     pub window_away: bool,
     /// What the tray item was last asked to show.
     pub tray_look: Option<TrayLook>,
+    /// The local minute that look was worked out in; and whether a command or message came
+    /// since, which may have changed it. Between the two it is not worked out again (it would
+    /// be on every frame of a session).
+    pub tray_looked_at: Option<(jiff::civil::Date, i8, i8)>,
+    pub tray_outdated: bool,
     /// Idle time, full screen and do-not-disturb are being read (only while reminders are on).
     pub watching: bool,
     /// Quit was asked for (the tray's Quit, Ctrl+Q): the close that follows ends downshift.
@@ -36,6 +41,8 @@ impl Default for DesktopStatus {
             autostart: false,
             window_away: false,
             tray_look: None,
+            tray_looked_at: None,
+            tray_outdated: true,
             watching: false,
             quitting: false,
         }
@@ -163,6 +170,13 @@ pub fn follow_desktop(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>
         }
         effects.push(Effect::WatchSurroundings(watch));
     }
+    let local = now.local();
+    let minute = Some((local.date(), local.hour(), local.minute()));
+    if !state.desktop.tray_outdated && state.desktop.tray_looked_at == minute {
+        return;
+    }
+    state.desktop.tray_outdated = false;
+    state.desktop.tray_looked_at = minute;
     let look = tray_look(state, now);
     if state.desktop.tray_look.as_ref() != Some(&look) {
         state.desktop.tray_look = Some(look.clone());

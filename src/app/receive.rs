@@ -18,6 +18,7 @@ const USUAL_REST: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
 
 /// Handles what the runtime reports.
 pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut Vec<Effect>) {
+    state.desktop.tray_outdated = true;
     match message {
         Message::SoundReady {
             sample_rate,
@@ -219,8 +220,10 @@ pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
         rest_length,
     ) {
         effects.push(Effect::Notify(reminder));
+        state.desktop.tray_outdated = true;
     } else if was_showing && state.reminders.showing().is_none() {
         effects.push(Effect::WithdrawNotification);
+        state.desktop.tray_outdated = true;
     }
 }
 

@@ -21,6 +21,7 @@ use crate::store::Origin;
 
 /// Applies `command` at `now`; what must happen in the world is pushed onto `effects`.
 pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut Vec<Effect>) {
+    state.desktop.tray_outdated = true;
     match command {
         Command::Select(index) => {
             if index < state.library.entries.len() {
