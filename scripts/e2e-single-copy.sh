@@ -23,9 +23,14 @@ APP_ID=io.github.downshift.Downshift
 CLASS="^${APP_ID//./\\.}\$"
 work=$(mktemp -d)
 started=()
-# Ends what this script started, the last started first.
+# Ends what this script started and has not yet waited for, the last started first (a pid
+# already waited for may belong to someone else by now).
 end_started() {
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do kill "${started[i]}" 2>/dev/null || true; done
+  local running
+  running=" $(jobs -p | tr '\n' ' ') "
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    [[ "$running" == *" ${started[i]} "* ]] && kill "${started[i]}" 2>/dev/null || true
+  done
 }
 trap 'end_started; rm -rf "$work"' EXIT
 private_environment "$work/env"
