@@ -410,6 +410,10 @@ fn the_first_terminal_session_prints_the_safety_note_once() {
     }
     let second = downshift(dir.path(), &args);
     assert!(!text(&second.stdout).contains(downshift::app::screen::SAFETY_TITLE));
+    // And the second session did run: both are in the history.
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    let history = load_history(&dir.path().join("history.log")).expect("reads");
+    assert_eq!(history.records.len(), 2);
 }
 
 #[test]

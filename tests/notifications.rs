@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 mod common;
 
@@ -93,15 +92,8 @@ fn serve(bus: &Bus, record: &Arc<Mutex<Record>>) -> zbus::Connection {
 }
 
 /// Waits, up to five seconds, for `ready` to give something: messages cross a real bus.
-fn eventually<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        if let Some(value) = ready() {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+fn eventually<T>(what: &str, ready: impl FnMut() -> Option<T>) -> T {
+    common::eventually(what, common::PATIENCE, ready)
 }
 
 fn emit_action(server: &zbus::Connection, id: u32, action: &str) {

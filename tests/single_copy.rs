@@ -13,10 +13,10 @@ use downshift::store::DataDir;
 
 mod common;
 
+use common::PATIENCE;
 use common::bus::Bus;
 
 const APP_ID: &str = downshift::APP_ID;
-const PATIENCE: Duration = Duration::from_secs(5);
 
 impl Bus {
     fn claim(&self) -> Claim {
@@ -203,7 +203,8 @@ fn a_hung_copy_is_given_up_on_after_a_while_and_reported() {
 
 #[test]
 fn without_a_session_bus_every_start_runs_on_its_own() {
-    let missing = std::env::temp_dir().join("downshift-test-no-bus-here");
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let missing = folder.path().join("no-bus-here");
     let address = format!("unix:path={}", missing.display());
     let claim = single_copy::claim(Some(&address), APP_ID);
     assert!(matches!(claim, Claim::Off(_)), "{}", describe(&claim));

@@ -1,7 +1,6 @@
 //! A private D-Bus session bus for one test, ended with it. It starts no services of its own: a
 //! service installed on the machine must never answer in a stand-in's place.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 pub struct Bus {
@@ -22,10 +21,12 @@ impl Bus {
             .spawn()
             .expect("dbus-daemon runs (package dbus-daemon; scripts/ensure-deps.sh test)");
         let stdout = daemon.stdout.take().expect("stdout");
-        let mut address = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut address)
-            .expect("dbus-daemon prints its address");
+        // Within a deadline: a daemon that fails to start fails the test here, saying so.
+        let address = super::Lines::read(stdout).wait_for(
+            "the private bus's address",
+            |line| line.starts_with("unix:"),
+            super::PATIENCE,
+        );
         Bus {
             daemon,
             address: address.trim().to_owned(),
