@@ -670,3 +670,36 @@ fn after_a_rise_in_tension_paced_sitting_offers_a_step_back_and_no_keeps_the_int
     };
     assert_eq!(summary.pacing_offer, None);
 }
+
+#[test]
+fn play_name_with_start_anyway_begins_at_once_in_gentle_mode_keeping_its_minutes() {
+    // The command line refused it unless --start-anyway was given; here it was.
+    let (_dir, mut state) = app(SoundStatus::Off);
+    state.settings.gentle_mode = true;
+    let built_in = state
+        .library
+        .find("4-7-8")
+        .expect("built in")
+        .practice
+        .clone();
+    let breathing = downshift::practice::Timeline::new(&built_in)
+        .expect("a timeline")
+        .breathing_total() as f64
+        / 1e6;
+    // `play "4-7-8" --minutes 0.5 --start-anyway`.
+    let practice = built_in.with_breathing_minutes(0.5, breathing);
+    assert_ne!(
+        downshift::practice::estimated_seconds(&practice),
+        downshift::practice::estimated_seconds(&built_in)
+    );
+    let planned = downshift::practice::estimated_seconds(&practice);
+    let mut effects = Vec::new();
+    app::begin_practice(&mut state, practice, &at(1), &mut effects);
+    let Screen::Session(live) = &state.screen else {
+        panic!("not asked again: it begins")
+    };
+    assert_eq!(
+        downshift::practice::estimated_seconds(live.practice()),
+        planned
+    );
+}

@@ -404,21 +404,16 @@ pub(super) fn glance_text(state: &AppState, now: &Now) -> Option<String> {
 }
 
 /// Begins `practice` at once, without asking how tense the person feels (`downshift play NAME`
-/// opening the window); in gentle mode one outside it waits on home for "Start anyway", and
-/// before the first session the safety note comes first.
+/// opening the window); before the first session the safety note comes first.
 pub fn begin_practice(
     state: &mut AppState,
     practice: Practice,
     now: &Now,
     effects: &mut Vec<Effect>,
 ) {
-    if state.is_outside_gentle_mode(&practice) {
-        if let Some(index) = state.library.position(&practice.name) {
-            state.selected = index;
-            state.home.question = Some(HomeQuestion::StartAnyway);
-        }
-        return;
-    }
+    // Gentle mode was settled on the command line (`play` refuses a practice outside it unless
+    // --start-anyway is given), so it is not asked again here; asking would start the library's
+    // practice and lose a --minutes.
     if !safety_note_first(state, &practice) {
         begin(state, practice, None, now, effects);
     }
