@@ -358,6 +358,9 @@ struct Files {
     latest: Option<crate::store::SessionRecord>,
     /// The live session's timing while it runs.
     running: Option<Box<RunningSession>>,
+    /// The session recorded by last words (the process ending without the window): what the
+    /// window still had queued for it is not written again.
+    ended: Option<String>,
 }
 
 /// Past this long without a checkpoint from the window (which sends one every
@@ -380,6 +383,7 @@ impl Files {
             live: None,
             latest: None,
             running: None,
+            ended: None,
         }
     }
 
@@ -395,6 +399,7 @@ impl Files {
         let (Some(live), Some(record)) = (self.live.take(), record) else {
             return;
         };
+        self.ended = Some(record.id.clone());
         match crate::store::history::append_record_once(&self.data_dir.history_path(), &record) {
             Ok(_) => {
                 if let Err(e) = live.finish() {
@@ -409,6 +414,12 @@ impl Files {
     /// Carries out one effect on files; returns what to report.
     fn carry_out(&mut self, effect: Effect) -> Vec<Message> {
         match effect {
+            Effect::Checkpoint { record, .. } | Effect::AppendRecord(record)
+                if self.ended.as_deref() == Some(record.id.as_str()) =>
+            {
+                log::info!("{} was recorded already as the process ended", record.id);
+                Vec::new()
+            }
             Effect::Checkpoint { record, running } => {
                 self.running = running;
                 self.checkpoint(&record);
@@ -574,5 +585,41 @@ fn reload(data_dir: &DataDir, select: Option<String>) -> Message {
     Message::LibraryLoaded {
         library: Box::new(Library::load(Some(&data_dir.presets_dir()))),
         select,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::history::SessionEnd;
+    use crate::store::record::sample_record;
+
+    #[test]
+    fn what_the_window_still_had_queued_is_not_written_again_after_last_words() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let data_dir = DataDir::new(folder.path());
+        let mut files = Files::new(data_dir.clone(), Clocks::system());
+        let record = sample_record("Micro-rest reset", SessionEnd::EndedEarly { step: 1 });
+        files.carry_out(Effect::Checkpoint {
+            record: Box::new(record.clone()),
+            running: None,
+        });
+        // The process ends without the window (its display gone): recorded from here.
+        files.end_live_session();
+        // Then the worker reaches what the window had queued before it went.
+        files.carry_out(Effect::Checkpoint {
+            record: Box::new(record.clone()),
+            running: None,
+        });
+        files.carry_out(Effect::AppendRecord(Box::new(record)));
+        let history = crate::store::load_history(&data_dir.history_path()).expect("reads");
+        assert_eq!(history.records.len(), 1, "recorded once");
+        let checkpoints = std::fs::read_dir(data_dir.checkpoints_dir())
+            .map(|entries| entries.count())
+            .unwrap_or(0);
+        assert_eq!(
+            checkpoints, 0,
+            "no checkpoint left to recover a second time"
+        );
     }
 }

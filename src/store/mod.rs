@@ -11,7 +11,7 @@ mod locate;
 mod paths;
 pub mod presets;
 pub mod progress;
-mod record;
+pub(crate) mod record;
 mod record_codec;
 mod ron_file;
 pub mod settings;
