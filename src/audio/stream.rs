@@ -59,14 +59,13 @@ pub struct DeviceStream {
     pub timing: Arc<StreamTiming>,
     pub sample_rate: u32,
     pub channels: NonZero<u16>,
-    /// The buffer asked for, in frames.
+    /// The buffer asked for, in frames (when the device refused it and took its own, only an
+    /// estimate of what it holds).
     pub buffer_frames: u32,
 }
 
 /// Opens the default output device.
-pub fn open(
-    mut on_error: impl FnMut(cpal::Error) + Send + 'static,
-) -> Result<DeviceStream, String> {
+pub fn open(on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<DeviceStream, String> {
     let device = cpal::default_host()
         .default_output_device()
         .ok_or_else(|| "no output device".to_owned())?;
@@ -79,39 +78,67 @@ pub fn open(
         cpal::SupportedBufferSize::Range { min, max } => wanted.clamp(*min, *max),
         cpal::SupportedBufferSize::Unknown => wanted,
     };
-    let mut config = supported.config();
-    config.buffer_size = cpal::BufferSize::Fixed(buffer_frames);
-    let (mixer, source) = rodio::mixer::mixer(channels, rate);
+    // The callback's error handler, shared by the two attempts below.
+    let on_error = Arc::new(std::sync::Mutex::new(on_error));
     let timing = Arc::new(StreamTiming::default());
-    let feed = Feed {
-        source,
-        timing: Arc::clone(&timing),
-        channels: usize::from(channels.get()),
-        sample_rate: u64::from(sample_rate),
-    };
-    let on_error = {
-        let timing = Arc::clone(&timing);
-        move |error: cpal::Error| {
-            if error.kind() == cpal::ErrorKind::Xrun {
-                timing.underruns.fetch_add(1, Ordering::AcqRel);
+    let format = supported.sample_format();
+    let attempt = |buffer_size: cpal::BufferSize| {
+        let mut config = supported.config();
+        config.buffer_size = buffer_size;
+        let (mixer, source) = rodio::mixer::mixer(channels, rate);
+        let feed = Feed {
+            source,
+            timing: Arc::clone(&timing),
+            channels: usize::from(channels.get()),
+            sample_rate: u64::from(sample_rate),
+        };
+        let on_error = {
+            let timing = Arc::clone(&timing);
+            let on_error = Arc::clone(&on_error);
+            // Runs when the stream reports trouble (on cpal's audio thread, between callbacks):
+            // the lock is never contended, as only one attempt's stream is ever alive.
+            move |error: cpal::Error| {
+                if error.kind() == cpal::ErrorKind::Xrun {
+                    timing.underruns.fetch_add(1, Ordering::AcqRel);
+                }
+                if let Ok(mut on_error) = on_error.lock() {
+                    on_error(error);
+                }
             }
-            on_error(error);
+        };
+        use cpal::SampleFormat as F;
+        let stream = match format {
+            F::F32 => build::<f32>(&device, config, feed, on_error),
+            F::F64 => build::<f64>(&device, config, feed, on_error),
+            F::I8 => build::<i8>(&device, config, feed, on_error),
+            F::I16 => build::<i16>(&device, config, feed, on_error),
+            F::I32 => build::<i32>(&device, config, feed, on_error),
+            F::I64 => build::<i64>(&device, config, feed, on_error),
+            F::U8 => build::<u8>(&device, config, feed, on_error),
+            F::U16 => build::<u16>(&device, config, feed, on_error),
+            F::U32 => build::<u32>(&device, config, feed, on_error),
+            F::U64 => build::<u64>(&device, config, feed, on_error),
+            other => {
+                return Err(format!(
+                    "the device's sample format {other} is not supported"
+                ));
+            }
+        };
+        stream
+            .map(|stream| (stream, mixer))
+            .map_err(|e| e.to_string())
+    };
+    // The longer buffer where the device takes it; else the device's own (as rodio opens it).
+    let (stream, mixer, buffer_frames) = match attempt(cpal::BufferSize::Fixed(buffer_frames)) {
+        Ok((stream, mixer)) => (stream, mixer, buffer_frames),
+        Err(e) => {
+            log::info!(
+                "the sound device refused a {buffer_frames}-frame buffer ({e}); using its own"
+            );
+            let (stream, mixer) = attempt(cpal::BufferSize::Default)?;
+            (stream, mixer, buffer_frames)
         }
     };
-    use cpal::SampleFormat as F;
-    let stream = match supported.sample_format() {
-        F::F32 => build::<f32>(&device, config, feed, on_error),
-        F::I16 => build::<i16>(&device, config, feed, on_error),
-        F::I32 => build::<i32>(&device, config, feed, on_error),
-        F::U16 => build::<u16>(&device, config, feed, on_error),
-        F::F64 => build::<f64>(&device, config, feed, on_error),
-        other => {
-            return Err(format!(
-                "the device's sample format {other} is not supported"
-            ));
-        }
-    }
-    .map_err(|e| e.to_string())?;
     stream.play().map_err(|e| e.to_string())?;
     Ok(DeviceStream {
         _stream: stream,
