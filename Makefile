@@ -12,6 +12,10 @@
 
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
+# A clean CI checkout builds once: incremental caches would only take disk (Cargo.toml, profile.dev).
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL ?= 0
+endif
 
 APP_ID := io.github.downshift.Downshift
 PREFIX ?= $(HOME)/.local
