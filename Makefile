@@ -57,6 +57,8 @@ unit:
 e2e: build
 	scripts/e2e-smoke.sh
 	scripts/e2e-audio.sh
+	scripts/e2e-audio-load.sh
+	scripts/e2e-window-sound.sh
 	scripts/e2e-reminder.sh
 	scripts/e2e-endings.sh
 	scripts/e2e-wayland.sh

@@ -4,7 +4,8 @@
 usage: analyze-cues.py RECORDING.wav INHALE EXHALE
 The practice is plain INHALE-EXHALE breathing (seconds), so the plan is an inhale cue every
 INHALE+EXHALE seconds and an exhale cue INHALE seconds after each. Prints one line of figures:
-cues, spacing error p95 and max (ms), and drift of the last cue against the first (ms).
+cues (onsets on a place of the plan), spacing error p95 and max (ms), drift of the last cue
+against the first (ms), and extra onsets (near no place: the rest of a cue cut off by silence).
 Standard library only.
 """
 import array
@@ -57,15 +58,28 @@ def main():
         sys.exit(__doc__)
     path, inhale, exhale = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
     rate, samples = read_mono(path)
-    heard = onsets(rate, samples)
-    if len(heard) < 4:
-        sys.exit(f"only {len(heard)} cues found in {path}: was anything played?")
-    # The plan, from the first cue heard (an inhale): in, out, in, out, ... then the bell.
+    found = onsets(rate, samples)
+    if len(found) < 4:
+        sys.exit(f"only {len(found)} cues found in {path}: was anything played?")
+    # The plan, from the first cue heard (an inhale): in, out, in, out, ... then the bell where
+    # the next inhale would be. Each place takes the onset nearest it, within a quarter second;
+    # an onset near no place is extra (the rest of a cue, heard after the device fell silent
+    # in the middle of it).
     cycle = inhale + exhale
-    plan = []
-    for n in range(len(heard)):
+    first, last = found[0], found[-1]
+    plan, heard = [], []
+    n = 0
+    while True:
         breath, half = divmod(n, 2)
-        plan.append((breath * cycle + half * inhale) * rate)
+        place = first + (breath * cycle + half * inhale) * rate
+        if place > last + 0.25 * rate:
+            break
+        nearest = min(found, key=lambda h: abs(h - place))
+        if abs(nearest - place) <= 0.25 * rate:
+            plan.append(place - first)
+            heard.append(nearest)
+        n += 1
+    extra = len(found) - len(heard)
     residuals_ms = [(h - heard[0] - p) * 1000.0 / rate for h, p in zip(heard, plan)]
     spacing_ms = [abs(b - a) for a, b in zip(residuals_ms, residuals_ms[1:])]
     drift_ms = residuals_ms[-1] - residuals_ms[0]
@@ -73,9 +87,8 @@ def main():
     print(
         f"cues={len(heard)} span_minutes={span_min:.2f} "
         f"spacing_error_p95_ms={percentile(spacing_ms, 95):.3f} "
-        f"spacing_error_max_ms={max(spacing_ms):.3f} drift_ms={drift_ms:.3f}"
+        f"spacing_error_max_ms={max(spacing_ms):.3f} drift_ms={drift_ms:.3f} extra={extra}"
     )
-
 
 if __name__ == "__main__":
     main()

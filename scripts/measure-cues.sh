@@ -4,6 +4,9 @@
 # minutes of 4-6 breathing, the sink's monitor recorded, the onsets found and compared with the
 # plan.
 #   scripts/measure-cues.sh [MINUTES]     (default 3)
+# Environment: STALL_MS stops downshift (by its pid) for that long just after the first exhale
+# cue, to starve its stream for certain; KEEP_RECORDING and KEEP_LOG keep the recording and
+# what downshift printed.
 # Prints: cues=… span_minutes=… spacing_error_p95_ms=… spacing_error_max_ms=… drift_ms=…
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +20,7 @@ done
 source scripts/lib-x11.sh
 source scripts/pulse-null.sh
 work=$(mktemp -d)
-trap 'kill "${REC_PID:-}" 2>/dev/null || true; stop_pulse_null; rm -rf "$work"' EXIT
+trap 'kill -CONT "${PLAY_PID:-}" 2>/dev/null || true; kill "${PLAY_PID:-}" "${REC_PID:-}" 2>/dev/null || true; stop_pulse_null; rm -rf "$work"' EXIT
 private_environment "$work/env"
 start_pulse_null "$work/pulse" || exit 1
 mkdir -p "$work/data/presets"
@@ -40,8 +43,18 @@ for _ in $(seq 100); do
 done
 (($(recorded_bytes) >= rate)) || { echo "parecord is not recording" >&2; exit 1; }
 recording_since=$(python3 -c "import time; print(time.time() - $(recorded_bytes) / ($rate * 2))")
-"$BIN" --data-dir "$work/data" play "Cue timing 4-6" --no-window --minutes "$minutes" >"$work/play.log" 2>&1 \
-  || { cat "$work/play.log" >&2; exit 1; }
+"$BIN" --data-dir "$work/data" play "Cue timing 4-6" --no-window --minutes "$minutes" >"$work/play.log" 2>&1 &
+PLAY_PID=$!
+if [[ -n "${STALL_MS:-}" ]]; then
+  # A starved stream, for certain: downshift stopped (SIGSTOP, by its pid) for STALL_MS ms just
+  # after the first exhale cue, then let go. The next cue (6 s on) must be back on plan.
+  wait_for_line "Breathe out" "$work/play.log" 20 || { cat "$work/play.log" >&2; exit 1; }
+  kill -STOP "$PLAY_PID"
+  sleep "$(python3 -c "print($STALL_MS / 1000)")"
+  kill -CONT "$PLAY_PID"
+fi
+wait "$PLAY_PID" || { cat "$work/play.log" >&2; exit 1; }
+PLAY_PID=
 # The last cue has rung out when play exits; stop once the file holds everything up to then
 # (and a little more), as its size shows.
 wanted_bytes=$(python3 -c "import time; print(int((time.time() - $recording_since + 0.25) * $rate * 2))")
@@ -54,6 +67,7 @@ kill -INT "$REC_PID"; wait "$REC_PID" 2>/dev/null || true
 REC_PID=
 grep -q "no sound device" "$work/play.log" && { echo "downshift found no sound device: $(cat "$work/play.log")" >&2; exit 1; }
 # Anything downshift had to say (a device that stopped, say) belongs with the figures.
-grep -E "^downshift:|underruns; the audio thread" "$work/play.log" >&2 || true
+grep -E "^downshift:|underruns; the audio thread|behind the plan" "$work/play.log" >&2 || true
+if [[ -n "${KEEP_LOG:-}" ]]; then cp "$work/play.log" "$KEEP_LOG"; fi
 python3 scripts/analyze-cues.py "$work/cues.wav" 4 6
 if [[ -n "${KEEP_RECORDING:-}" ]]; then cp "$work/cues.wav" "$KEEP_RECORDING"; fi

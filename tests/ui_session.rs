@@ -217,6 +217,43 @@ fn skip_and_the_buttons_do_what_the_keys_do() {
 }
 
 #[test]
+fn up_and_down_in_a_session_make_the_cues_louder_or_softer_a_tenth_at_a_time_and_it_is_kept() {
+    let rig = Rig::with_settings("(ask_tension: false, master_volume: 0.35)");
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_label("Start").click();
+    harness.run();
+    let press = |harness: &mut Harness<'static, DownshiftApp>, key: egui::Key, times: usize| {
+        for _ in 0..times {
+            harness.key_press(key);
+            harness.run();
+        }
+        harness.state().settings().master_volume
+    };
+    assert_eq!(
+        press(&mut harness, egui::Key::ArrowDown, 1),
+        0.3,
+        "onto the tenths"
+    );
+    assert_eq!(
+        press(&mut harness, egui::Key::ArrowDown, 5),
+        0.0,
+        "no lower than silent"
+    );
+    assert_eq!(press(&mut harness, egui::Key::ArrowUp, 4), 0.4);
+    assert_eq!(
+        press(&mut harness, egui::Key::ArrowUp, 9),
+        1.0,
+        "no louder than full"
+    );
+    harness.get_by_label_contains("Dim the lights");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    let saved = std::fs::read_to_string(rig.data_dir().settings_path()).expect("saved");
+    assert!(saved.contains("master_volume: 1.0"), "{saved}");
+}
+
+#[test]
 fn a_finished_practice_shows_its_summary_and_is_recorded_as_completed() {
     let rig = Rig::new();
     let mut harness = rig.harness();

@@ -18,6 +18,8 @@ pub enum Command {
     SkipStep,
     EndSession,
     ToggleMute,
+    /// Session: the cues a step louder (true) or softer (false).
+    StepVolume(bool),
     ToggleFullscreen,
     /// Summary: back to the home screen.
     Dismiss,

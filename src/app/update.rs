@@ -197,6 +197,16 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
             }
             effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
         }
+        Command::StepVolume(louder) => {
+            let volume = step_volume(state.settings.master_volume, louder);
+            if volume != state.settings.master_volume {
+                state.settings.master_volume = volume;
+                if let Screen::Session(session) = &state.screen {
+                    session.set_volume(volume);
+                }
+                effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+            }
+        }
         Command::ToggleFullscreen => {
             state.fullscreen = !state.fullscreen;
             effects.push(Effect::Viewport(ViewportEffect::Fullscreen(
@@ -399,4 +409,10 @@ pub(super) fn open_history(state: &mut AppState, now: &Now) {
             state.data_dir.history_path().display()
         )),
     }
+}
+
+/// The master volume a step (a tenth) louder or softer, on the tenths, within 0 and 1.
+fn step_volume(volume: f32, louder: bool) -> f32 {
+    let tenths = (volume * 10.0).round() + if louder { 1.0 } else { -1.0 };
+    (tenths.clamp(0.0, 10.0) / 10.0).clamp(0.0, 1.0)
 }

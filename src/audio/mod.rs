@@ -2,6 +2,7 @@
 //! exact sample the practice timeline names and mixed in the audio stream, never fired from the
 //! screen's loop, so they keep time with the window hidden.
 
+mod lag;
 mod output;
 pub mod priority;
 mod sounds;

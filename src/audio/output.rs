@@ -118,6 +118,10 @@ pub struct CueSource {
     gain: f32,
     /// How far ahead of the listener the device's queue is; none in tests of the track alone.
     timing: Option<Arc<StreamTiming>>,
+    /// How much of the stream's lag ([`StreamTiming::lag_micros`]) this track has made up.
+    lag_made_up: i64,
+    /// Frames still to be held back (a device slower than the clock).
+    holding: u64,
 }
 
 impl CueSource {
@@ -138,14 +142,47 @@ impl CueSource {
             current: 0.0,
             gain,
             timing: None,
+            lag_made_up: 0,
+            holding: 0,
         }
     }
 
     /// Reports what the listener hears (the track's place less what is queued ahead of them)
     /// rather than what is being written.
+    /// It also follows the stream's lag: whatever the stream fell behind from now on, the track
+    /// makes up, so the cues stay on plan.
     pub fn reporting_heard(mut self, timing: Arc<StreamTiming>) -> Self {
+        self.lag_made_up = timing.lag_micros();
         self.timing = Some(timing);
         self
+    }
+
+    /// Makes up what the stream has fallen behind (or runs ahead) since the last look, once it
+    /// is worth a jump: a millisecond. While paused or waiting to join, time stands still on
+    /// the plan too, so a lag then is only taken note of.
+    fn follow_lag(&mut self, advancing: bool) {
+        let Some(timing) = &self.timing else {
+            return;
+        };
+        let lag = timing.lag_micros();
+        let owed = lag - self.lag_made_up;
+        if owed.abs() < 1_000 {
+            return;
+        }
+        self.lag_made_up = lag;
+        if !advancing {
+            return;
+        }
+        let rate = self.track.sample_rate();
+        let frames = super::track::micros_to_frame(owed.unsigned_abs(), rate);
+        if owed > 0 {
+            // Holding back and catching up cancel out.
+            let jump = frames.saturating_sub(self.holding);
+            self.holding = self.holding.saturating_sub(frames);
+            self.track.catch_up(jump);
+        } else {
+            self.holding += frames;
+        }
     }
 
     fn next_mono(&mut self) -> Option<f32> {
@@ -168,7 +205,13 @@ impl CueSource {
         if seek != NO_SEEK {
             self.track.seek(seek);
         }
-        let sample = self.track.next_frame(advance);
+        self.follow_lag(advance);
+        let sample = if advance && self.holding > 0 {
+            self.holding -= 1;
+            self.track.held_frame()
+        } else {
+            self.track.next_frame(advance)
+        };
         // What the listener hears now: the frames still queued ahead of them are not yet heard.
         let ahead = self.timing.as_ref().map_or(0, |t| t.ahead_frames());
         self.control.position.store(
@@ -276,6 +319,8 @@ pub struct AudioOutput {
     health: Arc<DeviceHealth>,
     errors_seen: u32,
     stall: StallWatch,
+    /// The stream's lag as last logged.
+    lag_reported: i64,
 }
 
 impl AudioOutput {
@@ -313,6 +358,7 @@ impl AudioOutput {
             health,
             errors_seen: 0,
             stall: StallWatch::default(),
+            lag_reported: 0,
         })
     }
 
@@ -373,6 +419,15 @@ impl AudioOutput {
                 "{new_errors} sound device errors, underruns most likely (last kind {})",
                 self.health.last_kind.load(Ordering::Acquire)
             );
+        }
+        let lag = self.stream.timing.lag_micros();
+        if lag.abs_diff(self.lag_reported) >= 1_000 {
+            log::info!(
+                "the sound fell {:.1} ms behind the plan in all ({} underruns); the cues make it up",
+                lag as f64 / 1_000.0,
+                self.stream.timing.underruns()
+            );
+            self.lag_reported = lag;
         }
         if self.stall.observe(now, self.stream.timing.frames_taken()) {
             log::warn!("sound device lost: it has taken nothing for 2 s");
@@ -512,6 +567,110 @@ mod tests {
         timing.set_ahead_for_test(100);
         run(&mut source, 300);
         assert_eq!(control.position(), 200, "100 frames are still queued ahead");
+    }
+
+    /// The frames at which sound begins after silence, in a mono render.
+    fn onsets(rendered: &[f32]) -> Vec<usize> {
+        (0..rendered.len())
+            .filter(|&i| rendered[i] != 0.0 && (i == 0 || rendered[i - 1] == 0.0))
+            .collect()
+    }
+
+    fn cues_every(frames: &[u64]) -> Vec<ScheduledCue> {
+        frames
+            .iter()
+            .map(|&frame| ScheduledCue {
+                frame,
+                sound: SoundId::Inhale,
+                gain: 1.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn after_the_stream_falls_behind_the_next_cue_lands_where_the_plan_puts_it() {
+        // Clicks at 1 kHz: a frame is a millisecond.
+        let timing = Arc::new(StreamTiming::default());
+        let control = Arc::new(SessionControl::new(1.0, false));
+        let mut source = CueSource::new(
+            CueTrack::new(cues_every(&[100, 400, 700]), &click_bank()),
+            Arc::clone(&control),
+            stereo(),
+        )
+        .reporting_heard(Arc::clone(&timing));
+        let mut heard = run(&mut source, 250);
+        // The device went hungry for 12 ms: everything written from now on is heard 12 ms late.
+        timing.set_lag_for_test(12_000);
+        heard.extend(std::iter::repeat_n(0.0, 12));
+        heard.extend(run(&mut source, 600));
+        assert_eq!(onsets(&heard), [100, 400, 700], "back on plan");
+        assert_eq!(
+            control.position(),
+            250 + 600 + 12,
+            "the screen follows the same correction"
+        );
+        // Less than a millisecond more is not worth a jump.
+        timing.set_lag_for_test(12_500);
+        run(&mut source, 10);
+        assert_eq!(control.position(), 872);
+    }
+
+    #[test]
+    fn a_cue_due_in_the_stretch_caught_up_still_sounds_at_once() {
+        let timing = Arc::new(StreamTiming::default());
+        let control = Arc::new(SessionControl::new(1.0, false));
+        let mut source = CueSource::new(
+            CueTrack::new(cues_every(&[105]), &click_bank()),
+            Arc::clone(&control),
+            stereo(),
+        )
+        .reporting_heard(Arc::clone(&timing));
+        run(&mut source, 100);
+        timing.set_lag_for_test(20_000);
+        let after = run(&mut source, 50);
+        assert_eq!(onsets(&after), [0], "the cue at 105 is not jumped over");
+    }
+
+    #[test]
+    fn a_lag_while_paused_or_before_the_stream_existed_moves_nothing() {
+        let timing = Arc::new(StreamTiming::default());
+        timing.set_lag_for_test(50_000);
+        let control = Arc::new(SessionControl::new(1.0, false));
+        let mut source = CueSource::new(
+            CueTrack::new(cues_every(&[100]), &click_bank()),
+            Arc::clone(&control),
+            stereo(),
+        )
+        .reporting_heard(Arc::clone(&timing));
+        run(&mut source, 20);
+        control.set_paused(true);
+        timing.set_lag_for_test(80_000);
+        run(&mut source, 20);
+        control.set_paused(false);
+        let rest = run(&mut source, 100);
+        assert_eq!(control.position(), 120);
+        assert_eq!(onsets(&rest), [80], "the cue at 100, not earlier");
+    }
+
+    #[test]
+    fn a_stream_ahead_of_the_plan_is_held_back_without_a_break_in_the_sound() {
+        let timing = Arc::new(StreamTiming::default());
+        let control = Arc::new(SessionControl::new(1.0, false));
+        let mut source = CueSource::new(
+            CueTrack::new(cues_every(&[100]), &click_bank()),
+            Arc::clone(&control),
+            stereo(),
+        )
+        .reporting_heard(Arc::clone(&timing));
+        run(&mut source, 50);
+        timing.set_lag_for_test(-3_000);
+        let rest = run(&mut source, 100);
+        assert_eq!(
+            onsets(&rest),
+            [53],
+            "three frames later than it would have been"
+        );
+        assert_eq!(control.position(), 147);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 
 use std::num::NonZero;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::time::Instant;
 
 use rodio::cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use rodio::cpal::{self, FromSample, SizedSample};
@@ -30,6 +31,9 @@ pub struct StreamTiming {
     priority_asked: AtomicBool,
     /// Underruns the device reported (cpal's `Xrun`).
     underruns: AtomicU64,
+    /// How far behind the plan the listener is, in microseconds ([`super::lag`]): what the cue
+    /// track has to catch up.
+    lag_micros: AtomicI64,
 }
 
 impl StreamTiming {
@@ -43,6 +47,17 @@ impl StreamTiming {
 
     pub fn underruns(&self) -> u64 {
         self.underruns.load(Ordering::Acquire)
+    }
+
+    /// How far behind the plan what is written now will be heard, in microseconds, from every
+    /// underrun since the stream opened (negative: ahead, a device slower than the clock).
+    pub fn lag_micros(&self) -> i64 {
+        self.lag_micros.load(Ordering::Acquire)
+    }
+
+    /// For tests: the listener has fallen `micros` behind the plan.
+    pub fn set_lag_for_test(&self, micros: i64) {
+        self.lag_micros.store(micros, Ordering::Release);
     }
 
     /// For tests: the frame being written will be heard `ahead` frames from now.
@@ -91,6 +106,9 @@ pub fn open(on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<Device
             timing: Arc::clone(&timing),
             channels: usize::from(channels.get()),
             sample_rate: u64::from(sample_rate),
+            first_feed: None,
+            written: 0,
+            lag: super::lag::LagWatch::new(sample_rate),
         };
         let on_error = {
             let timing = Arc::clone(&timing);
@@ -156,6 +174,10 @@ struct Feed {
     timing: Arc<StreamTiming>,
     channels: usize,
     sample_rate: u64,
+    /// When the device first asked for sound, and how many frames it has been given since.
+    first_feed: Option<Instant>,
+    written: u64,
+    lag: super::lag::LagWatch,
 }
 
 impl Feed {
@@ -167,6 +189,8 @@ impl Feed {
         if !self.timing.priority_asked.swap(true, Ordering::AcqRel) {
             super::priority::raise_this_thread();
         }
+        let now = Instant::now();
+        let first_feed = *self.first_feed.get_or_insert(now);
         let stamp = info.timestamp();
         let latency = stamp.playback.saturating_duration_since(stamp.callback);
         let latency_frames =
@@ -183,9 +207,15 @@ impl Feed {
                     .map_or(T::EQUILIBRIUM, <T as cpal::Sample>::from_sample);
             }
         }
-        self.timing
-            .taken
-            .fetch_add((data.len() / self.channels.max(1)) as u64, Ordering::AcqRel);
+        let frames = (data.len() / self.channels.max(1)) as u64;
+        self.timing.taken.fetch_add(frames, Ordering::AcqRel);
+        self.written += frames;
+        let lag = self
+            .lag
+            .observe(now.saturating_duration_since(first_feed), self.written);
+        if lag != self.timing.lag_micros() {
+            self.timing.lag_micros.store(lag, Ordering::Release);
+        }
     }
 }
 

@@ -247,11 +247,40 @@ impl CueTrack {
         self.stopped = true;
     }
 
+    /// The listener has fallen `frames` behind the plan (the device went hungry): the track
+    /// jumps ahead so that later cues land where the timeline puts them. Cues in the stretch
+    /// jumped over still start, at once, and sounds already ringing ring on unbroken, so
+    /// nothing is lost and nothing clicks.
+    pub fn catch_up(&mut self, frames: u64) {
+        let target = self.position.saturating_add(frames);
+        while let Some(cue) = self.cues.get(self.next_cue) {
+            if cue.frame >= target {
+                break;
+            }
+            self.start(cue.sound as usize, cue.gain);
+            self.next_cue += 1;
+        }
+        self.position = target;
+        if let Some(tone) = &mut self.breath_tone {
+            tone.seek(target);
+        }
+    }
+
+    /// One mono sample while the track waits for the plan to catch up with it (a device slower
+    /// than the clock): like a paused frame, but the breath tone carries on.
+    pub fn held_frame(&mut self) -> f32 {
+        self.render(false, !self.stopped)
+    }
+
     /// One mono sample. With `advance` false (paused) time stands still: no cue starts, but
     /// sounds already ringing finish, so nothing is cut off with a click.
     pub fn next_frame(&mut self, advance: bool) -> f32 {
+        self.render(advance, advance && !self.stopped)
+    }
+
+    fn render(&mut self, advance: bool, breathing: bool) -> f32 {
         let mut mixed = match &mut self.breath_tone {
-            Some(tone) => tone.next(self.position, advance && !self.stopped, self.sample_rate),
+            Some(tone) => tone.next(self.position, breathing, self.sample_rate),
             None => 0.0,
         };
         if advance {

@@ -59,6 +59,8 @@ const SESSION: &[Binding] = &[
     key(Key::Escape, Command::EndSession),
     key(Key::S, Command::SkipStep),
     key(Key::M, Command::ToggleMute),
+    key(Key::ArrowUp, Command::StepVolume(true)),
+    key(Key::ArrowDown, Command::StepVolume(false)),
     key(Key::F, Command::ToggleFullscreen),
 ];
 
