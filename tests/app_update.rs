@@ -378,6 +378,44 @@ fn after_the_device_is_lost_the_next_session_asks_for_sound_again() {
 }
 
 #[test]
+fn when_the_sound_comes_back_mid_session_its_notice_goes_and_the_cues_join_the_session() {
+    let (_dir, mut state) = app(SoundStatus::Ready {
+        sample_rate: 48_000,
+    });
+    apply(&mut state, Command::Start, &at(1));
+    receive(&mut state, Message::SoundLost, &at(5));
+    let stopped = |state: &AppState| {
+        state
+            .notices
+            .all()
+            .iter()
+            .any(|notice| notice.text.contains("stopped"))
+    };
+    assert!(stopped(&state), "the loss is said");
+    let effects = receive(
+        &mut state,
+        Message::SoundReady {
+            sample_rate: 48_000,
+            problems: Vec::new(),
+        },
+        &at(9),
+    );
+    assert!(
+        !stopped(&state),
+        "and taken back once the sound is there again"
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::PlayCues { .. })),
+        "the session's cues start on the new stream: {effects:?}"
+    );
+    assert_eq!(
+        state.screen.kind(),
+        ScreenKind::Session,
+        "the session went on"
+    );
+}
+
+#[test]
 fn a_late_save_of_an_earlier_session_does_not_speak_for_the_one_on_screen() {
     let (_dir, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::Start, &at(1));
