@@ -14,25 +14,20 @@ next is as large as the signal it cuts. Prints one line of figures:
                     whole cycle sound alike, so this is the volume change)
 Standard library only.
 """
-import array
+import importlib.util
 import math
+import os
 import sys
-import wave
+
+# The recording is read as the cue check reads it.
+_spec = importlib.util.spec_from_file_location(
+    "analyze_cues", os.path.join(os.path.dirname(os.path.abspath(__file__)), "analyze-cues.py")
+)
+analyze_cues = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(analyze_cues)
 
 # Quieter than this (about -66 dBFS) is silence.
 SILENCE = 0.0005
-
-
-def read_mono(path):
-    with wave.open(path, "rb") as w:
-        rate, channels, width = w.getframerate(), w.getnchannels(), w.getsampwidth()
-        raw = w.readframes(w.getnframes())
-    if width != 2:
-        sys.exit(f"{path}: expected 16-bit samples, got {width * 8}-bit")
-    samples = array.array("h", raw)
-    if sys.byteorder == "big":
-        samples.byteswap()
-    return rate, [s / 32768.0 for s in samples[::channels]]
 
 
 def rms(samples):
@@ -44,7 +39,7 @@ def main():
         sys.exit(__doc__)
     path, cycle = sys.argv[1], float(sys.argv[2])
     before, after = int(sys.argv[3]), int(sys.argv[4])
-    rate, x = read_mono(path)
+    rate, x = analyze_cues.read_mono(path)
     peak = max((abs(s) for s in x), default=0.0)
     if peak < 0.01:
         sys.exit(f"{path}: nothing was heard (peak {peak})")

@@ -187,9 +187,9 @@ stop_recording
 end_and_check_recorded "$data"
 grep -qi "panick" "$work/lost.log" && die "a panic: $(cat "$work/lost.log")"
 python3 - "$work/after.wav" <<'PY' || die "the cues did not resume where the session was"
-import subprocess, sys
-sys.path.insert(0, "scripts")
+import sys
 from importlib import import_module
+sys.path.insert(0, "scripts")
 cues = import_module("analyze-cues")
 rate, samples = cues.read_mono(sys.argv[1])
 heard = cues.onsets(rate, samples)

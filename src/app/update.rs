@@ -414,5 +414,5 @@ pub(super) fn open_history(state: &mut AppState, now: &Now) {
 /// The master volume a step (a tenth) louder or softer, on the tenths, within 0 and 1.
 fn step_volume(volume: f32, louder: bool) -> f32 {
     let tenths = (volume * 10.0).round() + if louder { 1.0 } else { -1.0 };
-    (tenths.clamp(0.0, 10.0) / 10.0).clamp(0.0, 1.0)
+    tenths.clamp(0.0, 10.0) / 10.0
 }

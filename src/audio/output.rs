@@ -587,17 +587,27 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn after_the_stream_falls_behind_the_next_cue_lands_where_the_plan_puts_it() {
-        // Clicks at 1 kHz: a frame is a millisecond.
+    /// A source of clicks at 1 kHz (a frame is a millisecond) on `cues`, following a stream that
+    /// had already fallen `lag_micros` behind when the source was made.
+    fn following_a_stream(
+        cues: &[u64],
+        lag_micros: i64,
+    ) -> (Arc<StreamTiming>, Arc<SessionControl>, CueSource) {
         let timing = Arc::new(StreamTiming::default());
+        timing.set_lag_for_test(lag_micros);
         let control = Arc::new(SessionControl::new(1.0, false));
-        let mut source = CueSource::new(
-            CueTrack::new(cues_every(&[100, 400, 700]), &click_bank()),
+        let source = CueSource::new(
+            CueTrack::new(cues_every(cues), &click_bank()),
             Arc::clone(&control),
             stereo(),
         )
         .reporting_heard(Arc::clone(&timing));
+        (timing, control, source)
+    }
+
+    #[test]
+    fn after_the_stream_falls_behind_the_next_cue_lands_where_the_plan_puts_it() {
+        let (timing, control, mut source) = following_a_stream(&[100, 400, 700], 0);
         let mut heard = run(&mut source, 250);
         // The device went hungry for 12 ms: everything written from now on is heard 12 ms late.
         timing.set_lag_for_test(12_000);
@@ -617,14 +627,7 @@ mod tests {
 
     #[test]
     fn a_cue_due_in_the_stretch_caught_up_still_sounds_at_once() {
-        let timing = Arc::new(StreamTiming::default());
-        let control = Arc::new(SessionControl::new(1.0, false));
-        let mut source = CueSource::new(
-            CueTrack::new(cues_every(&[105]), &click_bank()),
-            Arc::clone(&control),
-            stereo(),
-        )
-        .reporting_heard(Arc::clone(&timing));
+        let (timing, _control, mut source) = following_a_stream(&[105], 0);
         run(&mut source, 100);
         timing.set_lag_for_test(20_000);
         let after = run(&mut source, 50);
@@ -633,15 +636,7 @@ mod tests {
 
     #[test]
     fn a_lag_while_paused_or_before_the_stream_existed_moves_nothing() {
-        let timing = Arc::new(StreamTiming::default());
-        timing.set_lag_for_test(50_000);
-        let control = Arc::new(SessionControl::new(1.0, false));
-        let mut source = CueSource::new(
-            CueTrack::new(cues_every(&[100]), &click_bank()),
-            Arc::clone(&control),
-            stereo(),
-        )
-        .reporting_heard(Arc::clone(&timing));
+        let (timing, control, mut source) = following_a_stream(&[100], 50_000);
         run(&mut source, 20);
         control.set_paused(true);
         timing.set_lag_for_test(80_000);
@@ -654,14 +649,7 @@ mod tests {
 
     #[test]
     fn a_stream_ahead_of_the_plan_is_held_back_without_a_break_in_the_sound() {
-        let timing = Arc::new(StreamTiming::default());
-        let control = Arc::new(SessionControl::new(1.0, false));
-        let mut source = CueSource::new(
-            CueTrack::new(cues_every(&[100]), &click_bank()),
-            Arc::clone(&control),
-            stereo(),
-        )
-        .reporting_heard(Arc::clone(&timing));
+        let (timing, control, mut source) = following_a_stream(&[100], 0);
         run(&mut source, 50);
         timing.set_lag_for_test(-3_000);
         let rest = run(&mut source, 100);

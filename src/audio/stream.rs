@@ -107,7 +107,6 @@ pub fn open(on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<Device
             channels: usize::from(channels.get()),
             sample_rate: u64::from(sample_rate),
             first_feed: None,
-            written: 0,
             lag: super::lag::LagWatch::new(sample_rate),
         };
         let on_error = {
@@ -174,9 +173,8 @@ struct Feed {
     timing: Arc<StreamTiming>,
     channels: usize,
     sample_rate: u64,
-    /// When the device first asked for sound, and how many frames it has been given since.
+    /// When the device first asked for sound.
     first_feed: Option<Instant>,
-    written: u64,
     lag: super::lag::LagWatch,
 }
 
@@ -208,11 +206,10 @@ impl Feed {
             }
         }
         let frames = (data.len() / self.channels.max(1)) as u64;
-        self.timing.taken.fetch_add(frames, Ordering::AcqRel);
-        self.written += frames;
+        let taken = self.timing.taken.fetch_add(frames, Ordering::AcqRel) + frames;
         let lag = self
             .lag
-            .observe(now.saturating_duration_since(first_feed), self.written);
+            .observe(now.saturating_duration_since(first_feed), taken);
         if lag != self.timing.lag_micros() {
             self.timing.lag_micros.store(lag, Ordering::Release);
         }
