@@ -106,6 +106,10 @@ impl SessionControl {
     }
 }
 
+/// A lag bigger than this is not a starved stream but downshift itself stopped (Ctrl+Z, a
+/// debugger, SIGSTOP): like a pause, the plan waited too, and nothing is jumped over.
+const CATCH_UP_AT_MOST: i64 = 10_000_000;
+
 /// The rodio source that plays a cue track under a session's control.
 pub struct CueSource {
     track: CueTrack,
@@ -170,7 +174,7 @@ impl CueSource {
             return;
         }
         self.lag_made_up = lag;
-        if !advancing {
+        if !advancing || owed.abs() > CATCH_UP_AT_MOST {
             return;
         }
         let rate = self.track.sample_rate();
@@ -645,6 +649,24 @@ mod tests {
         let rest = run(&mut source, 100);
         assert_eq!(control.position(), 120);
         assert_eq!(onsets(&rest), [80], "the cue at 100, not earlier");
+    }
+
+    #[test]
+    fn downshift_stopped_for_minutes_carries_on_where_it_was_instead_of_jumping_ahead() {
+        let (timing, control, mut source) = following_a_stream(&[100], 0);
+        run(&mut source, 50);
+        timing.set_lag_for_test(300_000_000);
+        let rest = run(&mut source, 100);
+        assert_eq!(
+            onsets(&rest),
+            [50],
+            "the cue at 100, as planned from where it was"
+        );
+        assert_eq!(control.position(), 150);
+        // A stall after it is made up as before.
+        timing.set_lag_for_test(300_020_000);
+        run(&mut source, 10);
+        assert_eq!(control.position(), 180);
     }
 
     #[test]
