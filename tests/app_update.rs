@@ -29,6 +29,7 @@ fn at(seconds: u64) -> Now {
 fn app(sound: SoundStatus) -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().expect("temp dir");
     let loaded = Loaded {
+        small_tests: Default::default(),
         library: Library::built_in(),
         settings: Settings {
             ask_tension: false,

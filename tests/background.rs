@@ -35,6 +35,7 @@ fn app(reminders: bool, tray: TrayStatus) -> (tempfile::TempDir, AppState) {
     };
     settings.reminders.micro_rests = reminders;
     let loaded = Loaded {
+        small_tests: Default::default(),
         library: Library::built_in(),
         settings,
         progress: ProgressBook::default(),

@@ -19,6 +19,8 @@ const INTERFACE: &str = "org.freedesktop.Notifications";
 #[derive(Clone, Debug)]
 struct Shown {
     app: String,
+    icon: String,
+    desktop_entry: Option<String>,
     replaces: u32,
     title: String,
     body: String,
@@ -45,7 +47,7 @@ impl StandIn {
         &mut self,
         app_name: String,
         replaces_id: u32,
-        _app_icon: String,
+        app_icon: String,
         summary: String,
         body: String,
         actions: Vec<String>,
@@ -59,8 +61,13 @@ impl StandIn {
             self.next_id
         };
         let urgency = hints.get("urgency").and_then(|v| u8::try_from(v).ok());
+        let desktop_entry = hints
+            .get("desktop-entry")
+            .and_then(|v| String::try_from(v.clone()).ok());
         self.record.lock().expect("record").shown.push(Shown {
             app: app_name,
+            icon: app_icon,
+            desktop_entry,
             replaces: replaces_id,
             title: summary,
             body,
@@ -126,6 +133,12 @@ fn a_reminder_shows_as_one_notification_with_start_and_later_that_answer_back() 
         record.lock().expect("record").shown.first().cloned()
     });
     assert_eq!(first.app, "downshift");
+    // The icon by name and the launcher: every server finds one or the other.
+    assert_eq!(first.icon, "io.github.downshift.Downshift");
+    assert_eq!(
+        first.desktop_entry.as_deref(),
+        Some("io.github.downshift.Downshift")
+    );
     assert_eq!(first.title, "Work to home");
     assert_eq!(first.body, "It's 17:30. Time to leave the day behind?");
     assert_eq!(first.replaces, 0);

@@ -1187,3 +1187,240 @@ fn a_summary_without_an_offer_leaves_no_room_for_one_answered_earlier() {
     );
     assert_eq!(harness.get_by_label("Done").rect(), done_without_offer);
 }
+
+/// The check-ins kept in the rig's data folder.
+fn checkins_of(rig: &Rig) -> Vec<downshift::store::checkins::CheckIn> {
+    downshift::store::checkins::load_checkins(&rig.data_dir().checkins_path())
+        .expect("reads")
+        .entries
+}
+
+#[test]
+fn the_evening_checkin_takes_four_key_presses_and_is_kept_at_once() {
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_label("A ten-second check-in?");
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Check in")
+        .click();
+    harness.run();
+    harness.get_by_label("Pain today, on average?");
+    harness.get_by_label_contains("0 no pain, 10 as bad as you can imagine");
+    for key in [
+        egui::Key::Num6,
+        egui::Key::Num4,
+        egui::Key::Num3,
+        egui::Key::Num2,
+    ] {
+        harness.key_press(key);
+        harness.run();
+    }
+    // Four presses: written, before anything else is asked.
+    let kept = checkins_of(&rig);
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (
+            kept[0].pain,
+            kept[0].interference,
+            kept[0].sleep,
+            kept[0].stress
+        ),
+        (Some(6), Some(4), Some(3), Some(2))
+    );
+    assert_eq!(kept[0].date, jiff::civil::date(2026, 11, 23));
+    assert!(kept[0].offered.is_empty(), "the marks were not asked yet");
+    harness.get_by_label("Thank you.");
+    harness.get_by_label("Saved.");
+    // What was different, then Done: the marks shown count as offered, the ticked as marked.
+    harness.get_by_label("travel").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Done")
+        .click();
+    harness.run();
+    let kept = checkins_of(&rig);
+    assert_eq!(kept.len(), 1, "the marks are part of the same check-in");
+    assert_eq!(kept[0].marked, vec!["travel".to_owned()]);
+    assert!(kept[0].offered.contains(&"long sitting".to_owned()));
+    // Home no longer offers it today.
+    assert!(harness.query_by_label("A ten-second check-in?").is_none());
+}
+
+#[test]
+fn esc_or_not_today_keeps_nothing_and_three_in_a_row_ask_once_whether_to_keep_offering() {
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Check in")
+        .click();
+    harness.run();
+    harness.key_press(egui::Key::Num7);
+    harness.run();
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(checkins_of(&rig).is_empty(), "Esc keeps nothing");
+    // Still offered: Esc is not a "Not today".
+    harness.get_by_label("A ten-second check-in?");
+    drop(harness);
+    for day in 0..3 {
+        rig.set_local(jiff::civil::date(2026, 11, 23 + day).at(21, 0, 0, 0));
+        let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 0.25);
+        rig.set_local(jiff::civil::date(2026, 11, 23 + day).at(21, 0, 0, 0));
+        harness.run();
+        harness
+            .get_by_role_and_label(egui::Role::Button, "Not today")
+            .click();
+        harness.run();
+        assert!(harness.query_by_label("A ten-second check-in?").is_none());
+    }
+    assert!(checkins_of(&rig).is_empty(), "Not today keeps nothing");
+    rig.set_local(jiff::civil::date(2026, 11, 26).at(21, 0, 0, 0));
+    let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 0.25);
+    rig.set_local(jiff::civil::date(2026, 11, 26).at(21, 0, 0, 0));
+    harness.run();
+    harness.get_by_label_contains("Keep offering a daily check-in?");
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Keep offering")
+        .click();
+    harness.run();
+    assert!(harness.query_by_label_contains("Keep offering").is_none());
+    drop(harness);
+    rig.set_local(jiff::civil::date(2026, 11, 27).at(21, 0, 0, 0));
+    let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 0.25);
+    rig.set_local(jiff::civil::date(2026, 11, 27).at(21, 0, 0, 0));
+    harness.run();
+    // Asked once: the plain offer again, no question.
+    harness.get_by_label("A ten-second check-in?");
+}
+
+#[test]
+fn before_the_chosen_time_no_checkin_is_offered_and_a_missed_day_can_be_filled_in() {
+    let rig = Rig::new();
+    let mut harness = rig.harness_at(10 * 60);
+    harness.run();
+    assert!(harness.query_by_label("A ten-second check-in?").is_none());
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Your days")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("No check-ins yet");
+    harness.get_by_label_contains("No pattern yet: 0 of 84 days");
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Check in or fill in a missed day")
+        .click();
+    harness.run();
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run();
+    harness.get_by_label_contains("Yesterday");
+    for key in [
+        egui::Key::Num2,
+        egui::Key::Num1,
+        egui::Key::Enter,
+        egui::Key::Num8,
+        egui::Key::Num3,
+    ] {
+        harness.key_press(key);
+        harness.run();
+    }
+    let kept = checkins_of(&rig);
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].date, jiff::civil::date(2026, 11, 22));
+    assert_eq!((kept[0].pain, kept[0].interference), (Some(2), Some(1)));
+}
+
+#[test]
+fn a_small_test_draws_its_schedule_says_todays_side_and_a_stopped_one_gives_no_verdict() {
+    let rig = Rig::new();
+    let mut harness = rig.harness_at(10 * 60);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Your days")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Start the test")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Type the change to test first");
+    harness
+        .get_by_role_and_label(egui::Role::Button, "a pillow under the knees")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Start the test")
+        .click();
+    harness.run();
+    let (tests, problem) =
+        downshift::store::small_tests::SmallTests::load(&rig.data_dir().small_tests_path());
+    assert_eq!(problem, None);
+    let test = tests.current().expect("a test").clone();
+    assert_eq!(test.change, "a pillow under the knees");
+    assert_eq!(test.start, jiff::civil::date(2026, 11, 24), "from tomorrow");
+    assert_eq!((test.with_change.len(), test.block_days), (10, 4));
+    assert_eq!(test.with_change.iter().filter(|on| **on).count(), 5);
+    harness.get_by_label_contains("Testing: \u{201c}a pillow under the knees\u{201d}");
+    drop(harness);
+
+    // The next day home says which side it is, and the test can be stopped.
+    rig.set_local(jiff::civil::date(2026, 11, 24).at(10, 0, 0, 0));
+    let mut harness = rig.harness_stepped(10 * 60, [720.0, 760.0], 0.25);
+    rig.set_local(jiff::civil::date(2026, 11, 24).at(10, 0, 0, 0));
+    harness.run();
+    let side = if test.with_change[0] {
+        "with"
+    } else {
+        "without"
+    };
+    harness.get_by_label(&format!(
+        "Small test, block 1 of 10: today {side} \u{201c}a pillow under the knees\u{201d} (a settling day: not counted)"
+    ));
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Your days")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Stop the test")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Stop it")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("stopped early, so no verdict");
+    let (tests, _) =
+        downshift::store::small_tests::SmallTests::load(&rig.data_dir().small_tests_path());
+    assert_eq!(tests.tests.len(), 1);
+    assert_eq!(
+        tests.tests[0].stopped,
+        Some(jiff::civil::date(2026, 11, 24))
+    );
+    assert_eq!(
+        tests.tests[0].with_change, test.with_change,
+        "the schedule as drawn"
+    );
+}
+
+#[test]
+fn the_evening_wind_down_offers_the_checkin_on_its_summary_even_before_the_chosen_time() {
+    let rig = Rig::new();
+    let mut harness = rig.harness_at(15 * 60);
+    harness.run();
+    assert!(harness.query_by_label("A ten-second check-in?").is_none());
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Evening wind-down")
+        .click();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    rig.advance(20 * S);
+    harness.run();
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "A ten-second check-in for today")
+        .click();
+    harness.run();
+    harness.get_by_label("Pain today, on average?");
+}

@@ -275,8 +275,75 @@ fn every_screen(theme: &'static str) {
     harness.state_mut().apply(Command::OpenHistory);
     harness.run();
     album.take(&mut harness, "history-many");
+    drop(harness);
+
+    // Pain as data: four months of check-ins, a small test in its third block, and a day whose
+    // pain stands out.
+    let rig = Rig::new(
+        &format!("(safety_note_seen: true, theme: {theme})"),
+        monday(21, 0),
+    );
+    std::fs::write(rig.data().checkins_path(), checkins(120)).expect("check-ins");
+    std::fs::write(
+        rig.data().small_tests_path(),
+        "(version: 1, tests: [(change: \"a pillow under the knees\", start: \"2026-11-14\", \
+         block_days: 4, with_change: [true, false, false, true, true, false, true, false, false, true])])",
+    )
+    .expect("small tests");
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_label("Check in").click();
+    harness.run();
+    album.take(&mut harness, "checkin-question");
+    for key in [
+        egui::Key::Num8,
+        egui::Key::Num6,
+        egui::Key::Num3,
+        egui::Key::Num4,
+    ] {
+        harness.key_press(key);
+        harness.run();
+    }
+    harness.get_by_label_contains("What changed");
+    album.take(&mut harness, "checkin-answered");
+    harness.get_by_label("Done").click();
+    harness.run();
+    harness.state_mut().apply(Command::OpenYourDays);
+    harness.run();
+    album.take(&mut harness, "your-days");
 
     album.check();
+}
+
+/// `days` days of check-ins up to yesterday, as the log keeps them: pain around 4 that drifts,
+/// sleep around 7, a mark now and then; the last two days slept badly after long sitting.
+fn checkins(days: i64) -> String {
+    use downshift::store::checkins::{BUILT_IN_MARKS, CheckIn, checkin_line};
+    let today = jiff::civil::date(2026, 11, 23);
+    let written: downshift::store::history::StartTime =
+        "2026-11-23T21:00:00+00:00".parse().expect("time");
+    let mut text = String::new();
+    for back in (1..=days).rev() {
+        if back % 9 == 4 {
+            continue; // a day missed now and then
+        }
+        let date = today
+            .checked_sub(jiff::Span::new().days(back))
+            .expect("date");
+        let mut checkin = CheckIn::new(date, written);
+        let wave = [0, 1, 1, 0, -1, -1, 0, 1, 0, -1][(back % 10) as usize];
+        checkin.pain = Some((4 + wave) as u8);
+        checkin.interference = Some((3 + wave) as u8);
+        checkin.sleep = Some(if back <= 2 { 3 } else { (7 - wave) as u8 });
+        checkin.stress = Some((2 + (back % 3)) as u8);
+        checkin.offered = BUILT_IN_MARKS.iter().map(|m| m.to_string()).collect();
+        if back <= 2 || back % 11 == 0 {
+            checkin.marked = vec!["long sitting".to_owned()];
+        }
+        text.push_str(&checkin_line(&checkin).expect("line"));
+        text.push('\n');
+    }
+    text
 }
 
 #[test]

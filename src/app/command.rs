@@ -80,6 +80,35 @@ pub enum Command {
     /// Settings: write or remove the entry that starts downshift (in the tray) with the
     /// desktop session.
     SetAutostart(bool),
+    /// Open the daily check-in, about today or (a missed day) an earlier one.
+    OpenCheckIn(Option<jiff::civil::Date>),
+    /// A key typed on the check-in's question (a digit, or Enter/Space).
+    CheckInKey(RatingKey),
+    /// A click on an answer of the check-in's question.
+    CheckInAnswer(u8),
+    /// Back to the check-in's question before.
+    CheckInBack,
+    /// The check-in's day, this many days earlier (negative) or later.
+    CheckInDate(i32),
+    /// Tick or untick the check-in's mark (its index).
+    CheckInMark(usize),
+    /// Enter on the check-in: confirm a pending 1 on a question, or be done after them.
+    CheckInConfirm,
+    /// The page after the questions is done: what was different and the note are added.
+    CheckInDone,
+    /// "Not today": no check-in today, nothing written.
+    NotToday,
+    /// The once-asked question after three "Not today"s: keep offering (true) or stop.
+    KeepOffering(bool),
+    /// Open "Your days".
+    OpenYourDays,
+    /// Your days: how many days the chart shows (0: all).
+    YourDaysSpan(usize),
+    /// Your days: start a small test of the change typed there.
+    StartSmallTest,
+    /// Ask (true) or stop asking whether to stop the running small test.
+    AskStopSmallTest(bool),
+    StopSmallTest,
     /// Take a notice away (its id).
     DismissNotice(u64),
     /// Ctrl+Q: leave, saving what is in flight (after asking about unsaved edits).

@@ -10,7 +10,9 @@ use crate::audio::SessionControl;
 use crate::practice::Practice;
 use crate::practice::reminders::Reminder;
 use crate::session::CuePlan;
+use crate::store::checkins::{CheckIn, CheckIns};
 use crate::store::progress::ProgressBook;
+use crate::store::small_tests::SmallTests;
 use crate::store::{Library, SessionRecord, Settings};
 
 /// A live session's number, unique while the app runs: sound that arrives late finds its session.
@@ -92,6 +94,12 @@ pub enum Effect {
     WatchSurroundings(bool),
     /// A word in passing, as a desktop notification with no actions.
     Inform(String),
+    /// Read the check-ins (`checkins.log`).
+    LoadCheckIns,
+    /// Append a check-in, or an addition to one, and flush it.
+    AppendCheckIn(Box<CheckIn>),
+    /// Keep the small tests (`small-tests.ron`), atomically.
+    SaveSmallTests(Box<SmallTests>),
     /// Write (true) or remove (false) the autostart entry that runs `downshift --background`
     /// when the desktop session starts.
     Autostart {
@@ -151,6 +159,12 @@ pub enum Message {
     TrayStatus(crate::desktop::tray::TrayStatus),
     /// The autostart entry was written or removed (whether it is there now), or why not.
     Autostart(Result<bool, String>),
+    CheckInsLoaded(Result<CheckIns, String>),
+    /// A check-in (or an addition) reached the log, or why not.
+    CheckInWritten {
+        checkin: Box<CheckIn>,
+        result: Result<(), String>,
+    },
     /// What the desktop says now about idle time and what is on screen, for the reminders.
     Surroundings(crate::practice::reminders::Surroundings),
 }

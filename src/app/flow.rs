@@ -54,6 +54,7 @@ fn safety_note_first(state: &mut AppState, practice: &Practice) -> bool {
     state.screen = Screen::Safety(Box::new(SafetyScreen {
         then: Some(practice.clone()),
         back_to: None,
+        red_flag: None,
     }));
     true
 }

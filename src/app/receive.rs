@@ -52,6 +52,9 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
                 state.notices.push(SOUND_STOPPED);
             }
         }
+        message @ (Message::CheckInsLoaded(_) | Message::CheckInWritten { .. }) => {
+            super::pain_days::receive(state, message, now);
+        }
         Message::CuesJoined(id) => {
             if let Screen::Session(session) = &mut state.screen
                 && session.id() == id
@@ -205,6 +208,7 @@ pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
             });
         }
     }
+    super::pain_days::notify_when_due(state, now, effects);
     let activity = match &state.screen {
         Screen::Session(session) => Activity::InSession(&session.practice().name),
         Screen::Rating(screen) => Activity::InSession(&screen.practice().name),

@@ -563,6 +563,23 @@ fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
                 Err(refusal) => vec![Message::Notice(format!("Not imported: {refusal}"))],
             };
         }
+        Effect::LoadCheckIns => Some(Message::CheckInsLoaded(
+            crate::store::checkins::load_checkins(&data_dir.checkins_path())
+                .map_err(|e| format!("{} cannot be read: {e}", data_dir.checkins_path().display())),
+        )),
+        Effect::AppendCheckIn(checkin) => {
+            let result =
+                crate::store::checkins::append_checkin(&data_dir.checkins_path(), &checkin)
+                    .map_err(|e| e.to_string());
+            Some(Message::CheckInWritten { checkin, result })
+        }
+        Effect::SaveSmallTests(tests) => match tests.save(&data_dir.small_tests_path()) {
+            Ok(kept) => kept.map(|kept| Message::Notice(kept.to_string())),
+            Err(e) => Some(Message::Notice(format!(
+                "Your small test could not be saved to {}: {e}",
+                data_dir.small_tests_path().display()
+            ))),
+        },
         Effect::Autostart { entry, on } => Some(Message::Autostart(
             crate::desktop::autostart::set(&entry, on, data_dir.root()),
         )),

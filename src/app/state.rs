@@ -10,7 +10,9 @@ use super::ops;
 use super::screen::{HomeForm, Screen};
 use crate::practice::Micros;
 use crate::practice::reminders::{ReminderState, Surroundings};
+use crate::store::checkins::CheckIn;
 use crate::store::progress::ProgressBook;
+use crate::store::small_tests::SmallTests;
 use crate::store::{DataDir, Library, Settings};
 
 /// The time, as `update` is handed it: the monotonic clock for sessions, the wall clock for
@@ -69,11 +71,30 @@ impl HistoryCache {
     }
 }
 
+/// The check-ins as last read, kept up to date with every one written since.
+#[derive(Clone, Debug, Default)]
+pub enum CheckInCache {
+    #[default]
+    Loading,
+    Loaded(Arc<Vec<CheckIn>>),
+    Failed(String),
+}
+
+impl CheckInCache {
+    pub fn entries(&self) -> &[CheckIn] {
+        match self {
+            CheckInCache::Loaded(entries) => entries,
+            _ => &[],
+        }
+    }
+}
+
 /// What the app starts from: read from the data folder before the window opens.
 pub struct Loaded {
     pub library: Library,
     pub settings: Settings,
     pub progress: ProgressBook,
+    pub small_tests: SmallTests,
     /// Problems reading them, for the notices.
     pub problems: Vec<String>,
 }
@@ -84,13 +105,16 @@ impl Loaded {
         let library = Library::load(Some(&data_dir.presets_dir()));
         let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
         let (progress, progress_problem) = ProgressBook::load(&data_dir.progress_path());
+        let (small_tests, tests_problem) = SmallTests::load(&data_dir.small_tests_path());
         Loaded {
             library,
             settings,
             progress,
+            small_tests,
             problems: settings_problem
                 .into_iter()
                 .chain(progress_problem)
+                .chain(tests_problem)
                 .collect(),
         }
     }
@@ -121,6 +145,8 @@ pub struct AppState {
     /// not disturb), for the reminders; never stored.
     pub surroundings: Surroundings,
     pub history: HistoryCache,
+    pub checkins: CheckInCache,
+    pub small_tests: SmallTests,
     /// The number the next session gets.
     pub next_session: u64,
     /// The person asked to leave (a quit waiting on the unsaved-edits question, or done).
@@ -156,6 +182,8 @@ impl AppState {
             reminders: ReminderState::default(),
             surroundings: Surroundings::default(),
             history: HistoryCache::Loading,
+            checkins: CheckInCache::Loading,
+            small_tests: loaded.small_tests,
             next_session: 1,
             leaving: false,
             ending: false,

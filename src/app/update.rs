@@ -10,12 +10,12 @@ use super::flow::{
     answer_offer, answer_pacing, finish_session, glance_text, leave, rate, safety_read,
     start_anyway, start_reminder, start_selected,
 };
-use super::ops;
 use super::screen::{
-    AboutPractice, Editor, ExportFormat, HistoryScreen, HomeQuestion, RatingStage, SafetyScreen,
-    Screen, SettingsForm,
+    AboutPractice, CheckInStage, Editor, ExportFormat, HistoryScreen, HomeQuestion, RatingKey,
+    RatingStage, SafetyScreen, Screen, SettingsForm,
 };
 use super::state::{AppState, HistoryCache, Now};
+use super::{ops, pain_days};
 use crate::practice::{Practice, paced_sitting};
 use crate::store::Origin;
 
@@ -100,9 +100,11 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
                 Screen::Summary(summary) => Some(summary),
                 _ => None,
             };
+            let red_flag = pain_days::red_flag(state, now);
             state.screen = Screen::Safety(Box::new(SafetyScreen {
                 then: None,
                 back_to,
+                red_flag,
             }));
         }
         Command::SafetyRead => safety_read(state, now, effects),
@@ -229,6 +231,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
                     .reminders
                     .sit_minutes
                     .map_or_else(String::new, |m| m.to_string()),
+                marks_text: state.settings.checkin.own_marks.join(", "),
             }));
         }
         Command::SettingsEdited => {
@@ -286,6 +289,47 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
             }
         }
         Command::CloseScreen => close_screen(state, now, effects),
+        Command::OpenCheckIn(date) => pain_days::open_checkin(state, date, now),
+        Command::CheckInKey(key) => pain_days::checkin_key(state, key, now, effects),
+        Command::CheckInAnswer(value) => pain_days::checkin_answer(state, value, now, effects),
+        Command::CheckInBack => {
+            if let Screen::CheckIn(screen) = &mut state.screen {
+                screen.back();
+            }
+        }
+        Command::CheckInDate(days) => {
+            if let Screen::CheckIn(screen) = &mut state.screen
+                && screen.stage == CheckInStage::Questions
+            {
+                screen.move_date(days);
+            }
+        }
+        Command::CheckInMark(index) => {
+            if let Screen::CheckIn(screen) = &mut state.screen
+                && let Some((_, ticked)) = screen.marks.get_mut(index)
+            {
+                *ticked = !*ticked;
+            }
+        }
+        Command::CheckInConfirm => match &state.screen {
+            Screen::CheckIn(screen) if screen.stage == CheckInStage::Questions => {
+                pain_days::checkin_key(state, RatingKey::Confirm, now, effects);
+            }
+            Screen::CheckIn(_) => pain_days::checkin_done(state, now, effects),
+            _ => {}
+        },
+        Command::CheckInDone => pain_days::checkin_done(state, now, effects),
+        Command::NotToday => pain_days::not_today(state, now, effects),
+        Command::KeepOffering(keep) => pain_days::keep_offering(state, keep, now, effects),
+        Command::OpenYourDays => pain_days::open_your_days(state, now),
+        Command::YourDaysSpan(days) => {
+            if let Screen::YourDays(screen) = &mut state.screen {
+                screen.chart_days = days;
+            }
+        }
+        Command::StartSmallTest => pain_days::start_small_test(state, now, effects),
+        Command::AskStopSmallTest(asking) => pain_days::ask_stop_small_test(state, asking),
+        Command::StopSmallTest => pain_days::stop_small_test(state, now, effects),
         Command::DismissNotice(id) => state.notices.dismiss(id),
         Command::SetAutostart(on) => {
             if let Some(entry) = state.desktop.autostart_entry.clone() {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod checkin;
 mod history;
 mod play;
 mod presets;
@@ -50,6 +51,20 @@ pub enum Command {
         /// How to print it.
         #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
         format: HistoryFormat,
+    },
+    /// Add a daily check-in: pain, interference, sleep and stress, and what was different.
+    Checkin(checkin::CheckInArgs),
+    /// Show every check-in.
+    Checkins {
+        /// How to print them.
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+    },
+    /// What your check-ins show about what goes with your pain, or why nothing yet.
+    Patterns {
+        /// How to print it.
+        #[arg(long, value_enum, default_value_t = checkin::PatternsFormat::Text)]
+        format: checkin::PatternsFormat,
     },
 }
 
@@ -219,6 +234,9 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Play(args)) => play(&data_dir, args),
         Some(Command::Presets(command)) => presets::presets(&data_dir, command),
         Some(Command::History { format }) => history::history(&data_dir, format),
+        Some(Command::Checkin(args)) => checkin::checkin(&data_dir, args),
+        Some(Command::Checkins { format }) => checkin::checkins(&data_dir, format),
+        Some(Command::Patterns { format }) => checkin::patterns(&data_dir, format),
     }
 }
 

@@ -242,7 +242,8 @@ fn notify(
         &(
             "downshift",
             replaces,
-            "",
+            // The icon's name too: servers that do not look up the desktop entry show it.
+            crate::APP_ID,
             title,
             body,
             actions,

@@ -5,6 +5,7 @@ mod clock;
 mod model;
 pub mod paced_sitting;
 pub mod pacing;
+pub mod pain;
 pub mod reminders;
 mod timeline;
 mod validate;

@@ -15,11 +15,17 @@ use super::record_codec::{parse_record_line, record_line};
 /// copies of the app never interleave; repairs a torn last line first so records stay one a line.
 pub fn append_record(path: &Path, record: &SessionRecord) -> io::Result<()> {
     let line = record_line(record).map_err(io::Error::other)?;
+    append_line(path, &line)
+}
+
+/// Appends one line (no newline in it) to an append-only log and flushes it, as
+/// `append_record` does: the check-in log is kept the same way.
+pub(super) fn append_line(path: &Path, line: &str) -> io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         super::paths::create_private_dir(dir)?;
     }
     let mut file = lock_log(path)?;
-    let result = append_locked(&mut file, &line);
+    let result = append_locked(&mut file, line);
     let _ = file.unlock();
     result
 }
@@ -60,7 +66,7 @@ fn holds_record(bytes: &[u8], id: &str) -> bool {
 
 /// Opens the log and takes its lock, making sure the file locked is still the one at `path`
 /// (a deletion elsewhere may have replaced it while this copy waited).
-fn lock_log(path: &Path) -> io::Result<File> {
+pub(super) fn lock_log(path: &Path) -> io::Result<File> {
     for _ in 0..20 {
         let file = open_private_append(path)?;
         file.lock()?;
@@ -69,9 +75,10 @@ fn lock_log(path: &Path) -> io::Result<File> {
         }
         let _ = file.unlock();
     }
-    Err(io::Error::other(
-        "the history log keeps being replaced; try again",
-    ))
+    Err(io::Error::other(format!(
+        "{} keeps being replaced; try again",
+        path.display()
+    )))
 }
 
 /// Removes the record `id`, rewriting the log atomically; says whether it was there. Every other
@@ -119,7 +126,7 @@ pub fn delete_record(path: &Path, id: &str) -> io::Result<bool> {
 
 /// Where each line of `bytes` lies, its newline included; line numbers are as `load_history`
 /// counts them.
-fn line_ranges(bytes: &[u8]) -> Vec<Range<usize>> {
+pub(super) fn line_ranges(bytes: &[u8]) -> Vec<Range<usize>> {
     let mut start = 0;
     bytes
         .split_inclusive(|&b| b == b'\n')
@@ -139,7 +146,7 @@ fn is_record_with_id(line: &[u8], id: &str) -> bool {
 /// The longest tail searched for the end of the last whole record.
 const TORN_TAIL_LIMIT: u64 = 64 * 1024;
 
-fn append_locked(file: &mut File, line: &str) -> io::Result<()> {
+pub(super) fn append_locked(file: &mut File, line: &str) -> io::Result<()> {
     let length = file.seek(SeekFrom::End(0))?;
     let mut text = String::with_capacity(line.len() + 2);
     let mut last = [0u8; 1];
@@ -244,7 +251,7 @@ pub fn read_history_with(
 }
 
 /// What is said of line `number` that could not be read; `torn`: it is the last and unended.
-fn line_problem(path: &Path, number: usize, torn: bool, reason: &str) -> String {
+pub(super) fn line_problem(path: &Path, number: usize, torn: bool, reason: &str) -> String {
     if torn {
         format!(
             "{}:{number}: the last record was cut short (the app or computer stopped while saving) and was skipped",

@@ -2,6 +2,7 @@
 //! history is written atomically; nothing here panics on what it reads.
 
 mod atomic;
+pub mod checkins;
 pub mod checkpoint;
 mod export;
 pub mod history;
@@ -15,6 +16,7 @@ pub(crate) mod record;
 mod record_codec;
 mod ron_file;
 pub mod settings;
+pub mod small_tests;
 
 pub use atomic::{KeptAside, keep_aside_if_unreadable, write_atomic};
 pub use checkpoint::{Checkpoint, LiveCheckpoint, Recovery, recover_interrupted};

@@ -48,6 +48,16 @@ impl DataDir {
         self.root.join("history.log")
     }
 
+    /// The daily check-ins, one a line, appended.
+    pub fn checkins_path(&self) -> PathBuf {
+        self.root.join("checkins.log")
+    }
+
+    /// The small tests of a change (the one running, and those before).
+    pub fn small_tests_path(&self) -> PathBuf {
+        self.root.join("small-tests.ron")
+    }
+
     pub fn progress_path(&self) -> PathBuf {
         self.root.join("progress.ron")
     }

@@ -56,6 +56,76 @@ pub struct Settings {
     pub keep_in_tray: bool,
     /// The one-line notice of where the window went has been shown.
     pub tray_notice_shown: bool,
+    /// The daily check-in: when it is offered, how, and one's own marks.
+    pub checkin: CheckInSettings,
+}
+
+/// When the daily check-in is offered ("Pain today, on average?"), and the marks of one's own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckInSettings {
+    /// Offer it once a day, as a card on home.
+    pub offer: bool,
+    /// Offered from this local time ("HH:MM"), or on the evening wind-down's summary if earlier.
+    pub from: String,
+    /// Also as a desktop notification, once, at that time (while downshift runs).
+    pub notify: bool,
+    /// The day of the week (1 Monday - 7 Sunday) the three PEG items about the past week come.
+    pub weekly_day: u8,
+    /// Up to six marks of one's own, after the built-in ones.
+    pub own_marks: Vec<String>,
+    /// "Not today" answers in a row; after three, it asks once whether to keep offering.
+    pub skipped_in_a_row: u32,
+    /// That question has been asked.
+    pub asked_to_keep_offering: bool,
+    /// The day "Not today" was last answered (nothing is offered again that day).
+    pub declined_on: Option<jiff::civil::Date>,
+    /// The day the notification last came.
+    pub notified_on: Option<jiff::civil::Date>,
+}
+
+impl Default for CheckInSettings {
+    fn default() -> Self {
+        CheckInSettings {
+            offer: true,
+            from: "17:00".to_owned(),
+            notify: false,
+            weekly_day: 7,
+            own_marks: Vec::new(),
+            skipped_in_a_row: 0,
+            asked_to_keep_offering: false,
+            declined_on: None,
+            notified_on: None,
+        }
+    }
+}
+
+impl CheckInSettings {
+    /// The time of day it is offered from (17:00 when the setting does not read).
+    pub fn from_time(&self) -> jiff::civil::Time {
+        self.from
+            .parse()
+            .unwrap_or_else(|_| jiff::civil::time(17, 0, 0, 0))
+    }
+
+    /// The built-in marks, then one's own.
+    pub fn marks(&self) -> Vec<String> {
+        let mut marks: Vec<String> = super::checkins::BUILT_IN_MARKS
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        for own in &self.own_marks {
+            if !marks.iter().any(|m| m.eq_ignore_ascii_case(own)) {
+                marks.push(own.clone());
+            }
+        }
+        marks
+    }
+
+    /// Whether the weekly PEG items come on `date`.
+    pub fn is_weekly_day(&self, date: jiff::civil::Date) -> bool {
+        i8::try_from(self.weekly_day).is_ok_and(|day| date.weekday().to_monday_one_offset() == day)
+    }
 }
 
 impl Default for Settings {
@@ -80,6 +150,7 @@ impl Default for Settings {
             safety_note_seen: false,
             keep_in_tray: true,
             tray_notice_shown: false,
+            checkin: CheckInSettings::default(),
         }
     }
 }
@@ -155,8 +226,48 @@ impl Sanitize for Settings {
             .filter_map(|(field, count, range)| count_in_range(file, field, count, range)),
         );
         notes.extend(sanitize_pacing(reminders, file));
+        notes.extend(sanitize_checkin(&mut self.checkin, file));
         notes
     }
+}
+
+/// The check-in's values: a time that does not read, a weekday off the week, too many or
+/// unusable marks of one's own are named and brought back.
+fn sanitize_checkin(checkin: &mut CheckInSettings, file: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    if checkin.from.parse::<jiff::civil::Time>().is_err() {
+        notes.push(format!(
+            "{file}: checkin.from: {:?} is not a time (HH:MM), so 17:00 is used",
+            checkin.from
+        ));
+        checkin.from = "17:00".to_owned();
+    }
+    if !(1..=7).contains(&checkin.weekly_day) {
+        notes.push(format!(
+            "{file}: checkin.weekly_day: {} is not a day of the week (1 Monday to 7 Sunday), so 7 is used",
+            checkin.weekly_day
+        ));
+        checkin.weekly_day = 7;
+    }
+    checkin.own_marks.retain(|mark| {
+        let usable = !mark.trim().is_empty() && mark.chars().count() <= super::checkins::MARK_NAME_MAX;
+        if !usable {
+            notes.push(format!(
+                "{file}: checkin.own_marks: {mark:?} is not a mark's name (1 to {} characters), so it is left out",
+                super::checkins::MARK_NAME_MAX
+            ));
+        }
+        usable
+    });
+    if checkin.own_marks.len() > super::checkins::OWN_MARKS_MAX {
+        notes.push(format!(
+            "{file}: checkin.own_marks: {} marks, at most {} are kept",
+            checkin.own_marks.len(),
+            super::checkins::OWN_MARKS_MAX
+        ));
+        checkin.own_marks.truncate(super::checkins::OWN_MARKS_MAX);
+    }
+    notes
 }
 
 /// Paced sitting's values: a baseline out of range is brought in; a change or an answer whose

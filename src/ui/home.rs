@@ -5,6 +5,7 @@ use egui::{RichText, ScrollArea};
 use super::theme::Palette;
 use super::widgets::text_width;
 use crate::app::Command;
+use crate::app::pain_days::CheckInOffer;
 use crate::app::screen::HomeQuestion;
 use crate::practice::reminders::Reminder;
 use crate::store::{Library, Origin};
@@ -28,6 +29,10 @@ pub struct Glance<'a> {
     /// A reminder waiting: it takes the header's place, so nothing below moves.
     pub reminder: Option<&'a Reminder>,
     pub reduced_motion: bool,
+    /// The daily check-in, when it is offered now.
+    pub checkin: Option<CheckInOffer>,
+    /// Today's side of the small test running.
+    pub test_side: Option<&'a str>,
 }
 
 /// The header's room: the heading, the suggestion and the last session, or a reminder card.
@@ -63,7 +68,12 @@ pub fn show(
         if let Some(suggestion) = glance.suggestion {
             ui.label(RichText::new(suggestion).color(palette.breath));
         }
-        if let Some(recent) = glance.recent {
+        // The check-in, when offered, takes the last session's line: one quiet row.
+        if let Some(offer) = glance.checkin {
+            checkin_card(ui, offer, palette, commands);
+        } else if let Some(side) = glance.test_side {
+            ui.label(RichText::new(side).size(17.0).color(palette.quiet_text));
+        } else if let Some(recent) = glance.recent {
             ui.label(RichText::new(recent).size(17.0).color(palette.quiet_text));
         }
     });
@@ -96,6 +106,55 @@ pub fn show(
         });
     });
     rows
+}
+
+/// The daily check-in's card, in the last session's place: a line and two quiet buttons on one
+/// row, or the once-asked question after three "Not today"s.
+fn checkin_card(
+    ui: &mut egui::Ui,
+    offer: CheckInOffer,
+    palette: &Palette,
+    commands: &mut Vec<Command>,
+) {
+    let (line, yes, no, yes_command, no_command) = match offer {
+        CheckInOffer::Offer => (
+            "A ten-second check-in?",
+            "Check in",
+            "Not today",
+            Command::OpenCheckIn(None),
+            Command::NotToday,
+        ),
+        CheckInOffer::AskToKeepOffering => (
+            "Keep offering a daily check-in?",
+            "Keep offering",
+            "Stop offering",
+            Command::KeepOffering(true),
+            Command::KeepOffering(false),
+        ),
+    };
+    let text = RichText::new(line).size(17.0).color(palette.quiet_text);
+    let spacing = ui.spacing().item_spacing.x;
+    let padding = 2.0 * ui.spacing().button_padding.x;
+    let width = text_width(ui, text.clone(), egui::TextStyle::Body)
+        + text_width(ui, yes, egui::TextStyle::Button)
+        + text_width(ui, no, egui::TextStyle::Button)
+        + 2.0 * padding
+        + 2.0 * spacing;
+    let height =
+        ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.label(text);
+            if ui.button(yes).clicked() {
+                commands.push(yes_command);
+            }
+            if ui.button(no).clicked() {
+                commands.push(no_command);
+            }
+        },
+    );
 }
 
 /// A row's words: the name, then quieter marks (customised, not gentle, suggested now).
@@ -373,10 +432,20 @@ fn foot(
         if ui.button("History").clicked() {
             commands.push(Command::OpenHistory);
         }
+        if ui
+            .button("Your days")
+            .on_hover_text("Pain, sleep and stress over time, small tests, patterns")
+            .clicked()
+        {
+            commands.push(Command::OpenYourDays);
+        }
         if ui.button("Settings").clicked() {
             commands.push(Command::OpenSettings);
         }
-        ui.separator();
+    });
+    // The presets' own row: two rows of their own never re-wrap as a window narrows, so the
+    // foot keeps its height from one frame to the next.
+    ui.horizontal_wrapped(|ui| {
         if ui.button("New").clicked() {
             commands.push(Command::NewPreset);
         }

@@ -90,6 +90,26 @@ const RATING: &[Binding] = &[
     key(Key::F, Command::ToggleFullscreen),
 ];
 
+const CHECKIN: &[Binding] = &[
+    key(Key::Num0, Command::CheckInKey(RatingKey::Digit(0))),
+    key(Key::Num1, Command::CheckInKey(RatingKey::Digit(1))),
+    key(Key::Num2, Command::CheckInKey(RatingKey::Digit(2))),
+    key(Key::Num3, Command::CheckInKey(RatingKey::Digit(3))),
+    key(Key::Num4, Command::CheckInKey(RatingKey::Digit(4))),
+    key(Key::Num5, Command::CheckInKey(RatingKey::Digit(5))),
+    key(Key::Num6, Command::CheckInKey(RatingKey::Digit(6))),
+    key(Key::Num7, Command::CheckInKey(RatingKey::Digit(7))),
+    key(Key::Num8, Command::CheckInKey(RatingKey::Digit(8))),
+    key(Key::Num9, Command::CheckInKey(RatingKey::Digit(9))),
+    key(Key::Enter, Command::CheckInConfirm),
+    key(Key::Backspace, Command::CheckInBack),
+    key(Key::ArrowLeft, Command::CheckInDate(-1)),
+    key(Key::ArrowRight, Command::CheckInDate(1)),
+    // Before the last answer nothing is written; after it, the marks are left unasked.
+    key(Key::Escape, Command::CloseScreen),
+    key(Key::F, Command::ToggleFullscreen),
+];
+
 const EDITOR: &[Binding] = &[
     command(Key::S, Command::SavePreset),
     key(Key::Escape, Command::LeaveEditor),
@@ -119,7 +139,11 @@ fn table(screen: ScreenKind, typing: bool) -> &'static [Binding] {
         (ScreenKind::Rating, _) => RATING,
         (ScreenKind::Editor, _) => EDITOR,
         (ScreenKind::Safety, _) => SAFETY,
-        (ScreenKind::Settings | ScreenKind::History | ScreenKind::About, _) => SECONDARY,
+        (ScreenKind::CheckIn, _) => CHECKIN,
+        (
+            ScreenKind::Settings | ScreenKind::History | ScreenKind::About | ScreenKind::YourDays,
+            _,
+        ) => SECONDARY,
     }
 }
 

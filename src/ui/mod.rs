@@ -4,6 +4,7 @@
 //! touches a file or a device.
 
 mod about;
+mod checkin;
 mod editor;
 mod history;
 mod history_charts;
@@ -17,6 +18,7 @@ mod settings;
 mod summary;
 pub mod theme;
 mod widgets;
+mod your_days;
 
 use std::sync::Arc;
 
@@ -128,7 +130,11 @@ impl DownshiftApp {
             clocks: options.clocks,
             real_window: options.real_window,
             commands: Vec::new(),
-            effects: vec![Effect::RecoverInterrupted, Effect::LoadHistory],
+            effects: vec![
+                Effect::RecoverInterrupted,
+                Effect::LoadHistory,
+                Effect::LoadCheckIns,
+            ],
             applied_look: None,
             report_first_frame: None,
             report_history: None,
@@ -332,6 +338,12 @@ impl DownshiftApp {
             }
             // Laid out before the screen, at the foot: a notice is never below the fold.
             widgets::notices(ui, state.notices.all(), &palette, commands);
+            let wall_now = now_of(&self.clocks);
+            let checkin_offer = app::pain_days::offer(state, &wall_now);
+            let test_side = match state.screen {
+                Screen::Home => app::pain_days::todays_side(state, &wall_now),
+                _ => None,
+            };
             match &mut state.screen {
                 Screen::Home => {
                     let level = state.selected_level();
@@ -345,6 +357,8 @@ impl DownshiftApp {
                         outside_gentle_mode: state.outside_gentle_mode(),
                         reminder: state.reminders.showing(),
                         reduced_motion,
+                        checkin: checkin_offer,
+                        test_side: test_side.as_deref(),
                     };
                     self.home_rows = home::show(
                         ui,
@@ -359,7 +373,12 @@ impl DownshiftApp {
                 Screen::Session(live) => {
                     session::show(ui, live, now, &state.settings, &palette, commands);
                 }
-                Screen::Summary(summary) => summary::show(ui, summary, &palette, commands),
+                Screen::Summary(summary) => {
+                    let checkin =
+                        crate::practice::same_name(&summary.practice, app::pain_days::WIND_DOWN)
+                            && checkin_offer.is_some();
+                    summary::show(ui, summary, checkin, &palette, commands);
+                }
                 Screen::Settings(form) => {
                     settings::show(ui, form, &state.desktop, &palette, commands);
                     if form.draft != state.settings {
@@ -370,6 +389,8 @@ impl DownshiftApp {
                 Screen::History(screen) => history::show(ui, screen, &palette, commands),
                 Screen::Safety(screen) => safety::show(ui, screen, &palette, commands),
                 Screen::About(about) => about::show(ui, about, &palette, commands),
+                Screen::CheckIn(screen) => checkin::show(ui, screen, &palette, commands),
+                Screen::YourDays(screen) => your_days::show(ui, screen, &palette, commands),
                 Screen::Editor(editor) => editor::show(
                     ui,
                     editor,

@@ -25,6 +25,27 @@ pub fn show(
                 ui.label(RichText::new(paragraph).size(20.0));
                 ui.add_space(12.0);
             }
+            if let Some(why) = &screen.red_flag {
+                egui::Frame::group(ui.style())
+                    .stroke(egui::Stroke::new(1.0, palette.quiet_text))
+                    .inner_margin(12)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.label(RichText::new("From your check-ins").heading());
+                        ui.label(RichText::new(why).size(20.0));
+                    });
+                ui.add_space(12.0);
+            }
+            if screen.then.is_none()
+                && ui
+                    .link(
+                        RichText::new("Your days: how your pain has gone over the weeks")
+                            .color(palette.quiet_text),
+                    )
+                    .clicked()
+            {
+                commands.push(Command::OpenYourDays);
+            }
             ui.add_space(8.0);
             ui.vertical_centered(|ui| {
                 let (label, hint) = match &screen.then {

@@ -25,6 +25,7 @@ pub fn show(
         draft: settings,
         practices,
         sit_text,
+        marks_text,
         ..
     } = form;
     let practices: &[String] = practices;
@@ -91,6 +92,7 @@ pub fn show(
                 "Ask how tense I feel before and after a session",
             );
 
+            checkin(ui, &mut settings.checkin, marks_text, palette);
             reminders(ui, &mut settings.reminders, sit_text, practices, palette);
             in_the_background(ui, &mut settings.keep_in_tray, desktop, palette, commands);
             suggestions(ui, &mut settings.time_slots, practices, palette);
@@ -101,6 +103,77 @@ pub fn show(
             commands.push(Command::CloseScreen);
         }
         ui.label(RichText::new("Esc goes back. Changes are saved.").color(palette.quiet_text));
+    });
+}
+
+/// The daily check-in: whether and when it is offered, the weekly PEG day, one's own marks.
+fn checkin(
+    ui: &mut egui::Ui,
+    checkin: &mut crate::store::settings::CheckInSettings,
+    marks_text: &mut String,
+    palette: &Palette,
+) {
+    section(ui, "Daily check-in", palette);
+    ui.checkbox(
+        &mut checkin.offer,
+        "Offer a ten-second check-in once a day (pain, sleep, stress)",
+    );
+    ui.add_enabled_ui(checkin.offer, |ui| {
+        row(ui, |ui| {
+            time_field(ui, "From", &mut checkin.from, palette);
+            ui.label(RichText::new("or after the evening wind-down").color(palette.quiet_text));
+        });
+        ui.checkbox(
+            &mut checkin.notify,
+            "Also as a quiet notification at that time",
+        );
+        row(ui, |ui| {
+            let label = ui.label("The weekly questions (PEG) on");
+            const DAYS: [&str; 7] = [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ];
+            let shown = DAYS
+                .get(usize::from(checkin.weekly_day.clamp(1, 7) - 1))
+                .copied()
+                .unwrap_or("Sunday");
+            egui::ComboBox::from_id_salt("checkin_weekly_day")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    for (day, name) in (1u8..).zip(DAYS) {
+                        ui.selectable_value(&mut checkin.weekly_day, day, name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        let label = ui.label("Marks of your own (up to six, separated by commas)");
+        let edited = ui
+            .add(
+                TextEdit::singleline(marks_text)
+                    .hint_text("e.g. gardening, a long drive")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id)
+            .changed();
+        if edited {
+            checkin.own_marks = marks_text
+                .split(',')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(|m| {
+                    m.chars()
+                        .take(crate::store::checkins::MARK_NAME_MAX)
+                        .collect()
+                })
+                .take(crate::store::checkins::OWN_MARKS_MAX)
+                .collect();
+        }
     });
 }
 

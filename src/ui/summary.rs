@@ -7,9 +7,11 @@ use super::widgets::text_width;
 use crate::app::Command;
 use crate::app::screen::{SaveStatus, SessionSummary};
 
+/// `checkin`: the evening wind-down's summary offers the day's check-in.
 pub fn show(
     ui: &mut egui::Ui,
     summary: &SessionSummary,
+    checkin: bool,
     palette: &Palette,
     actions: &mut Vec<Command>,
 ) {
@@ -78,6 +80,17 @@ pub fn show(
         );
         if done.clicked() {
             actions.push(Command::Dismiss);
+        }
+        if checkin {
+            ui.add_space(12.0);
+            if ui
+                .button("A ten-second check-in for today")
+                .on_hover_text("Pain, sleep and stress: four keys")
+                .clicked()
+            {
+                actions.push(Command::Dismiss);
+                actions.push(Command::OpenCheckIn(None));
+            }
         }
         ui.add_space(12.0);
         if ui

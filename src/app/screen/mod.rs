@@ -1,16 +1,20 @@
 //! What each screen shows, as state: no egui, no files. The drawing is in `ui/`.
 
+mod checkin;
 mod editor;
 mod history;
 mod rating;
 mod safety;
 mod summary;
+mod your_days;
 
+pub use checkin::{CheckInScreen, CheckInStage, Question};
 pub use editor::{Editor, StepEdit, summary_line};
 pub use history::{ExportFormat, HistoryScreen};
 pub use rating::{RatingKey, RatingScreen, RatingStage};
 pub use safety::{AboutPractice, SAFETY_NOTE, SAFETY_TITLE, SafetyScreen};
 pub use summary::{SaveStatus, SessionSummary};
+pub use your_days::{CHART_SPANS, TestView, YourDaysScreen};
 
 use crate::practice::pacing::TimeSlot;
 use crate::session::LiveSession;
@@ -45,6 +49,8 @@ pub struct SettingsForm {
     pub slots_when_opened: Vec<TimeSlot>,
     /// The sitting baseline as typed (minutes, or nothing).
     pub sit_text: String,
+    /// The check-in's marks of one's own as typed, separated by commas.
+    pub marks_text: String,
 }
 
 pub enum Screen {
@@ -57,6 +63,8 @@ pub enum Screen {
     Editor(Box<Editor>),
     Safety(Box<SafetyScreen>),
     About(Box<AboutPractice>),
+    CheckIn(Box<CheckInScreen>),
+    YourDays(Box<YourDaysScreen>),
 }
 
 /// Which screen, without what it holds: for the keymap and for tests.
@@ -71,6 +79,8 @@ pub enum ScreenKind {
     Editor,
     Safety,
     About,
+    CheckIn,
+    YourDays,
 }
 
 impl Screen {
@@ -85,6 +95,8 @@ impl Screen {
             Screen::Editor(_) => ScreenKind::Editor,
             Screen::Safety(_) => ScreenKind::Safety,
             Screen::About(_) => ScreenKind::About,
+            Screen::CheckIn(_) => ScreenKind::CheckIn,
+            Screen::YourDays(_) => ScreenKind::YourDays,
         }
     }
 }

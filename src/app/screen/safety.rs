@@ -23,6 +23,8 @@ pub struct SafetyScreen {
     pub then: Option<Practice>,
     /// The summary it was opened from, to go back to.
     pub back_to: Option<Box<SessionSummary>>,
+    /// What the check-ins say, when pain has not eased over three weeks of them.
+    pub red_flag: Option<String>,
 }
 
 /// What home shows about one practice, on request.
