@@ -110,6 +110,14 @@ fn write_main_page(path: &Path) -> std::io::Result<()> {
             "your own cue sounds; one named like a built-in replaces it",
         ),
         ("history.log", "one line per session, appended when it ends"),
+        (
+            "checkins.log",
+            "one line per daily check-in (pain, interference, sleep, stress, marks), appended",
+        ),
+        (
+            "small-tests.ron",
+            "your small tests of a change, each with its schedule as drawn",
+        ),
         ("settings.ron", "your settings"),
         (
             "progress.ron",
@@ -123,7 +131,8 @@ fn write_main_page(path: &Path) -> std::io::Result<()> {
     }
     roff.control("SH", ["SEE ALSO"]);
     roff.text([roman(
-        "downshift-play(1), downshift-presets(1), downshift-history(1). Not medical advice: \
+        "downshift-play(1), downshift-presets(1), downshift-history(1), downshift-checkin(1), \
+         downshift-checkins(1), downshift-patterns(1). Not medical advice: \
          stop and breathe normally if you feel light-headed, dizzy, tingly or your heart races.",
     )]);
     roff.to_writer(&mut file)?;

@@ -74,6 +74,9 @@ expected=(
   "share/man/man1/downshift-play.1"
   "share/man/man1/downshift-presets.1"
   "share/man/man1/downshift-history.1"
+  "share/man/man1/downshift-checkin.1"
+  "share/man/man1/downshift-checkins.1"
+  "share/man/man1/downshift-patterns.1"
   "share/bash-completion/completions/downshift"
   "share/zsh/site-functions/_downshift"
   "share/fish/vendor_completions.d/downshift.fish"
@@ -163,6 +166,8 @@ done
 grep -q "downshift-play(1)" "$work/man.txt" || die "the man page does not name downshift-play(1)"
 MANWIDTH=100 man -l "$prefix/share/man/man1/downshift-play.1" 2>/dev/null | grep -q -- "--no-window" \
   || die "downshift-play(1) does not describe --no-window"
+MANWIDTH=100 man -l "$prefix/share/man/man1/downshift-checkin.1" 2>/dev/null >"$work/checkin-man.txt"
+grep -q -- "--interference" "$work/checkin-man.txt" || die "downshift-checkin(1) does not describe --interference: $(cat "$work/checkin-man.txt")"
 ok "the man pages render without warnings and man finds downshift(1) under the prefix"
 
 # Each shell, with its own lookup rules, finds the completion where it was installed (for a
@@ -188,6 +193,9 @@ fish -n "$prefix/share/fish/vendor_completions.d/downshift.fish" || die "fish ca
 fish_words=$(PATH="$prefix/bin:$PATH" XDG_DATA_DIRS="$prefix/share" fish -c "complete -C 'downshift pre'" | cut -f1) \
   || die "fish failed to complete"
 [[ "$fish_words" == presets ]] || die "fish completed \"downshift pre\" as \"$fish_words\""
+fish_words=$(PATH="$prefix/bin:$PATH" XDG_DATA_DIRS="$prefix/share" fish -c "complete -C 'downshift pat'" | cut -f1) \
+  || die "fish failed to complete"
+[[ "$fish_words" == patterns ]] || die "fish completed \"downshift pat\" as \"$fish_words\""
 cd - >/dev/null
 ok "bash (bash-completion's loader), zsh (compinit) and fish find the completions and complete \"downshift pre\" to presets"
 

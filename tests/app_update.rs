@@ -30,6 +30,7 @@ fn app(sound: SoundStatus) -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().expect("temp dir");
     let loaded = Loaded {
         small_tests: Default::default(),
+        reminder_days: Default::default(),
         library: Library::built_in(),
         settings: Settings {
             ask_tension: false,
@@ -741,4 +742,80 @@ fn play_name_with_start_anyway_begins_at_once_in_gentle_mode_keeping_its_minutes
         downshift::practice::estimated_seconds(live.practice()),
         planned
     );
+}
+
+#[test]
+fn the_checkin_notification_comes_once_at_its_time_only_when_asked_for_and_not_after_a_checkin() {
+    let (_dir, mut state) = app(SoundStatus::Off);
+    let informs = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Inform(text) if text.contains("check-in")))
+            .count()
+    };
+    let tick = |state: &mut AppState, now: &Now| {
+        let mut effects = Vec::new();
+        app::tick(state, now, &mut effects);
+        effects
+    };
+    receive(
+        &mut state,
+        Message::CheckInsLoaded(Ok(Default::default())),
+        &at(1),
+    );
+    assert_eq!(informs(&tick(&mut state, &at(2))), 0, "not asked for");
+    state.settings.checkin.notify = true;
+    let effects = tick(&mut state, &at(3));
+    assert_eq!(informs(&effects), 1);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveSettings(s) if s.checkin.notified_on.is_some())),
+        "the day it came is kept, so a restart does not say it again"
+    );
+    assert_eq!(informs(&tick(&mut state, &at(4))), 0, "once a day");
+
+    // The next day, after a check-in is written, nothing comes.
+    let (_dir, mut state) = app(SoundStatus::Off);
+    state.settings.checkin.notify = true;
+    let written = "2026-11-23T20:00:00+00:00".parse().expect("time");
+    let mut checkin =
+        downshift::store::checkins::CheckIn::new(jiff::civil::date(2026, 11, 23), written);
+    checkin.pain = Some(3);
+    receive(
+        &mut state,
+        Message::CheckInsLoaded(Ok(downshift::store::checkins::CheckIns {
+            entries: vec![checkin],
+            problems: Vec::new(),
+        })),
+        &at(1),
+    );
+    assert_eq!(informs(&tick(&mut state, &at(2))), 0);
+    assert_eq!(app::pain_days::offer(&state, &at(2)), None);
+}
+
+#[test]
+fn nudges_shown_started_and_put_off_are_counted_by_day_and_kept_for_what_changed() {
+    let (_dir, mut state) = app_with_nudges("Micro-rest reset");
+    let today = jiff::civil::date(2026, 11, 23);
+    let mut effects = Vec::new();
+    app::tick(&mut state, &on_monday(21, 30), &mut effects);
+    assert!(notified(&effects).is_some(), "{effects:?}");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveReminderDays(days) if days.nudges(today).is_some())),
+        "the count is kept: {effects:?}"
+    );
+    apply(&mut state, Command::ReminderLater, &on_monday(21, 30));
+    // Later with nothing showing counts nothing.
+    apply(&mut state, Command::ReminderLater, &on_monday(21, 31));
+    let mut effects = Vec::new();
+    app::tick(&mut state, &on_monday(22, 0), &mut effects);
+    assert!(notified(&effects).is_some(), "{effects:?}");
+    apply(&mut state, Command::ReminderStart, &on_monday(22, 0));
+    let nudges = state.reminder_days.nudges(today).expect("counted");
+    assert!(nudges.shown >= 2, "{nudges:?}");
+    assert_eq!((nudges.started, nudges.later), (1, 1), "{nudges:?}");
+    assert_eq!(nudges.skipped(), nudges.shown - 1);
 }

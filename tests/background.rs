@@ -36,6 +36,7 @@ fn app(reminders: bool, tray: TrayStatus) -> (tempfile::TempDir, AppState) {
     settings.reminders.micro_rests = reminders;
     let loaded = Loaded {
         small_tests: Default::default(),
+        reminder_days: Default::default(),
         library: Library::built_in(),
         settings,
         progress: ProgressBook::default(),

@@ -100,6 +100,8 @@ pub enum Effect {
     AppendCheckIn(Box<CheckIn>),
     /// Keep the small tests (`small-tests.ron`), atomically.
     SaveSmallTests(Box<SmallTests>),
+    /// Keep how the reminders went each day (`reminder-days.ron`), atomically.
+    SaveReminderDays(Box<crate::store::reminder_days::ReminderDays>),
     /// Write (true) or remove (false) the autostart entry that runs `downshift --background`
     /// when the desktop session starts.
     Autostart {

@@ -357,6 +357,13 @@ pub(super) fn start_reminder(state: &mut AppState, now: &Now, effects: &mut Vec<
     let Some(reminder) = state.reminders.start() else {
         return;
     };
+    if reminder.kind == crate::practice::reminders::ReminderKind::MicroRest {
+        state.count_reminder(
+            crate::store::reminder_days::ReminderAnswer::NudgeStarted,
+            now,
+            effects,
+        );
+    }
     effects.push(Effect::WithdrawNotification);
     start_named(state, &reminder.practice, now, effects);
 }

@@ -14,6 +14,7 @@ use crate::practice::pain::{self, Day, patterns, red_flags, small_test, what_cha
 use crate::practice::same_name;
 use crate::store::checkins::CheckIn;
 use crate::store::history::StartTime;
+use crate::store::reminder_days::ReminderDays;
 use crate::store::small_tests::{CHANGE_MAX, SmallTest};
 
 /// The practice whose session counts as a wind-down before bed.
@@ -119,6 +120,7 @@ fn write_when_complete(state: &mut AppState, now: &Now, effects: &mut Vec<Effect
     let days = days_of(
         &entries,
         sessions,
+        &state.reminder_days,
         &state.settings.reminders.micro_rest_practice,
         now.today(),
     );
@@ -249,6 +251,7 @@ pub(super) fn receive(state: &mut AppState, message: Message, now: &Now) {
 pub fn days_of(
     checkins: &[CheckIn],
     sessions: &[KeptSession],
+    reminders: &ReminderDays,
     micro_rest: &str,
     today: Date,
 ) -> Vec<Day> {
@@ -293,6 +296,15 @@ pub fn days_of(
             *entry |= ticked;
         }
     }
+    // From the first day the reminders were counted on, a day without counts had none.
+    let counted_from = reminders.first();
+    for day in days.iter_mut() {
+        day.nudges = reminders.nudges(day.date).or_else(|| {
+            counted_from
+                .filter(|first| day.date >= *first)
+                .map(|_| Default::default())
+        });
+    }
     for (day, sums) in days.iter_mut().zip(&sums) {
         let mean = |(sum, count): (f64, u32)| (count > 0).then(|| sum / f64::from(count));
         day.pain = mean(sums[0]);
@@ -333,6 +345,7 @@ fn your_days(state: &AppState, now: &Now) -> YourDaysScreen {
     let days = days_of(
         entries,
         sessions,
+        &state.reminder_days,
         &state.settings.reminders.micro_rest_practice,
         today,
     );
@@ -476,6 +489,7 @@ pub fn red_flag(state: &AppState, now: &Now) -> Option<String> {
     let days = days_of(
         state.checkins.entries(),
         sessions,
+        &state.reminder_days,
         &state.settings.reminders.micro_rest_practice,
         now.today(),
     );

@@ -11,7 +11,8 @@ use super::screen::{SaveStatus, Screen};
 use super::state::{AppState, HistoryCache, Now, SoundStatus};
 use super::update::{open_history, taken_names};
 use crate::practice::estimated_seconds;
-use crate::practice::reminders::Activity;
+use crate::practice::reminders::{Activity, ReminderKind};
+use crate::store::reminder_days::ReminderAnswer;
 
 /// How long a micro-rest takes when its practice is not in the list.
 const USUAL_REST: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
@@ -158,6 +159,9 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
                     start_reminder(state, now, effects);
                 }
                 NotifierEvent::Later => {
+                    if state.reminders.showing().is_some() {
+                        state.count_reminder(ReminderAnswer::Later, now, effects);
+                    }
                     state
                         .reminders
                         .later(&state.settings.reminders, now.local());
@@ -223,6 +227,9 @@ pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
         state.surroundings,
         rest_length,
     ) {
+        if reminder.kind == ReminderKind::MicroRest {
+            state.count_reminder(ReminderAnswer::NudgeShown, now, effects);
+        }
         effects.push(Effect::Notify(reminder));
         state.desktop.tray_outdated = true;
     } else if was_showing && state.reminders.showing().is_none() {

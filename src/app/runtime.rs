@@ -580,6 +580,17 @@ fn carry_out_file(data_dir: &DataDir, effect: Effect) -> Vec<Message> {
                 data_dir.small_tests_path().display()
             ))),
         },
+        Effect::SaveReminderDays(days) => match days.save(&data_dir.reminder_days_path()) {
+            Ok(kept) => kept.map(|kept| Message::Notice(kept.to_string())),
+            Err(e) => {
+                // Only "What changed?" reads it: a word in the log, not a notice.
+                log::warn!(
+                    "{} could not be saved: {e}",
+                    data_dir.reminder_days_path().display()
+                );
+                None
+            }
+        },
         Effect::Autostart { entry, on } => Some(Message::Autostart(
             crate::desktop::autostart::set(&entry, on, data_dir.root()),
         )),

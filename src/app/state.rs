@@ -12,6 +12,7 @@ use crate::practice::Micros;
 use crate::practice::reminders::{ReminderState, Surroundings};
 use crate::store::checkins::CheckIn;
 use crate::store::progress::ProgressBook;
+use crate::store::reminder_days::{ReminderAnswer, ReminderDays};
 use crate::store::small_tests::SmallTests;
 use crate::store::{DataDir, Library, Settings};
 
@@ -95,6 +96,7 @@ pub struct Loaded {
     pub settings: Settings,
     pub progress: ProgressBook,
     pub small_tests: SmallTests,
+    pub reminder_days: ReminderDays,
     /// Problems reading them, for the notices.
     pub problems: Vec<String>,
 }
@@ -106,15 +108,18 @@ impl Loaded {
         let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
         let (progress, progress_problem) = ProgressBook::load(&data_dir.progress_path());
         let (small_tests, tests_problem) = SmallTests::load(&data_dir.small_tests_path());
+        let (reminder_days, days_problem) = ReminderDays::load(&data_dir.reminder_days_path());
         Loaded {
             library,
             settings,
             progress,
             small_tests,
+            reminder_days,
             problems: settings_problem
                 .into_iter()
                 .chain(progress_problem)
                 .chain(tests_problem)
+                .chain(days_problem)
                 .collect(),
         }
     }
@@ -147,6 +152,8 @@ pub struct AppState {
     pub history: HistoryCache,
     pub checkins: CheckInCache,
     pub small_tests: SmallTests,
+    /// How the reminders went each day (for "What changed?").
+    pub reminder_days: ReminderDays,
     /// The number the next session gets.
     pub next_session: u64,
     /// The person asked to leave (a quit waiting on the unsaved-edits question, or done).
@@ -184,6 +191,7 @@ impl AppState {
             history: HistoryCache::Loading,
             checkins: CheckInCache::Loading,
             small_tests: loaded.small_tests,
+            reminder_days: loaded.reminder_days,
             next_session: 1,
             leaving: false,
             ending: false,
@@ -205,6 +213,19 @@ impl AppState {
             .and_then(|(index, _)| self.library.entries.get(*index))
             .map(|entry| entry.practice.name.clone());
         self.suggestion = suggested.map(|(_, why)| why);
+    }
+
+    /// Counts how a reminder went today, and asks for the counts to be kept.
+    pub fn count_reminder(
+        &mut self,
+        answer: ReminderAnswer,
+        now: &Now,
+        effects: &mut Vec<super::Effect>,
+    ) {
+        self.reminder_days.count(answer, now.today());
+        effects.push(super::Effect::SaveReminderDays(Box::new(
+            self.reminder_days.clone(),
+        )));
     }
 
     /// Gentle mode is on and `practice`, at the person's level, is outside it.

@@ -18,6 +18,7 @@ use super::state::{AppState, HistoryCache, Now};
 use super::{ops, pain_days};
 use crate::practice::{Practice, paced_sitting};
 use crate::store::Origin;
+use crate::store::reminder_days::ReminderAnswer;
 
 /// Applies `command` at `now`; what must happen in the world is pushed onto `effects`.
 pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut Vec<Effect>) {
@@ -50,6 +51,9 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         }
         Command::ReminderStart => start_reminder(state, now, effects),
         Command::ReminderLater => {
+            if state.reminders.showing().is_some() {
+                state.count_reminder(ReminderAnswer::Later, now, effects);
+            }
             state
                 .reminders
                 .later(&state.settings.reminders, now.local());

@@ -8,6 +8,7 @@ use crate::app::pain_days;
 use crate::practice::pain::patterns;
 use crate::store::checkins::{CheckIn, NOTE_MAX, append_checkin, load_checkins};
 use crate::store::history::StartTime;
+use crate::store::reminder_days::ReminderDays;
 use crate::store::{DataDir, Settings};
 
 #[derive(clap::Args, Debug)]
@@ -133,9 +134,11 @@ pub(super) fn checkin(data_dir: &DataDir, args: CheckInArgs) -> Outcome {
         let mut entries = read.entries;
         entries.push(checkin);
         let sessions = sessions(data_dir);
+        let (reminders, _) = ReminderDays::load(&data_dir.reminder_days_path());
         let days = pain_days::days_of(
             &entries,
             &sessions,
+            &reminders,
             &settings.reminders.micro_rest_practice,
             today,
         );
@@ -262,6 +265,27 @@ pub(super) fn checkins(data_dir: &DataDir, format: super::HistoryFormat) -> Outc
     Ok(())
 }
 
+pub(super) fn delete(data_dir: &DataDir, id: &str) -> Outcome {
+    let path = data_dir.checkins_path();
+    match crate::store::checkins::delete_checkin(&path, id) {
+        Ok(true) => {
+            println!("Deleted the check-in {id}.");
+            Ok(())
+        }
+        Ok(false) => Err(Failure::usage(format!(
+            "no check-in has the id {id} (see: downshift checkins --format csv)"
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::usage(format!(
+            "no check-in has the id {id}: {} is not there",
+            path.display()
+        ))),
+        Err(e) => Err(Failure::runtime(format!(
+            "{} could not be changed: {e}",
+            path.display()
+        ))),
+    }
+}
+
 pub(super) fn patterns(data_dir: &DataDir, format: PatternsFormat) -> Outcome {
     let path = data_dir.checkins_path();
     let read = load_checkins(&path)
@@ -271,9 +295,11 @@ pub(super) fn patterns(data_dir: &DataDir, format: PatternsFormat) -> Outcome {
     }
     let (settings, _) = Settings::load(&data_dir.settings_path());
     let today = crate::clock::Clocks::system().wall().date();
+    let (reminders, _) = ReminderDays::load(&data_dir.reminder_days_path());
     let days = pain_days::days_of(
         &read.entries,
         &sessions(data_dir),
+        &reminders,
         &settings.reminders.micro_rest_practice,
         today,
     );

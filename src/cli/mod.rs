@@ -54,11 +54,15 @@ pub enum Command {
     },
     /// Add a daily check-in: pain, interference, sleep and stress, and what was different.
     Checkin(checkin::CheckInArgs),
-    /// Show every check-in.
+    /// Show every check-in, or delete one.
     Checkins {
         /// How to print them.
         #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
         format: HistoryFormat,
+        /// Delete the check-in with this id (as `--format csv` prints it) and what was added to
+        /// it; every other line of checkins.log stays as it was.
+        #[arg(long, value_name = "ID")]
+        delete: Option<String>,
     },
     /// What your check-ins show about what goes with your pain, or why nothing yet.
     Patterns {
@@ -235,7 +239,10 @@ pub fn run(cli: Cli) -> Outcome {
         Some(Command::Presets(command)) => presets::presets(&data_dir, command),
         Some(Command::History { format }) => history::history(&data_dir, format),
         Some(Command::Checkin(args)) => checkin::checkin(&data_dir, args),
-        Some(Command::Checkins { format }) => checkin::checkins(&data_dir, format),
+        Some(Command::Checkins {
+            delete: Some(id), ..
+        }) => checkin::delete(&data_dir, &id),
+        Some(Command::Checkins { format, .. }) => checkin::checkins(&data_dir, format),
         Some(Command::Patterns { format }) => checkin::patterns(&data_dir, format),
     }
 }

@@ -14,6 +14,7 @@ pub mod presets;
 pub mod progress;
 pub(crate) mod record;
 mod record_codec;
+pub mod reminder_days;
 mod ron_file;
 pub mod settings;
 pub mod small_tests;

@@ -58,6 +58,11 @@ impl DataDir {
         self.root.join("small-tests.ron")
     }
 
+    /// How the reminders went each day, for "What changed?".
+    pub fn reminder_days_path(&self) -> PathBuf {
+        self.root.join("reminder-days.ron")
+    }
+
     pub fn progress_path(&self) -> PathBuf {
         self.root.join("progress.ron")
     }

@@ -244,6 +244,23 @@ mod tests {
     }
 
     #[test]
+    fn on_the_weekly_day_the_three_peg_items_follow_and_are_kept_together() {
+        let mut s = screen(true);
+        for digit in [5, 4, 6, 2, 6, 7, 5] {
+            s.key(RatingKey::Digit(digit));
+        }
+        assert!(s.is_complete());
+        let written = "2026-11-23T21:00:00+00:00".parse().expect("time");
+        let checkin = s.checkin(written);
+        assert_eq!(checkin.pain, Some(5));
+        assert_eq!(checkin.stress, Some(2));
+        let peg = checkin.peg.expect("the PEG items");
+        assert_eq!((peg.pain, peg.enjoyment, peg.activity), (6, 7, 5));
+        assert!((peg.score() - 6.0).abs() < 1e-9);
+        assert_eq!(screen(false).questions.len(), 4);
+    }
+
+    #[test]
     fn a_missed_day_is_never_after_today() {
         let mut s = screen(true);
         assert_eq!(s.questions.len(), 7);

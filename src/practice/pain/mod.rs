@@ -39,6 +39,24 @@ pub struct Day {
     pub minutes_breathed: f64,
     /// Whether an evening wind-down was done that day, from the session history.
     pub wind_down: bool,
+    /// How the reminders went that day, where downshift kept it (`None`: not known, for days
+    /// before it kept them, or while it did not run).
+    pub nudges: Option<Nudges>,
+}
+
+/// One day's reminders: micro-rest nudges shown and started, and reminders put off ("Later").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Nudges {
+    pub shown: u32,
+    pub started: u32,
+    pub later: u32,
+}
+
+impl Nudges {
+    /// Nudges shown and not started: micro-rests skipped.
+    pub fn skipped(&self) -> u32 {
+        self.shown.saturating_sub(self.started)
+    }
 }
 
 impl Day {
@@ -54,6 +72,7 @@ impl Day {
             micro_rests: 0,
             minutes_breathed: 0.0,
             wind_down: false,
+            nudges: None,
         }
     }
 

@@ -126,6 +126,31 @@ pub fn compare(days: &[Day], today: Date) -> Option<Changes> {
             ));
         }
     }
+    // Reminders are known only for the days downshift kept them: compared where both sides
+    // have enough known days.
+    let nudges = |selected: &[&Day], value: fn(&super::Nudges) -> u32| {
+        let known: Vec<f64> = selected
+            .iter()
+            .filter_map(|day| day.nudges.as_ref().map(|n| f64::from(value(n))))
+            .collect();
+        (known.len() * 2 >= selected.len().max(1))
+            .then(|| mean(known))
+            .flatten()
+    };
+    for (what, value) in [
+        (
+            "Micro-rest nudges skipped",
+            super::Nudges::skipped as fn(&super::Nudges) -> u32,
+        ),
+        ("Reminders put off with Later", |n: &super::Nudges| n.later),
+    ] {
+        if let (Some(now), Some(usual)) = (nudges(&recent, value), nudges(&before, value))
+            && enough_before
+            && clearly_different(now, usual, 2.0)
+        {
+            lines.push(format!("{what}: {}, usually {}.", whole(now), whole(usual)));
+        }
+    }
     let new_marks: Vec<&String> = {
         let mut names: Vec<&String> = recent
             .iter()
@@ -191,6 +216,40 @@ mod tests {
                 day
             })
             .collect()
+    }
+
+    #[test]
+    fn skipped_nudges_and_laters_are_said_only_where_they_were_kept() {
+        let today = date(2025, 5, 20);
+        let mut days = calm(today);
+        days.last_mut().expect("today").pain = Some(7.0);
+        let changes = compare(&days, today).expect("pain stands out");
+        assert!(
+            changes.lines.iter().all(|l| !l.contains("nudges")),
+            "not kept: not said"
+        );
+        for (back, day) in days.iter_mut().rev().enumerate() {
+            day.nudges = Some(crate::practice::pain::Nudges {
+                shown: 6,
+                started: if back < 3 { 1 } else { 5 },
+                later: if back < 3 { 4 } else { 0 },
+            });
+        }
+        let changes = compare(&days, today).expect("pain stands out");
+        assert!(
+            changes
+                .lines
+                .contains(&"Micro-rest nudges skipped: 5, usually 1.".to_owned()),
+            "{:?}",
+            changes.lines
+        );
+        assert!(
+            changes
+                .lines
+                .contains(&"Reminders put off with Later: 4, usually 0.".to_owned()),
+            "{:?}",
+            changes.lines
+        );
     }
 
     #[test]
