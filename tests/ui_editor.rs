@@ -70,11 +70,11 @@ fn a_ritual_built_from_scratch_is_saved_and_still_there_after_a_restart() {
     harness.get_by_label("Edit practice");
     harness.get_by_label("Back").click();
     harness.run_steps(2);
-    harness.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath");
+    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Shoulders, then breath");
 
     // Open the app again on the same folder.
     let again = self::harness(&data);
-    again.get_by_role_and_label(egui::Role::Button, "Shoulders, then breath");
+    again.get_by_role_and_label(egui::Role::ListBoxOption, "Shoulders, then breath");
     let library = Library::load(Some(&data.presets_dir()));
     assert!(library.problems.is_empty(), "{:?}", library.problems);
     let practice = &library
@@ -203,7 +203,7 @@ fn a_customised_built_in_can_be_restored_after_a_yes() {
     harness.get_by_label("Back").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(
-        egui::Role::Button,
+        egui::Role::ListBoxOption,
         "Evening wind-down · customised · suggested now",
     );
     harness.get_by_label("Mine now.");
@@ -235,7 +235,7 @@ fn a_preset_file_is_imported_from_a_typed_path_and_never_replaces_ones_own() {
     harness.get_by_label("Import").click();
     harness.run_steps(2);
     harness.get_by_label("Imported \"Quick check\".");
-    harness.get_by_role_and_label(egui::Role::Button, "Quick check");
+    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Quick check");
     harness.get_by_label("Import").click();
     harness.run_steps(2);
     harness
@@ -305,7 +305,7 @@ fn a_duplicate_is_a_new_practice_of_ones_own_and_the_original_stays() {
     let data = DataDir::new(dir.path());
     let mut harness = harness(&data);
     harness
-        .get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4")
+        .get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4")
         .click();
     harness.run_steps(2);
     harness.get_by_label("Duplicate").click();
@@ -315,8 +315,8 @@ fn a_duplicate_is_a_new_practice_of_ones_own_and_the_original_stays() {
     harness.run_steps(2);
     harness.get_by_label("Back").click();
     harness.run_steps(2);
-    harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4 (copy)");
-    harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4");
+    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4 (copy)");
+    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4");
     let library = Library::load(Some(&data.presets_dir()));
     let copy = library.find("Box 4-4-4-4 (copy)").expect("saved");
     let original = library.find("Box 4-4-4-4").expect("still there");
@@ -324,7 +324,7 @@ fn a_duplicate_is_a_new_practice_of_ones_own_and_the_original_stays() {
     assert!(matches!(original.origin, downshift::store::Origin::BuiltIn));
     // A second duplicate gets a name of its own.
     harness
-        .get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4")
+        .get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4")
         .click();
     harness.run_steps(2);
     harness.get_by_label("Duplicate").click();
@@ -347,7 +347,7 @@ fn ones_own_preset_is_deleted_only_after_a_yes() {
     std::fs::write(&file, two_breaths("Mine")).expect("write");
     let mut harness = harness(&data);
     harness
-        .get_by_role_and_label(egui::Role::Button, "Mine")
+        .get_by_role_and_label(egui::Role::ListBoxOption, "Mine")
         .click();
     harness.run_steps(2);
     harness.get_by_label("Delete").click();
@@ -363,7 +363,7 @@ fn ones_own_preset_is_deleted_only_after_a_yes() {
     assert!(!file.exists());
     assert!(
         harness
-            .query_by_role_and_label(egui::Role::Button, "Mine")
+            .query_by_role_and_label(egui::Role::ListBoxOption, "Mine")
             .is_none()
     );
 }
@@ -379,7 +379,7 @@ fn a_preset_file_that_cannot_be_used_is_named_in_the_problems_panel_and_the_rest
     )
     .expect("write");
     let mut harness = harness(&data);
-    harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4");
+    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4");
     harness
         .get_by_label("Problems: 1 preset file could not be used")
         .click();

@@ -125,14 +125,17 @@ fn home_lists_the_practices_and_describes_the_chosen_one() {
     let rig = Rig::new();
     let mut harness = rig.harness();
     harness.run();
-    harness.get_by_role_and_label(egui::Role::Button, "Evening wind-down · suggested now");
-    harness.get_by_role_and_label(egui::Role::Button, "Box 4-4-4-4");
+    harness.get_by_role_and_label(
+        egui::Role::ListBoxOption,
+        "Evening wind-down · suggested now",
+    );
+    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4");
     harness.get_by_label_contains("A quiet ten minutes before bed");
     harness.key_press(egui::Key::ArrowDown);
     harness.run();
     harness.get_by_label_contains("Close the day, drop the shoulders");
     harness
-        .get_by_role_and_label(egui::Role::Button, "Extended exhale 4-6")
+        .get_by_role_and_label(egui::Role::ListBoxOption, "Extended exhale 4-6")
         .click();
     harness.run();
     harness.get_by_label_contains("In for 4, out for 6");
@@ -330,7 +333,9 @@ fn tension_is_asked_before_and_after_with_one_key_and_kept_in_the_record() {
     harness.key_press(egui::Key::Escape);
     harness.run();
     harness.get_by_label("And how tense do you feel now?");
-    harness.get_by_label("6").click();
+    harness
+        .get_by_label("6 of 10: And how tense do you feel now?")
+        .click();
     harness.run();
     harness.get_by_label("Tension: 10 before, 6 after");
     let history = load_history(&rig.data_dir().history_path()).expect("reads");
@@ -408,7 +413,7 @@ fn two_calm_sessions_so_far(rig: &Rig) {
 fn finish_extended_exhale(rig: &Rig, harness: &mut Harness<'static, DownshiftApp>) {
     harness.run();
     harness
-        .get_by_role_and_label(egui::Role::Button, "Extended exhale 4-6")
+        .get_by_role_and_label(egui::Role::ListBoxOption, "Extended exhale 4-6")
         .click();
     harness.run();
     harness.get_by_label("Start").click();
@@ -587,7 +592,10 @@ fn from_the_keyboard_alone_a_focused_button_takes_enter_and_a_focused_practice_s
     harness.run();
     assert!(
         harness
-            .get_by_role_and_label(egui::Role::Button, "Evening wind-down · suggested now")
+            .get_by_role_and_label(
+                egui::Role::ListBoxOption,
+                "Evening wind-down · suggested now"
+            )
             .is_focused()
     );
     harness.key_press(egui::Key::Space);
@@ -695,8 +703,8 @@ fn in_gentle_mode_a_practice_with_holds_is_marked_and_starts_only_after_start_an
     let rig = Rig::with_settings("(ask_tension: false, gentle_mode: true)");
     let mut harness = rig.harness();
     harness.run();
-    harness.get_by_role_and_label(egui::Role::Button, "Extended exhale 4-6");
-    harness.get_by_role_and_label(egui::Role::Button, "4-7-8 · not gentle");
+    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Extended exhale 4-6");
+    harness.get_by_role_and_label(egui::Role::ListBoxOption, "4-7-8 · not gentle");
     // Down the list to the last practice, 4-7-8.
     for _ in 0..12 {
         harness.key_press(egui::Key::ArrowDown);
@@ -794,8 +802,12 @@ fn the_tension_scale_is_one_row_at_the_default_size() {
     harness.key_press(egui::Key::Space);
     harness.run();
     harness.get_by_label("How tense do you feel right now?");
-    let zero = harness.get_by_label("0").rect();
-    let ten = harness.get_by_label("10").rect();
+    let zero = harness
+        .get_by_label("0 of 10: How tense do you feel right now?")
+        .rect();
+    let ten = harness
+        .get_by_label("10 of 10: How tense do you feel right now?")
+        .rect();
     assert_eq!(zero.top(), ten.top(), "0 and 10 on one row");
     assert!(ten.right() <= 720.0 && zero.left() >= 0.0);
     // Centred under the question.
@@ -886,7 +898,7 @@ fn home_shows_every_practice_grouped_with_the_suggested_one_marked_and_notices_i
     in_view(breathing, "Breathing");
     let row = |name: &str| {
         harness
-            .get_by_role_and_label(egui::Role::Button, name)
+            .get_by_role_and_label(egui::Role::ListBoxOption, name)
             .rect()
     };
     for name in [
@@ -959,7 +971,7 @@ fn home_shows_every_practice_grouped_with_the_suggested_one_marked_and_notices_i
 
     // The arrows go down the list as it is shown: from the last built-in ritual to one's own.
     harness
-        .get_by_role_and_label(egui::Role::Button, "Micro-rest reset")
+        .get_by_role_and_label(egui::Role::ListBoxOption, "Micro-rest reset")
         .click();
     harness.run();
     harness.key_press(egui::Key::ArrowDown);
@@ -980,7 +992,7 @@ fn at_the_default_size_every_built_in_practice_is_in_view_above_the_foot() {
     for entry in &downshift::store::Library::built_in().entries {
         let name = &entry.practice.name;
         let rect = harness
-            .query_all_by_role(egui::Role::Button)
+            .query_all_by_role(egui::Role::ListBoxOption)
             .find(|node| {
                 node.accesskit_node()
                     .label()
@@ -1018,7 +1030,7 @@ fn with_more_practices_than_fit_home_says_how_many_more_are_below() {
     }
     harness.get_by_label("That is all of them.");
     let last = harness
-        .get_by_role_and_label(egui::Role::Button, "Mine 11")
+        .get_by_role_and_label(egui::Role::ListBoxOption, "Mine 11")
         .rect();
     assert!(last.bottom() <= 760.0, "{last:?}");
 }
@@ -1038,7 +1050,10 @@ fn nothing_on_home_moves_when_a_reminder_comes_and_with_reduced_motion_it_is_sim
                 .to_vec()
                 .into_iter()
                 .chain([harness
-                    .get_by_role_and_label(egui::Role::Button, "Work to home · suggested now")
+                    .get_by_role_and_label(
+                        egui::Role::ListBoxOption,
+                        "Work to home · suggested now",
+                    )
                     .rect()])
                 .collect::<Vec<_>>()
         };
@@ -1409,7 +1424,7 @@ fn the_evening_wind_down_offers_the_checkin_on_its_summary_even_before_the_chose
     harness.run();
     assert!(harness.query_by_label("A ten-second check-in?").is_none());
     harness
-        .get_by_role_and_label(egui::Role::Button, "Evening wind-down")
+        .get_by_role_and_label(egui::Role::ListBoxOption, "Evening wind-down")
         .click();
     harness.run();
     harness.key_press(egui::Key::Space);
@@ -1423,4 +1438,120 @@ fn the_evening_wind_down_offers_the_checkin_on_its_summary_even_before_the_chose
         .click();
     harness.run();
     harness.get_by_label("Pain today, on average?");
+}
+
+/// The words of the live region the reader was last given.
+fn announced(harness: &Harness<'static, DownshiftApp>) -> String {
+    harness
+        .state()
+        .announcement()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn a_screen_reader_hears_the_window_the_list_each_screen_and_every_phase_once() {
+    use egui::accesskit::{Live, Role};
+    use egui_kittest::kittest::NodeT;
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.run();
+    assert_eq!(
+        harness.root().accesskit_node().label().as_deref(),
+        Some("downshift"),
+        "the window is named"
+    );
+    // The practices are list boxes of options; the chosen one is selected, with its
+    // description, and nothing is a toggle button.
+    let chosen =
+        harness.get_by_role_and_label(Role::ListBoxOption, "Evening wind-down · suggested now");
+    assert_eq!(chosen.accesskit_node().is_selected(), Some(true));
+    assert!(chosen.accesskit_node().toggled().is_none());
+    assert!(
+        chosen
+            .accesskit_node()
+            .description()
+            .is_some_and(|d| d.contains("A quiet ten minutes before bed")),
+        "its description is reachable"
+    );
+    assert_eq!(
+        chosen.parent().expect("in a list").accesskit_node().role(),
+        Role::ListBox
+    );
+    let other = harness.get_by_role_and_label(Role::ListBoxOption, "Box 4-4-4-4");
+    assert_eq!(other.accesskit_node().is_selected(), Some(false));
+    assert_eq!(announced(&harness), "Home. Choose a practice.");
+    // Each screen says what it is as it opens.
+    harness.key_press(egui::Key::I);
+    harness.run();
+    assert_eq!(announced(&harness), "About Evening wind-down");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Settings")
+        .click();
+    harness.run();
+    assert_eq!(announced(&harness), "Settings");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+
+    // A session: its start and first phase together, then each phase once, pause, resume.
+    harness
+        .get_by_role_and_label(Role::ListBoxOption, "Extended exhale 4-6")
+        .click();
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert_eq!(
+        announced(&harness),
+        "Extended exhale 4-6, 5 minutes. Breathe in"
+    );
+    // Told once, then gone: nothing on the screen is found twice.
+    assert_eq!(
+        harness
+            .query_all_by(|node| node.data().live() == Some(Live::Polite))
+            .count(),
+        0
+    );
+    harness.get_by_label("Breathe in");
+    rig.advance(4 * S + S / 2);
+    harness.run();
+    assert_eq!(announced(&harness), "Breathe out");
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert_eq!(announced(&harness), "Paused");
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert_eq!(announced(&harness), "Resumed. Breathe out");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(
+        announced(&harness).starts_with("Session ended. Extended exhale 4-6. Ended early,"),
+        "{}",
+        announced(&harness)
+    );
+}
+
+#[test]
+fn a_prompts_words_are_announced_once_and_its_countdown_never() {
+    let rig = Rig::new();
+    let mut harness = rig.harness_at(18 * 60 + 10);
+    harness.run();
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    let first = announced(&harness);
+    assert!(first.starts_with("Work to home, "), "{first}");
+    assert!(
+        first.ends_with("Close the day: note one thing left for tomorrow, then let it go."),
+        "{first}"
+    );
+    for _ in 0..5 {
+        rig.advance(S);
+        harness.run();
+        assert_eq!(
+            announced(&harness),
+            first,
+            "the seconds going by say nothing"
+        );
+    }
 }

@@ -84,17 +84,23 @@ fn questions(
                 ui.spacing_mut().item_spacing.x = gap;
                 ui.spacing_mut().button_padding = egui::vec2(2.0, 2.0);
                 for value in question.lowest..=question.highest {
+                    // An earlier answer (after Back) shows as the chosen one.
+                    let chosen = previous == Some(value);
                     let button = egui::Button::new(RichText::new(value.to_string()).size(24.0))
-                        .selected(previous == Some(value))
+                        .selected(chosen)
                         .min_size(egui::vec2(side, side));
                     let response = ui.add(button);
-                    // Each number read with the question's scale, not as a bare figure.
-                    response.widget_info(|| {
-                        egui::WidgetInfo::labeled(
-                            egui::Role::Button,
-                            true,
-                            format!("{value}: {}", question.text),
-                        )
+                    // Each number read with its question and scale, not as a bare figure, and
+                    // as a plain button (not a toggle).
+                    let name = format!(
+                        "{value} of {}: {}{}",
+                        question.highest,
+                        question.text,
+                        if chosen { " (your answer)" } else { "" }
+                    );
+                    ui.ctx().accesskit_node_builder(response.id, |node| {
+                        node.clear_toggled();
+                        node.set_label(name);
                     });
                     if response.clicked() {
                         commands.push(Command::CheckInAnswer(value));

@@ -277,20 +277,36 @@ fn practice_list(
                         .strong()
                         .color(palette.quiet_text),
                 );
-                for &index in members {
-                    let text = row_text(library, index, index == selected, glance, palette);
-                    let row = ui.add(egui::Button::selectable(index == selected, text));
-                    rows.push(row.id);
-                    if index == selected {
-                        row.scroll_to_me(None);
+                // A list box of options, the chosen one selected: a reader says "list", the
+                // position, and which one is chosen (not "toggle button not pressed").
+                let list = egui::UiBuilder::new()
+                    .accessibility_role(egui::accesskit::Role::ListBox)
+                    .accessibility_label(format!("{title}, {} practices", members.len()));
+                ui.scope_builder(list, |ui| {
+                    for (position, &index) in members.iter().enumerate() {
+                        let text = row_text(library, index, index == selected, glance, palette);
+                        let row = ui.add(egui::Button::selectable(index == selected, text));
+                        let description = library.entries[index].practice.description.clone();
+                        ui.ctx().accesskit_node_builder(row.id, |node| {
+                            node.set_role(egui::accesskit::Role::ListBoxOption);
+                            node.clear_toggled();
+                            node.set_selected(index == selected);
+                            node.set_position_in_set(position + 1);
+                            node.set_size_of_set(members.len());
+                            node.set_description(description);
+                        });
+                        rows.push(row.id);
+                        if index == selected {
+                            row.scroll_to_me(None);
+                        }
+                        if row.clicked() {
+                            commands.push(Command::Select(index));
+                        }
+                        if row.double_clicked() {
+                            commands.push(Command::Start);
+                        }
                     }
-                    if row.clicked() {
-                        commands.push(Command::Select(index));
-                    }
-                    if row.double_clicked() {
-                        commands.push(Command::Start);
-                    }
-                }
+                });
             }
         });
     if overflows {

@@ -4,6 +4,7 @@
 //! touches a file or a device.
 
 mod about;
+mod announce;
 mod checkin;
 mod editor;
 mod history;
@@ -96,6 +97,8 @@ pub struct DownshiftApp {
     home_rows: Vec<egui::Id>,
     /// Set by a signal (logout, shutdown, the terminal closed): leave as soon as possible.
     end_request: Option<crate::desktop::ending::EndRequest>,
+    /// What the screen reader is told as screens open and a session goes on.
+    announcer: announce::Announcer,
 }
 
 impl DownshiftApp {
@@ -140,6 +143,7 @@ impl DownshiftApp {
             report_history: None,
             home_rows: Vec::new(),
             end_request: None,
+            announcer: announce::Announcer::default(),
         };
         app.state.desktop.autostart = options.autostart_on;
         app.state.desktop.autostart_entry = options.autostart_entry;
@@ -157,6 +161,11 @@ impl DownshiftApp {
             app.effects.push(Effect::Viewport(ViewportEffect::Hide));
         }
         app
+    }
+
+    /// What the screen reader was last told (for tests).
+    pub fn announcement(&self) -> Option<&str> {
+        self.announcer.current()
     }
 
     /// The app's state, as the screens see it.
@@ -298,6 +307,11 @@ impl DownshiftApp {
             app::update(&mut self.state, command, &now, &mut self.effects);
         }
         self.carry_out(Some(&ctx), &now);
+        // The window's name, as the reader says it when the window takes the focus.
+        ctx.accesskit_node_builder(egui::accesskit_root_id(), |root| {
+            root.set_label("downshift");
+        });
+        self.announcer.update(&ctx, &mut self.state, now.mono);
         let settings = &self.state.settings;
         match &mut self.state.screen {
             Screen::Session(live) => {

@@ -45,7 +45,12 @@ pub fn show(
                 for value in 0..=10u8 {
                     let button = egui::Button::new(RichText::new(value.to_string()).size(24.0))
                         .min_size(egui::vec2(side, side));
-                    if ui.add(button).clicked() {
+                    let response = ui.add(button);
+                    // Each number read with its question and scale, not as a bare figure.
+                    let name = format!("{value} of 10: {question}");
+                    ui.ctx()
+                        .accesskit_node_builder(response.id, |node| node.set_label(name));
+                    if response.clicked() {
                         actions.push(Command::Rate(Some(value)));
                     }
                 }

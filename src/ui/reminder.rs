@@ -39,15 +39,12 @@ pub fn show(
             .inner_margin(10)
             .show(ui, |ui| {
                 ui.set_max_width(560.0);
-                let message = ui.label(
+                // Announced when it comes (`announce`).
+                ui.label(
                     RichText::new(&reminder.message)
                         .size(BODY_SIZE)
                         .color(palette.text),
                 );
-                // Screen readers read it out when it appears.
-                ui.ctx().accesskit_node_builder(message.id, |node| {
-                    node.set_live(egui::accesskit::Live::Polite);
-                });
                 ui.add_space(6.0);
                 ui.horizontal(|ui| {
                     // Compact: on home the card takes the header's room.

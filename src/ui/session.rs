@@ -126,11 +126,9 @@ pub fn show(
         } else {
             moment.phase.label().to_owned()
         };
-        let phase = ui.label(RichText::new(&phase_text).size(PHASE_SIZE));
-        // Screen readers announce each new phase.
-        ui.ctx().accesskit_node_builder(phase.id, |node| {
-            node.set_live(egui::accesskit::Live::Polite);
-        });
+        // Read when the reader goes through the screen; the phases are announced by
+        // `announce`, so a prompt's countdown is never read out second by second.
+        ui.label(RichText::new(&phase_text).size(PHASE_SIZE));
         // The lines that come and go keep their room, so the progress and the buttons below
         // never move.
         if settings.show_numbers {

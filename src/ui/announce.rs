@@ -1,0 +1,204 @@
+//! What a screen reader hears without moving the focus: each screen as it opens, a session's
+//! start, every phase from the first, pause, resume and end, a reminder as it comes. Each
+//! announcement is a polite live node added for one frame: the reader is told its words when
+//! it is added (AT-SPI's announcement event carries them), and it is gone before anything else
+//! could read it twice or find it in place of the screen's own words. It is given a moment
+//! after the screen changes, so the reader has first said where the focus went.
+
+use crate::app::AppState;
+use crate::app::screen::{CheckInStage, RatingStage, SAFETY_TITLE, Screen};
+use crate::practice::{Micros, Step, StepKind};
+
+/// An announcement, and what it is about: it is made again only when `key` changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spoken {
+    pub key: String,
+    pub text: String,
+}
+
+/// How long after a change the words are given: the focus settles first (a reader says where
+/// it lands, and would talk over an earlier announcement).
+const SETTLE_SECONDS: f64 = 0.3;
+
+#[derive(Default)]
+pub struct Announcer {
+    last_key: Option<String>,
+    /// Words waiting for their moment (seconds, egui's clock).
+    pending: Option<(String, f64)>,
+    /// The last words given, and their number (a new number is a new node).
+    current: Option<(u64, String)>,
+    serial: u64,
+    /// The node for the last words is in the tree this frame (it goes at the next).
+    showing: bool,
+}
+
+impl Announcer {
+    /// The words of the live region now, if any (for tests).
+    pub fn current(&self) -> Option<&str> {
+        self.current.as_ref().map(|(_, text)| text.as_str())
+    }
+
+    /// Takes this frame's state of things and keeps the live region in the accessibility tree.
+    pub fn update(&mut self, ctx: &egui::Context, state: &mut AppState, now: Micros) {
+        let spoken = what_to_say(state, now, self.last_key.as_deref());
+        let seconds = ctx.input(|i| i.time);
+        if let Some(spoken) = spoken
+            && self.last_key.as_deref() != Some(spoken.key.as_str())
+        {
+            self.last_key = Some(spoken.key);
+            self.pending = Some((spoken.text, seconds + SETTLE_SECONDS));
+        }
+        let mut fresh = false;
+        if let Some((text, due)) = self.pending.take() {
+            if seconds >= due {
+                self.serial += 1;
+                self.current = Some((self.serial, text));
+                fresh = true;
+            } else {
+                // Frames until then (a third of a second): a timer alone may not wake a
+                // window that has nothing else to draw.
+                ctx.request_repaint();
+                self.pending = Some((text, due));
+            }
+        }
+        self.showing = fresh;
+        if fresh && let Some((serial, text)) = &self.current {
+            // One more frame takes it away.
+            ctx.request_repaint();
+            let text = text.clone();
+            ctx.accesskit_node_builder(egui::Id::unique(("announcement", *serial)), move |node| {
+                node.set_role(egui::accesskit::Role::Label);
+                node.set_value(text);
+                node.set_live(egui::accesskit::Live::Polite);
+            });
+        }
+    }
+}
+
+/// "5 minutes", "1 minute", "30 seconds".
+fn length_words(seconds: f64) -> String {
+    if seconds < 90.0 {
+        let whole = seconds.round() as u64;
+        return format!("{whole} second{}", if whole == 1 { "" } else { "s" });
+    }
+    let minutes = (seconds / 60.0).round() as u64;
+    format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+}
+
+/// What the reader should hear about the state now, with the key that names it.
+pub fn what_to_say(state: &mut AppState, now: Micros, last_key: Option<&str>) -> Option<Spoken> {
+    if !state.is_in_session()
+        && let Some(reminder) = state.reminders.showing()
+    {
+        return Some(Spoken {
+            key: format!("reminder:{}", reminder.message),
+            text: reminder.message.clone(),
+        });
+    }
+    let (key, text) = match &mut state.screen {
+        Screen::Home => ("home".to_owned(), "Home. Choose a practice.".to_owned()),
+        Screen::Session(live) => {
+            let moment = live.moment(now);
+            let paused = live.is_paused();
+            let practice = live.practice();
+            let doing = if moment.step_kind == StepKind::Prompt {
+                // A prompt's words once; its seconds stay on the screen.
+                match practice.steps.get(moment.step_index) {
+                    Some(Step::Prompt(prompt)) => prompt.text.clone(),
+                    _ => String::new(),
+                }
+            } else {
+                moment.phase.label().to_owned()
+            };
+            let prefix = format!("session:{}:", live.id());
+            let key = format!(
+                "{prefix}{}:{}:{}",
+                moment.step_index,
+                doing,
+                if paused { "paused" } else { "on" }
+            );
+            let text = if paused {
+                "Paused".to_owned()
+            } else {
+                let started = !last_key.is_some_and(|k| k.starts_with(&prefix));
+                let resumed =
+                    last_key.is_some_and(|k| k.starts_with(&prefix) && k.ends_with(":paused"));
+                if started {
+                    let length = crate::practice::estimated_seconds(practice);
+                    format!("{}, {}. {doing}", practice.name, length_words(length))
+                } else if resumed {
+                    format!("Resumed. {doing}")
+                } else {
+                    doing
+                }
+            };
+            (key, text)
+        }
+        Screen::Summary(summary) => {
+            let details = summary.details.replace(" · ", ", ");
+            let text = format!("{} {}. {details}.", summary.title, summary.practice);
+            (format!("summary:{text}"), text)
+        }
+        Screen::Settings(_) => ("settings".to_owned(), "Settings".to_owned()),
+        Screen::History(_) => ("history".to_owned(), "History".to_owned()),
+        Screen::Editor(editor) => (
+            "editor".to_owned(),
+            format!("Editing {}", editor.draft.name),
+        ),
+        Screen::Safety(_) => ("safety".to_owned(), SAFETY_TITLE.to_owned()),
+        Screen::About(about) => (
+            format!("about:{}", about.practice.name),
+            format!("About {}", about.practice.name),
+        ),
+        Screen::Rating(rating) => {
+            let question = match rating.stage {
+                RatingStage::Before { .. } => "How tense do you feel right now?",
+                RatingStage::After { .. } => "And how tense do you feel now?",
+            };
+            (
+                format!("rating:{question}"),
+                format!(
+                    "{question} 0 is completely relaxed, 10 the most tense you can imagine. \
+                     Press a number key."
+                ),
+            )
+        }
+        Screen::CheckIn(checkin) => match (&checkin.stage, checkin.question()) {
+            (CheckInStage::Questions, Some(question)) => (
+                format!("checkin:{}:{}", checkin.date, checkin.current),
+                format!(
+                    "{} {}. Question {} of {}.",
+                    question.text,
+                    question.scale,
+                    checkin.current + 1,
+                    checkin.questions.len()
+                ),
+            ),
+            (CheckInStage::Answered { changes, .. }, _) => {
+                let mut text = "Thank you. Saved.".to_owned();
+                if !changes.is_empty() {
+                    text.push_str(" What changed in the last 3 days: ");
+                    text.push_str(&changes.join(" "));
+                }
+                text.push_str(" Different in the last day or two? Optional.");
+                ("checkin:answered".to_owned(), text)
+            }
+            _ => return None,
+        },
+        Screen::YourDays(_) => ("your_days".to_owned(), "Your days".to_owned()),
+    };
+    Some(Spoken { key, text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_are_said_as_people_say_them() {
+        assert_eq!(length_words(300.0), "5 minutes");
+        assert_eq!(length_words(30.0), "30 seconds");
+        assert_eq!(length_words(60.0), "60 seconds");
+        assert_eq!(length_words(95.0), "2 minutes");
+    }
+}
