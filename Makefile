@@ -60,6 +60,7 @@ e2e: build
 	scripts/e2e-audio-load.sh
 	scripts/e2e-window-sound.sh
 	scripts/e2e-reminder.sh
+	scripts/e2e-xfce.sh
 	scripts/e2e-endings.sh
 	scripts/e2e-wayland.sh
 	scripts/e2e-install.sh
@@ -72,11 +73,13 @@ $(BIN): $(SOURCES)
 	$(CARGO) build --release --locked
 	@touch $@
 
-# Man pages and completions from the command line's own definition (examples/make-assets.rs),
-# the icon's PNG sizes from its SVG, and the launcher as the .deb installs it.
-$(ASSETS)/made: $(SOURCES) examples/make-assets.rs scripts/make-icons.sh data/$(APP_ID).desktop.in data/icons/$(APP_ID).svg
+# Man pages and completions from the command line's own definition, written by the release
+# binary itself (src/cli/assets.rs: no second build), the icon's PNG sizes from its SVG, the
+# launcher as the .deb installs it, and the .deb's changelog from the metainfo's release notes.
+$(ASSETS)/made: $(BIN) scripts/make-icons.sh scripts/make-changelog.py data/$(APP_ID).desktop.in data/$(APP_ID).metainfo.xml data/icons/$(APP_ID).svg Cargo.toml
 	rm -rf $(ASSETS)
-	$(CARGO) run --locked --quiet --example make-assets -- $(ASSETS)
+	$(BIN) __write-assets $(ASSETS)
+	scripts/make-changelog.py data/$(APP_ID).metainfo.xml Cargo.toml $(ASSETS)/changelog
 	scripts/make-icons.sh $(ASSETS)/icons
 	sed 's|@BINDIR@|/usr/bin|g' data/$(APP_ID).desktop.in >$(ASSETS)/$(APP_ID).usr.desktop
 	@touch $@

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-x11.sh
-need make python3 desktop-file-validate appstreamcli man groff bash zsh fish dpkg-deb compare rsvg-convert
+need make python3 desktop-file-validate appstreamcli man groff bash zsh fish dpkg-deb compare rsvg-convert lintian
 [[ -f /usr/share/bash-completion/bash_completion ]] || die "bash-completion is missing: run scripts/ensure-deps.sh test"
 cargo deb --version >/dev/null 2>&1 || die "cargo-deb is missing: run scripts/ensure-deps.sh test"
 
@@ -258,6 +258,7 @@ def as_packed(path):
     return path.replace("/usr/share/zsh/site-functions/", "/usr/share/zsh/vendor-completions/")
 wanted = {as_packed(p) for p in installed if not p.endswith("/install-manifest")}
 wanted.add("/usr/share/doc/downshift/copyright")
+wanted.add("/usr/share/doc/downshift/changelog.Debian.gz")
 assert wanted == in_deb, f"only installed: {sorted(wanted - in_deb)}; only in the .deb: {sorted(in_deb - wanted)}"
 for path in installed:
     if path.endswith("/install-manifest"):
@@ -271,6 +272,17 @@ PY
 depends=$(dpkg-deb -f "$deb" Depends)
 [[ "$depends" == *libasound2* && "$depends" == *libx11-6* ]] || die "the .deb's Depends: $depends"
 ok "make deb packs the same files as make install with PREFIX=/usr, byte for byte (dpkg-deb -c and -x)"
+
+# Debian's own checker: no error and no warning (informational tags may stay).
+lintian --version
+if ! lintian --fail-on error,warning "$deb" >"$work/lintian.log" 2>&1; then
+  die "lintian: $(cat "$work/lintian.log")"
+fi
+! grep -E '^[EW]: ' "$work/lintian.log" || die "lintian: $(cat "$work/lintian.log")"
+cat "$work/lintian.log"
+zcat "$work/deb-root/usr/share/doc/downshift/changelog.Debian.gz" | head -n 1 | grep -q "^downshift ($VERSION-1) " \
+  || die "the changelog's first entry is not $VERSION-1"
+ok "lintian finds no error or warning in the .deb; its changelog comes from the release notes"
 
 run_make uninstall DESTDIR="$stage" PREFIX=/usr
 leftover=$(find "$stage" -mindepth 1)

@@ -10,10 +10,12 @@ set -euo pipefail
 
 run_packages=(pkg-config libasound2-dev libx11-6 libxss1 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 libgl1 libegl1 libgl1-mesa-dri)
 install_packages=(librsvg2-bin)
-deb_packages=(dpkg-dev)
+deb_packages=(dpkg-dev lintian)
 # The install test checks the launcher, metainfo, man page and completions with the tools that
 # read them, and the single copy under a window manager (openbox) that minimises and restores.
-test_packages=(stress-ng xvfb xdotool x11-utils imagemagick pulseaudio pulseaudio-utils libasound2-plugins sox espeak-ng python3 dbus-daemon dbus-bin libvulkan1 mesa-vulkan-drivers desktop-file-utils appstream man-db groff-base bash-completion zsh fish openbox weston wmctrl)
+# The Xfce test runs the real panel, settings daemon and notification server, and reads what
+# they draw with tesseract (in a font it can count on).
+test_packages=(stress-ng xvfb xdotool x11-utils imagemagick pulseaudio pulseaudio-utils libasound2-plugins sox espeak-ng python3 dbus-daemon dbus-bin libvulkan1 mesa-vulkan-drivers desktop-file-utils appstream man-db groff-base bash-completion zsh fish openbox weston wmctrl xfce4-panel xfce4-notifyd xfconf tesseract-ocr tesseract-ocr-eng fonts-dejavu-core)
 # cargo-deb, built from crates.io when missing (about a minute on two cores).
 CARGO_DEB_VERSION=3.8.0
 

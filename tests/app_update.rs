@@ -819,3 +819,38 @@ fn nudges_shown_started_and_put_off_are_counted_by_day_and_kept_for_what_changed
     assert_eq!((nudges.started, nudges.later), (1, 1), "{nudges:?}");
     assert_eq!(nudges.skipped(), nudges.shown - 1);
 }
+
+#[test]
+fn no_reminder_falls_due_before_the_desktop_has_first_said_whether_the_person_is_busy() {
+    use downshift::practice::reminders::{Busy, Surroundings};
+    let (_dir, mut state) = app_with_nudges("Micro-rest reset");
+    let mut effects = Vec::new();
+    app::background::follow_desktop(&mut state, &on_monday(21, 30), &mut effects);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::WatchSurroundings(true)))
+    );
+    let mut effects = Vec::new();
+    app::tick(&mut state, &on_monday(21, 30), &mut effects);
+    assert_eq!(notified(&effects), None, "nothing is known yet");
+    // The first reading: do-not-disturb is on. Still nothing, and nothing to take back.
+    let dnd = Surroundings {
+        idle: Some(jiff::SignedDuration::ZERO),
+        busy: Some(Busy::DoNotDisturb),
+    };
+    let effects = receive(&mut state, Message::Surroundings(dnd), &on_monday(21, 30));
+    assert_eq!(notified(&effects), None);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::WithdrawNotification)),
+        "nothing was shown to take back: {effects:?}"
+    );
+    let effects = receive(
+        &mut state,
+        Message::Surroundings(Surroundings::default()),
+        &on_monday(21, 31),
+    );
+    assert!(notified(&effects).is_some(), "once it is over: {effects:?}");
+}

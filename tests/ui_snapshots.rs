@@ -19,6 +19,8 @@ mod common;
 
 /// A data folder and the clocks the window runs on, both set by the test.
 struct Rig {
+    /// The window's size: the default, or a small laptop's.
+    size: [f32; 2],
     now: Arc<AtomicU64>,
     local: Arc<Mutex<DateTime>>,
     dir: tempfile::TempDir,
@@ -32,6 +34,7 @@ fn monday(hour: i8, minute: i8) -> DateTime {
 impl Rig {
     fn new(settings: &str, at: DateTime) -> Rig {
         let rig = Rig {
+            size: WINDOW.with(|w| *w.borrow()),
             now: Arc::new(AtomicU64::new(1_000 * S)),
             local: Arc::new(Mutex::new(at)),
             dir: tempfile::tempdir().expect("temp dir"),
@@ -64,7 +67,7 @@ impl Rig {
         );
         let app = DownshiftApp::new(self.data(), AppOptions::new(clocks, SoundMode::Off));
         let mut harness = Harness::builder()
-            .with_size([720.0, 760.0])
+            .with_size(self.size)
             .build_eframe(move |_| app);
         harness.set_render_cursor(false);
         harness.run_steps(2);
@@ -72,9 +75,15 @@ impl Rig {
     }
 }
 
+thread_local! {
+    /// The size of the windows the next rigs open.
+    static WINDOW: std::cell::RefCell<[f32; 2]> = const { std::cell::RefCell::new([720.0, 760.0]) };
+}
+
 /// The images taken, and those that did not match.
 struct Album {
-    theme: &'static str,
+    /// What each image's name ends with: the theme, and "-small" at a small size.
+    theme: String,
     failures: Vec<String>,
 }
 
@@ -132,8 +141,13 @@ fn sessions(count: usize) -> String {
 }
 
 fn every_screen(theme: &'static str) {
+    let small = WINDOW.with(|w| w.borrow()[1] < 760.0);
     let mut album = Album {
-        theme,
+        theme: if small {
+            format!("{theme}-small")
+        } else {
+            theme.to_owned()
+        },
         failures: Vec::new(),
     };
 
@@ -348,6 +362,14 @@ fn checkins(days: i64) -> String {
 
 #[test]
 fn every_screen_looks_as_it_should_in_the_evening_theme() {
+    every_screen("Evening");
+}
+
+#[test]
+fn every_screen_is_usable_on_a_small_laptop_screen() {
+    // 1280 × 720 with a panel and a title bar leaves about 720 × 650 for the window's inside:
+    // every screen still shows what it needs, or scrolls and says so.
+    WINDOW.with(|w| *w.borrow_mut() = [720.0, 650.0]);
     every_screen("Evening");
 }
 

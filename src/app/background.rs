@@ -29,6 +29,9 @@ pub struct DesktopStatus {
     pub tray_outdated: bool,
     /// Idle time, full screen and do-not-disturb are being read (only while reminders are on).
     pub watching: bool,
+    /// The first reading since watching began has come: until then nothing is known of a
+    /// meeting or do-not-disturb, so no reminder falls due.
+    pub surroundings_read: bool,
     /// Quit was asked for (the tray's Quit, Ctrl+Q): the close that follows ends downshift.
     pub quitting: bool,
 }
@@ -44,6 +47,7 @@ impl Default for DesktopStatus {
             tray_looked_at: None,
             tray_outdated: true,
             watching: false,
+            surroundings_read: false,
             quitting: false,
         }
     }
@@ -164,6 +168,7 @@ pub fn follow_desktop(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>
     let watch = state.settings.reminders.any();
     if state.desktop.watching != watch {
         state.desktop.watching = watch;
+        state.desktop.surroundings_read = false;
         if !watch {
             // Nothing read is kept once reminders are off.
             state.surroundings = Default::default();

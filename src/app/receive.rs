@@ -190,6 +190,7 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
         Message::Autostart(Err(reason)) => state.notices.push(reason),
         Message::Surroundings(surroundings) => {
             state.surroundings = surroundings;
+            state.desktop.surroundings_read = true;
             tick(state, now, effects);
         }
     }
@@ -213,6 +214,11 @@ pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
         }
     }
     super::pain_days::notify_when_due(state, now, effects);
+    if state.desktop.watching && !state.desktop.surroundings_read {
+        // Nothing is known yet of a meeting or do-not-disturb (the first reading is on its
+        // way): a reminder shown now might be shown into one, and again when it ends.
+        return;
+    }
     let activity = match &state.screen {
         Screen::Session(session) => Activity::InSession(&session.practice().name),
         Screen::Rating(screen) => Activity::InSession(&screen.practice().name),

@@ -164,7 +164,10 @@ impl Runtime {
             Effect::WatchSurroundings(watch) => {
                 if !watch {
                     self.presence = None;
-                } else if self.mode == Mode::Threads && self.presence.is_none() {
+                } else if self.mode == Mode::Inline {
+                    // Nothing to read here (tests): nothing is known, at once.
+                    let _ = self.send.send(Message::Surroundings(Default::default()));
+                } else if self.presence.is_none() {
                     let report = self.reporter();
                     self.presence = Some(Presence::start(move |surroundings| {
                         report(Message::Surroundings(surroundings))

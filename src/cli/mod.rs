@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod assets;
 mod checkin;
 mod history;
 mod play;
@@ -178,6 +179,20 @@ pub fn main() -> ExitCode {
         libc::umask(0o077);
     }
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("error")).init();
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() == Some(std::ffi::OsStr::new(assets::WRITE_ASSETS)) {
+        let Some(out) = args.next() else {
+            eprintln!("usage: downshift {} DIR", assets::WRITE_ASSETS);
+            return ExitCode::from(2);
+        };
+        return match assets::write_assets(std::path::Path::new(&out)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(failure) => {
+                eprintln!("downshift: {}", failure.message);
+                ExitCode::from(failure.code)
+            }
+        };
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return clap_exit(error),

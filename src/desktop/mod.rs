@@ -13,6 +13,28 @@ pub mod tray;
 
 use std::sync::{Arc, OnceLock};
 
+/// The part of the screen a window may take (the screen less the panels), in pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorkArea {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// The work area of an X11 desktop (EWMH `_NET_WORKAREA`), asked once before the window opens.
+/// `None` on Wayland (a compositor places windows itself) or without a window manager.
+pub fn work_area() -> Option<WorkArea> {
+    if std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        return None;
+    }
+    std::env::var_os("DISPLAY")?;
+    presence::X11Screen::open(None)
+        .map_err(|e| log::debug!("no work area: {e}"))
+        .ok()?
+        .work_area()
+}
+
 /// The app's icon (rendered from data/icons/io.github.downshift.Downshift.svg by
 /// scripts/make-icons.sh, as the launcher's is), decoded once for the window and the tray.
 pub fn app_icon() -> Option<Arc<egui::IconData>> {

@@ -13,7 +13,27 @@ pub fn show(
     palette: &Palette,
     commands: &mut Vec<Command>,
 ) {
+    if matches!(screen.stage, CheckInStage::Answered { .. }) {
+        // Done is laid out first, at the foot: on a small screen it is never below the fold.
+        super::widgets::foot_panel("checkin_foot").show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                let done = ui.add(
+                    egui::Button::new(RichText::new("Done").size(24.0))
+                        .min_size(egui::vec2(160.0, 52.0)),
+                );
+                if done.clicked() {
+                    commands.push(Command::CheckInDone);
+                }
+                ui.label(
+                    RichText::new("Enter: done. Esc: leave the marks unasked.")
+                        .color(palette.quiet_text),
+                );
+            });
+        });
+    }
     egui::ScrollArea::vertical()
+        // The bar always shows: on a small screen it says there is more below.
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .auto_shrink([false, false])
         .show(ui, |ui| match &screen.stage {
             CheckInStage::Questions => questions(ui, screen, palette, commands),
@@ -213,16 +233,4 @@ fn answered(
             .char_limit(crate::store::checkins::NOTE_MAX),
     )
     .labelled_by(note.id);
-    ui.add_space(12.0);
-    ui.vertical_centered(|ui| {
-        let done = ui.add(
-            egui::Button::new(RichText::new("Done").size(24.0)).min_size(egui::vec2(160.0, 52.0)),
-        );
-        if done.clicked() {
-            commands.push(Command::CheckInDone);
-        }
-        ui.label(
-            RichText::new("Enter: done. Esc: leave the marks unasked.").color(palette.quiet_text),
-        );
-    });
 }

@@ -60,6 +60,8 @@ pub struct AppOptions {
     pub autostart_on: bool,
     /// Started with no window (`--background`): only the tray and the reminders.
     pub background: bool,
+    /// The desktop's work area: the window is made to fit it at start.
+    pub work_area: Option<crate::desktop::WorkArea>,
 }
 
 impl AppOptions {
@@ -72,6 +74,7 @@ impl AppOptions {
             autostart_entry: None,
             autostart_on: false,
             background: false,
+            work_area: None,
         }
     }
 }
@@ -99,6 +102,8 @@ pub struct DownshiftApp {
     end_request: Option<crate::desktop::ending::EndRequest>,
     /// What the screen reader is told as screens open and a session goes on.
     announcer: announce::Announcer,
+    /// The work area the window must fit, until it has been checked at the first frames.
+    fit_to: Option<crate::desktop::WorkArea>,
 }
 
 impl DownshiftApp {
@@ -144,6 +149,7 @@ impl DownshiftApp {
             home_rows: Vec::new(),
             end_request: None,
             announcer: announce::Announcer::default(),
+            fit_to: options.work_area,
         };
         app.state.desktop.autostart = options.autostart_on;
         app.state.desktop.autostart_entry = options.autostart_entry;
@@ -236,6 +242,7 @@ impl DownshiftApp {
     /// The work that must happen even while the window is hidden: messages from the workers,
     /// a practice reaching its end, reminders.
     fn keep_time(&mut self, ctx: &egui::Context) {
+        self.fit_to_work_area(ctx);
         let now = self.now();
         self.runtime.poll();
         if self.end_request.as_ref().is_some_and(|r| r.is_set()) {
@@ -251,8 +258,9 @@ impl DownshiftApp {
                 &mut self.effects,
             );
         }
-        app::tick(&mut self.state, &now, &mut self.effects);
+        // The desktop first: watching begins before the first reminder can fall due.
         app::background::follow_desktop(&mut self.state, &now, &mut self.effects);
+        app::tick(&mut self.state, &now, &mut self.effects);
         self.carry_out(Some(ctx), &now);
         if let Some(launched) = self.report_history
             && !matches!(self.state.history, app::HistoryCache::Loading)
@@ -453,6 +461,47 @@ fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
     }
 }
 
+/// The default size (720 × 760 points), or less where the work area is smaller: room is left
+/// for a title bar. The smallest size the window may be made shrinks with it.
+fn fitted_size(work_area: Option<crate::desktop::WorkArea>) -> ([f32; 2], [f32; 2]) {
+    const TITLE_BAR: f32 = 40.0;
+    const BORDERS: f32 = 16.0;
+    let Some(area) = work_area else {
+        return ([720.0, 760.0], [420.0, 520.0]);
+    };
+    let width = (area.width - BORDERS).clamp(320.0, 720.0);
+    let height = (area.height - TITLE_BAR - BORDERS).clamp(320.0, 760.0);
+    ([width, height], [width.min(420.0), height.min(520.0)])
+}
+
+impl DownshiftApp {
+    /// Once the window is there: a size kept from a larger screen, or a title bar taller than
+    /// guessed, is brought inside the work area, so nothing is below the bottom of the screen.
+    fn fit_to_work_area(&mut self, ctx: &egui::Context) {
+        let Some(area) = self.fit_to else {
+            return;
+        };
+        let (inner, outer) = ctx.input(|i| (i.viewport().inner_rect, i.viewport().outer_rect));
+        let (Some(inner), Some(outer)) = (inner, outer) else {
+            return;
+        };
+        self.fit_to = None;
+        let per_point = ctx.pixels_per_point();
+        let decoration = (outer.size() - inner.size()) * per_point;
+        let room = egui::vec2(area.width, area.height) - decoration;
+        let size = inner.size() * per_point;
+        if size.x <= room.x + 0.5 && size.y <= room.y + 0.5 {
+            return;
+        }
+        let fitted = egui::vec2(size.x.min(room.x), size.y.min(room.y)) / per_point;
+        log::info!("the window is brought inside the work area: {fitted:?} points");
+        ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(fitted));
+        ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(
+            egui::pos2(area.x, area.y) / per_point,
+        ));
+    }
+}
+
 /// Everything grows with the window (full screen, a large monitor) and shrinks a little with a
 /// small one: the layout is made for 720 × 760 points.
 fn scale_to_window(ctx: &egui::Context) {
@@ -461,9 +510,7 @@ fn scale_to_window(ctx: &egui::Context) {
     };
     let zoom = ctx.zoom_factor();
     let unzoomed = inner.size() * zoom;
-    let fit = (unzoomed.x / 720.0)
-        .min(unzoomed.y / 760.0)
-        .clamp(0.85, 2.0);
+    let fit = (unzoomed.x / 720.0).min(unzoomed.y / 760.0).clamp(0.8, 2.0);
     // In steps of 5 %, so dragging the window's edge does not re-lay the text at every pixel.
     let wanted = (fit * 20.0).round() / 20.0;
     if (wanted - zoom).abs() > 0.01 {
@@ -538,12 +585,14 @@ pub fn run(
         }
     }
     crate::desktop::last_words::watch_x11();
+    let work_area = crate::desktop::work_area();
+    let (size, min_size) = fitted_size(work_area);
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("downshift")
         // The launcher's name: the desktop groups the window with it and shows its icon.
         .with_app_id(crate::APP_ID)
-        .with_inner_size([720.0, 760.0])
-        .with_min_inner_size([420.0, 520.0])
+        .with_inner_size(size)
+        .with_min_inner_size(min_size)
         // `--background`: the tray and the reminders only, until the window is asked for.
         .with_visible(!background);
     if let Some(icon) = crate::desktop::app_icon() {
@@ -564,6 +613,7 @@ pub fn run(
             .is_some_and(std::path::Path::exists),
         autostart_entry,
         background,
+        work_area,
         ..AppOptions::new(clocks, SoundMode::Device)
     };
     eframe::run_native(
@@ -606,4 +656,32 @@ fn renderer() -> eframe::Renderer {
         return eframe::Renderer::Wgpu;
     }
     eframe::Renderer::Glow
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desktop::WorkArea;
+
+    #[test]
+    fn the_window_opens_no_larger_than_the_work_area_less_a_title_bar() {
+        let area = |width, height| {
+            Some(WorkArea {
+                x: 0.0,
+                y: 28.0,
+                width,
+                height,
+            })
+        };
+        assert_eq!(fitted_size(None), ([720.0, 760.0], [420.0, 520.0]));
+        assert_eq!(fitted_size(area(1920.0, 1052.0)).0, [720.0, 760.0]);
+        // 1366 x 768 with a 28-pixel panel.
+        let (size, min) = fitted_size(area(1366.0, 740.0));
+        assert_eq!(size, [720.0, 684.0]);
+        assert_eq!(min, [420.0, 520.0]);
+        // 1280 x 720 with a panel: smaller still, and so is the smallest it may be made.
+        let (size, min) = fitted_size(area(1280.0, 480.0));
+        assert_eq!(size, [720.0, 424.0]);
+        assert_eq!(min, [420.0, 424.0]);
+    }
 }

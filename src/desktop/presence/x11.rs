@@ -140,6 +140,39 @@ impl X11Screen {
         Some(pid != Some(c_ulong::from(std::process::id())))
     }
 
+    /// The current desktop's work area (the screen less the panels), as EWMH's
+    /// `_NET_WORKAREA` gives it, in pixels. `None` without a window manager that keeps it.
+    pub fn work_area(&self) -> Option<crate::desktop::WorkArea> {
+        // SAFETY: the connection is open and the names are valid C strings.
+        let (work_area, current) = unsafe {
+            (
+                (self.xlib.XInternAtom)(self.display, c"_NET_WORKAREA".as_ptr(), xlib::False),
+                (self.xlib.XInternAtom)(
+                    self.display,
+                    c"_NET_CURRENT_DESKTOP".as_ptr(),
+                    xlib::False,
+                ),
+            )
+        };
+        let desktop = self
+            .property(self.root, current, xlib::XA_CARDINAL)
+            .and_then(|d| d.first().copied())
+            .unwrap_or(0) as usize;
+        let areas = self.property(self.root, work_area, xlib::XA_CARDINAL)?;
+        let area = areas
+            .chunks_exact(4)
+            .nth(desktop)
+            .or(areas.chunks_exact(4).next())?;
+        let number = |n: usize| i32::try_from(area[n]).ok().map(|v| v as f32);
+        let area = crate::desktop::WorkArea {
+            x: number(0)?,
+            y: number(1)?,
+            width: number(2)?,
+            height: number(3)?,
+        };
+        (area.width > 0.0 && area.height > 0.0).then_some(area)
+    }
+
     /// A 32-bit list property of `window` (Xlib hands each item over as a C long), or `None`
     /// when the window lacks it or has gone.
     fn property(&self, window: Window, property: Atom, kind: Atom) -> Option<Vec<c_ulong>> {

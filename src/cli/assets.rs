@@ -1,35 +1,27 @@
-//! Writes the man pages and shell completions of `downshift` from its own command-line
-//! definition, for `make install` and `make deb` (clap_mangen and clap_complete stay out of the
-//! app's dependencies this way).
+//! `downshift __write-assets DIR` (for the Makefile only; not a command of the command line, so
+//! it is in no man page or completion): the man pages and shell completions from the command
+//! line's own definition, written by the release binary itself, so `make install` and `make deb`
+//! build the dependencies once (an example needed a second, debug build of them).
 //!
-//!     cargo run --example make-assets -- OUT_DIR
-//!
-//! OUT_DIR/man/man1/downshift.1, one page per subcommand (downshift-play.1, ...), and
-//! OUT_DIR/completions/{bash/downshift, zsh/_downshift, fish/downshift.fish}.
+//! DIR/man/man1/downshift.1, one page per subcommand (downshift-play.1, ...), and
+//! DIR/completions/{bash/downshift, zsh/_downshift, fish/downshift.fish}.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::Path;
 
 use clap::CommandFactory;
 use clap_complete::Shell;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
-use downshift::cli::Cli;
 
-fn main() -> ExitCode {
-    let Some(out) = std::env::args_os().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: make-assets OUT_DIR");
-        return ExitCode::from(2);
-    };
-    match write_all(&out) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("make-assets: {e}");
-            ExitCode::FAILURE
-        }
-    }
+use super::{Cli, Failure, Outcome};
+
+/// The first argument that asks for the assets.
+pub const WRITE_ASSETS: &str = "__write-assets";
+
+pub(super) fn write_assets(out: &Path) -> Outcome {
+    write_all(out).map_err(|e| Failure::runtime(format!("{}: {e}", out.display())))
 }
 
 fn write_all(out: &Path) -> std::io::Result<()> {
