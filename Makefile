@@ -61,6 +61,8 @@ e2e: build
 	scripts/e2e-window-sound.sh
 	scripts/e2e-reminder.sh
 	scripts/e2e-xfce.sh
+	scripts/e2e-orca.sh
+	scripts/e2e-small-screen.sh
 	scripts/e2e-endings.sh
 	scripts/e2e-wayland.sh
 	scripts/e2e-install.sh

@@ -26,12 +26,12 @@ private_environment() {
   export DBUS_SESSION_BUS_ADDRESS="unix:path=$dir/runtime/no-bus"
 }
 
-# Starts Xvfb on a free display and exports DISPLAY.
+# Starts Xvfb on a free display and exports DISPLAY; $XVFB_SCREEN sets its size.
 start_xvfb() {
   need Xvfb xdotool import
   local fd_file
   fd_file=$(mktemp)
-  Xvfb -displayfd 1 -screen 0 1024x800x24 -nolisten tcp >"$fd_file" 2>/dev/null &
+  Xvfb -displayfd 1 -screen 0 "${XVFB_SCREEN:-1024x800x24}" -nolisten tcp >"$fd_file" 2>/dev/null &
   XVFB_PID=$!
   for _ in $(seq 100); do
     [[ -s "$fd_file" ]] && break

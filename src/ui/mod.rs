@@ -487,17 +487,39 @@ impl DownshiftApp {
         };
         self.fit_to = None;
         let per_point = ctx.pixels_per_point();
-        let decoration = (outer.size() - inner.size()) * per_point;
+        let mut decoration = (outer.size() - inner.size()) * per_point;
+        if decoration.y < 1.0 {
+            // Not told (a window manager may frame the window after it is mapped): a title bar.
+            decoration = egui::vec2(0.0, 40.0);
+        }
         let room = egui::vec2(area.width, area.height) - decoration;
         let size = inner.size() * per_point;
-        if size.x <= room.x + 0.5 && size.y <= room.y + 0.5 {
+        let top = outer.min.y * per_point;
+        let bottom = top + size.y + decoration.y;
+        let left = outer.min.x * per_point;
+        let right = left + size.x + decoration.x;
+        let inside = top >= area.y - 0.5
+            && bottom <= area.y + area.height + 0.5
+            && left >= area.x - 0.5
+            && right <= area.x + area.width + 0.5;
+        if inside {
             return;
         }
-        let fitted = egui::vec2(size.x.min(room.x), size.y.min(room.y)) / per_point;
-        log::info!("the window is brought inside the work area: {fitted:?} points");
-        ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(fitted));
+        let fitted = egui::vec2(size.x.min(room.x), size.y.min(room.y));
+        // Where it was, moved up and left only as far as it must go to be inside.
+        let x = left
+            .min(area.x + area.width - fitted.x - decoration.x)
+            .max(area.x);
+        let y = top
+            .min(area.y + area.height - fitted.y - decoration.y)
+            .max(area.y);
+        log::info!(
+            "the window is brought inside the work area: {:?} pixels at ({x}, {y})",
+            fitted
+        );
+        ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(fitted / per_point));
         ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(
-            egui::pos2(area.x, area.y) / per_point,
+            egui::pos2(x, y) / per_point,
         ));
     }
 }
