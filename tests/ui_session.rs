@@ -1555,3 +1555,34 @@ fn a_prompts_words_are_announced_once_and_its_countdown_never() {
         );
     }
 }
+
+#[test]
+fn with_a_notice_showing_tab_still_goes_round_every_control_of_home() {
+    use egui_kittest::kittest::NodeT;
+    // A settings file that does not read leaves a notice at the foot, with its Dismiss.
+    let rig = Rig::with_settings("(safety_note_seen: true, ask_tension: false, theme: Loud)");
+    let mut harness = rig.harness();
+    harness.run();
+    harness.get_by_label("Dismiss");
+    let mut reached = Vec::new();
+    for _ in 0..40 {
+        harness.key_press(egui::Key::Tab);
+        harness.run();
+        if let Some(node) = harness.query_by(|node| node.is_focused()) {
+            reached.push(node.accesskit_node().label().unwrap_or_default());
+        }
+    }
+    for control in [
+        "Dismiss",
+        "History",
+        "Your days",
+        "Settings",
+        "New",
+        "Start",
+    ] {
+        assert!(
+            reached.iter().any(|label| label == control),
+            "Tab never reached {control}: {reached:?}"
+        );
+    }
+}

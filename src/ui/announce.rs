@@ -1,9 +1,13 @@
 //! What a screen reader hears without moving the focus: each screen as it opens, a session's
 //! start, every phase from the first, pause, resume and end, a reminder as it comes. Each
-//! announcement is a polite live node added for one frame: the reader is told its words when
-//! it is added (AT-SPI's announcement event carries them), and it is gone before anything else
-//! could read it twice or find it in place of the screen's own words. It is given a moment
-//! after the screen changes, so the reader has first said where the focus went.
+//! announcement is a new polite live node: the reader is told its words when it is added
+//! (AT-SPI's announcement event), and the node stays until the next one replaces it (Orca 48
+//! drops an announcement whose node has already gone when it comes to it: seen in its debug
+//! log when the node lived one frame). It is given a moment after the screen changes, so the
+//! reader has first said where the focus went. A countdown's changing text is never live.
+//!
+//! In tests (no real window) the node lives one frame, so that looking a label up finds the
+//! screen's own words, not the announcement's; `Announcer::current` says what was announced.
 
 use crate::app::AppState;
 use crate::app::screen::{CheckInStage, RatingStage, SAFETY_TITLE, Screen};
@@ -39,7 +43,9 @@ impl Announcer {
     }
 
     /// Takes this frame's state of things and keeps the live region in the accessibility tree.
-    pub fn update(&mut self, ctx: &egui::Context, state: &mut AppState, now: Micros) {
+    /// `keep`: the node stays until the next announcement (the real window), else it lives one
+    /// frame (tests).
+    pub fn update(&mut self, ctx: &egui::Context, state: &mut AppState, now: Micros, keep: bool) {
         let spoken = what_to_say(state, now, self.last_key.as_deref());
         let seconds = ctx.input(|i| i.time);
         if let Some(spoken) = spoken
@@ -61,10 +67,14 @@ impl Announcer {
                 self.pending = Some((text, due));
             }
         }
-        self.showing = fresh;
-        if fresh && let Some((serial, text)) = &self.current {
-            // One more frame takes it away.
-            ctx.request_repaint();
+        self.showing = fresh || (keep && self.current.is_some());
+        if self.showing
+            && let Some((serial, text)) = &self.current
+        {
+            if !keep {
+                // One more frame takes it away.
+                ctx.request_repaint();
+            }
             let text = text.clone();
             ctx.accesskit_node_builder(egui::Id::unique(("announcement", *serial)), move |node| {
                 node.set_role(egui::accesskit::Role::Label);

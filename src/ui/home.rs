@@ -33,6 +33,9 @@ pub struct Glance<'a> {
     pub checkin: Option<CheckInOffer>,
     /// Today's side of the small test running.
     pub test_side: Option<&'a str>,
+    /// Nothing had the keyboard when the frame began (read then: a focused button drawn
+    /// earlier in the frame, a notice's, lets go of it while handing Tab on).
+    pub nothing_focused: bool,
 }
 
 /// The header's room: the heading, the suggestion and the last session, or a reminder card.
@@ -53,7 +56,7 @@ pub fn show(
     // The first Tab goes to the chosen practice, not to the foot (laid out first); while a
     // reminder waits, it goes to the reminder's Start, what the person is being asked about.
     let tab_into_list = glance.reminder.is_none()
-        && ui.memory(|m| m.focused()).is_none()
+        && glance.nothing_focused
         && ui.input(|i| i.key_pressed(egui::Key::Tab) && i.modifiers.is_none());
     let width = ui.available_width();
     let centred = egui::Layout::top_down(egui::Align::Center);

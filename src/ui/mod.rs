@@ -104,6 +104,8 @@ pub struct DownshiftApp {
     announcer: announce::Announcer,
     /// The work area the window must fit, until it has been checked at the first frames.
     fit_to: Option<crate::desktop::WorkArea>,
+    /// Nothing had the keyboard focus when this frame began.
+    nothing_focused: bool,
 }
 
 impl DownshiftApp {
@@ -150,6 +152,7 @@ impl DownshiftApp {
             end_request: None,
             announcer: announce::Announcer::default(),
             fit_to: options.work_area,
+            nothing_focused: true,
         };
         app.state.desktop.autostart = options.autostart_on;
         app.state.desktop.autostart_entry = options.autostart_entry;
@@ -300,6 +303,7 @@ impl DownshiftApp {
             self.commands.push(Command::ImportFiles(dropped));
         }
         scale_to_window(&ctx);
+        self.nothing_focused = ctx.memory(|m| m.focused()).is_none();
         let button_focused = ctx
             .memory(|m| m.focused())
             .is_some_and(|id| !self.home_rows.contains(&id));
@@ -319,7 +323,8 @@ impl DownshiftApp {
         ctx.accesskit_node_builder(egui::accesskit_root_id(), |root| {
             root.set_label("downshift");
         });
-        self.announcer.update(&ctx, &mut self.state, now.mono);
+        self.announcer
+            .update(&ctx, &mut self.state, now.mono, self.real_window);
         let settings = &self.state.settings;
         match &mut self.state.screen {
             Screen::Session(live) => {
@@ -381,6 +386,7 @@ impl DownshiftApp {
                         reduced_motion,
                         checkin: checkin_offer,
                         test_side: test_side.as_deref(),
+                        nothing_focused: self.nothing_focused,
                     };
                     self.home_rows = home::show(
                         ui,
