@@ -35,8 +35,8 @@ FIXTURES=tests/fixtures/orca
 
 work=$(mktemp -d)
 started=()
-# Ends what this script started and has not yet waited for, the last started first (a pid
-# already waited for may belong to someone else by now).
+# As lib-x11.sh's end_started, waiting for each to be gone before the next (Orca and its buses
+# must go in order).
 end_started() {
   local running pid
   running=" $(jobs -p | tr '\n' ' ') ${ORCA_PID:-} "

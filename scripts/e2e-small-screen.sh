@@ -14,13 +14,6 @@ BIN=${BIN:-target/release/downshift}
 [[ -x "$BIN" ]] || die "$BIN is not built: run make build"
 work=$(mktemp -d)
 started=()
-end_started() {
-  local running
-  running=" $(jobs -p | tr '\n' ' ') "
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
-    [[ "$running" == *" ${started[i]} "* ]] && kill "${started[i]}" 2>/dev/null || true
-  done
-}
 trap 'end_started; rm -rf "$work"' EXIT
 private_environment "$work/env"
 passed=0

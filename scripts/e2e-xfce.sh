@@ -32,15 +32,6 @@ PANEL_CONFIG=tests/fixtures/xfce/xfce4-panel.xml
 
 work=$(mktemp -d)
 started=()
-# Ends what this script started and has not yet waited for, the last started first (a pid
-# already waited for may belong to someone else by now).
-end_started() {
-  local running
-  running=" $(jobs -p | tr '\n' ' ') "
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
-    [[ "$running" == *" ${started[i]} "* ]] && kill "${started[i]}" 2>/dev/null || true
-  done
-}
 trap 'end_started; rm -rf "$work"' EXIT
 private_environment "$work/env"
 # No home, settings store, accessibility bus, virtual file system or session manager of the

@@ -5,6 +5,16 @@
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 
+# Ends what the script started (the pids it put in its `started` array) and has not yet waited
+# for, the last started first (a pid already waited for may belong to someone else by now).
+end_started() {
+  local running
+  running=" $(jobs -p | tr '\n' ' ') "
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    [[ "$running" == *" ${started[i]} "* ]] && kill "${started[i]}" 2>/dev/null || true
+  done
+}
+
 need() {
   for tool in "$@"; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is missing: run scripts/ensure-deps.sh test"
