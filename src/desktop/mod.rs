@@ -24,15 +24,21 @@ pub struct WorkArea {
 
 /// The work area of an X11 desktop (EWMH `_NET_WORKAREA`), asked once before the window opens.
 /// `None` on Wayland (a compositor places windows itself) or without a window manager.
-pub fn work_area() -> Option<WorkArea> {
-    if std::env::var_os("WAYLAND_DISPLAY").is_some() {
-        return None;
+///
+/// The connection it asked on comes back too: keep it until the window's own connection is
+/// open. An X server with no client left resets (Xvfb does, with nothing else on it), and a
+/// window opened during the reset is refused ("Failed to open connection to X server").
+pub fn work_area() -> (Option<WorkArea>, Option<presence::X11Screen>) {
+    if std::env::var_os("WAYLAND_DISPLAY").is_some() || std::env::var_os("DISPLAY").is_none() {
+        return (None, None);
     }
-    std::env::var_os("DISPLAY")?;
-    presence::X11Screen::open(None)
-        .map_err(|e| log::debug!("no work area: {e}"))
-        .ok()?
-        .work_area()
+    match presence::X11Screen::open(None) {
+        Ok(screen) => (screen.work_area(), Some(screen)),
+        Err(e) => {
+            log::debug!("no work area: {e}");
+            (None, None)
+        }
+    }
 }
 
 /// The app's icon (rendered from data/icons/io.github.downshift.Downshift.svg by

@@ -613,7 +613,7 @@ pub fn run(
         }
     }
     crate::desktop::last_words::watch_x11();
-    let work_area = crate::desktop::work_area();
+    let (work_area, asked_on) = crate::desktop::work_area();
     let (size, min_size) = fitted_size(work_area);
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("downshift")
@@ -648,6 +648,8 @@ pub fn run(
         "downshift",
         options,
         Box::new(move |cc| {
+            // The window's connection is open now: the one the work area was asked on may go.
+            drop(asked_on);
             let ctx = cc.egui_ctx.clone();
             let wake: app::runtime::Wake = Arc::new(move || ctx.request_repaint());
             let mut loaded = loaded;
