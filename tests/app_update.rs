@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use downshift::app::screen::{SaveStatus, Screen, ScreenKind};
 use downshift::app::{
-    self, AppState, Command, Effect, HistoryCache, Loaded, Message, Mode, Now, Runtime,
-    SoundStatus, ViewportEffect,
+    self, AppState, Command, DesktopEffect, Effect, FileEffect, HistoryCache, Loaded, Message,
+    Mode, Now, Runtime, SoundEffect, SoundStatus, ViewportEffect,
 };
 use downshift::clock::Clocks;
 use downshift::practice::MICROS_PER_SECOND as S;
@@ -59,7 +59,7 @@ fn appended(effects: &[Effect]) -> Box<downshift::store::SessionRecord> {
     effects
         .iter()
         .find_map(|e| match e {
-            Effect::AppendRecord(record) => Some(record.clone()),
+            Effect::Files(FileEffect::AppendRecord(record)) => Some(record.clone()),
             _ => None,
         })
         .expect("a record to append")
@@ -80,8 +80,15 @@ fn a_session_starts_at_once_and_its_cues_join_when_the_device_is_ready() {
         ScreenKind::Session,
         "no wait for sound"
     );
-    assert!(matches!(effects[0], Effect::OpenSound), "{effects:?}");
-    assert!(effects.iter().any(|e| matches!(e, Effect::KeepAwake(true))));
+    assert!(
+        matches!(effects[0], Effect::Sound(SoundEffect::Open)),
+        "{effects:?}"
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Desktop(DesktopEffect::KeepAwake(true))))
+    );
     assert_eq!(state.sound, SoundStatus::Opening);
 
     // Starting another session while the device opens asks for it only once.
@@ -93,11 +100,11 @@ fn a_session_starts_at_once_and_its_cues_join_when_the_device_is_ready() {
         },
         &at(11),
     );
-    let Some(Effect::PlayCues {
+    let Some(Effect::Sound(SoundEffect::PlayCues {
         session,
         control,
         plan,
-    }) = effects.first()
+    })) = effects.first()
     else {
         panic!("the cues are asked for: {effects:?}");
     };
@@ -179,8 +186,8 @@ fn an_ended_session_is_saved_by_the_runtime_and_the_kept_history_follows() {
     assert_eq!(state.history.records().map(|r| r.len()), Some(1));
     assert!(
         state
-            .glance
-            .as_deref()
+            .history
+            .glance()
             .is_some_and(|g| g.contains("Extended exhale 4-6"))
     );
 }
@@ -301,10 +308,10 @@ fn the_runtime_writes_on_a_thread_of_its_own_in_order_and_wakes_the_window() {
     apply(&mut state, Command::Start, &at(10));
     let effects = apply(&mut state, Command::EndSession, &at(70));
     for effect in effects {
-        runtime.carry_out(effect);
+        runtime.dispatch(effect);
     }
     // Loading after appending: the log is read only once the record is in it.
-    runtime.carry_out(Effect::LoadHistory);
+    runtime.dispatch(Effect::Files(FileEffect::LoadHistory));
     wakes
         .recv_timeout(Duration::from_secs(10))
         .expect("the window is woken");
@@ -374,7 +381,9 @@ fn after_the_device_is_lost_the_next_session_asks_for_sound_again() {
     apply(&mut state, Command::Dismiss, &at(7));
     let effects = apply(&mut state, Command::Start, &at(8));
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::OpenSound)),
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Sound(SoundEffect::Open))),
         "{effects:?}"
     );
 }
@@ -407,7 +416,9 @@ fn when_the_sound_comes_back_mid_session_its_notice_goes_and_the_cues_join_the_s
         "and taken back once the sound is there again"
     );
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::PlayCues { .. })),
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Sound(SoundEffect::PlayCues { .. }))),
         "the session's cues start on the new stream: {effects:?}"
     );
     assert_eq!(
@@ -465,7 +476,7 @@ fn app_with_nudges(practice: &str) -> (tempfile::TempDir, AppState) {
 /// The reminder an effect list asks to show, if any.
 fn notified(effects: &[Effect]) -> Option<String> {
     effects.iter().find_map(|e| match e {
-        Effect::Notify(reminder) => Some(reminder.message.clone()),
+        Effect::Desktop(DesktopEffect::Notify(reminder)) => Some(reminder.message.clone()),
         _ => None,
     })
 }
@@ -547,7 +558,7 @@ fn reminders_pause_from_the_app_until_the_time_chosen_or_a_resume() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::WithdrawNotification))
+            .any(|e| matches!(e, Effect::Desktop(DesktopEffect::WithdrawNotification)))
     );
     assert_eq!(state.reminders.paused_until(), Some(until));
     assert_eq!(
@@ -577,7 +588,7 @@ fn reminders_pause_from_the_app_until_the_time_chosen_or_a_resume() {
 /// November and `recent` on 18, 20 and 22 November; it is Monday 23 November.
 fn app_pacing(earlier: u8, recent: u8) -> (tempfile::TempDir, AppState) {
     use downshift::app::kept::{KeptHistory, KeptSession, Names};
-    use downshift::practice::paced_sitting::IntervalChange;
+    use downshift::practice::reminders::IntervalChange;
     let (dir, mut state) = app(SoundStatus::Off);
     let reminders = &mut state.settings.reminders;
     reminders.micro_rests = true;
@@ -660,7 +671,9 @@ fn after_a_calm_week_paced_sitting_offers_a_longer_interval_saying_why_and_yes_a
         ("2026-11-23", 48, 53)
     );
     let saved = effects.iter().find_map(|e| match e {
-        Effect::SaveSettings(settings) => Some(settings.reminders.micro_rest_minutes),
+        Effect::Files(FileEffect::SaveSettings(settings)) => {
+            Some(settings.reminders.micro_rest_minutes)
+        }
         _ => None,
     });
     assert_eq!(saved, Some(53), "saved to settings.ron");
@@ -750,7 +763,7 @@ fn the_checkin_notification_comes_once_at_its_time_only_when_asked_for_and_not_a
     let informs = |effects: &[Effect]| {
         effects
             .iter()
-            .filter(|e| matches!(e, Effect::Inform(text) if text.contains("check-in")))
+            .filter(|e| matches!(e, Effect::Desktop(DesktopEffect::Inform(text)) if text.contains("check-in")))
             .count()
     };
     let tick = |state: &mut AppState, now: &Now| {
@@ -770,7 +783,7 @@ fn the_checkin_notification_comes_once_at_its_time_only_when_asked_for_and_not_a
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::SaveSettings(s) if s.checkin.notified_on.is_some())),
+            .any(|e| matches!(e, Effect::Files(FileEffect::SaveSettings(s)) if s.checkin.notified_on.is_some())),
         "the day it came is kept, so a restart does not say it again"
     );
     assert_eq!(informs(&tick(&mut state, &at(4))), 0, "once a day");
@@ -804,7 +817,7 @@ fn nudges_shown_started_and_put_off_are_counted_by_day_and_kept_for_what_changed
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::SaveReminderDays(days) if days.nudges(today).is_some())),
+            .any(|e| matches!(e, Effect::Files(FileEffect::SaveReminderDays(days)) if days.nudges(today).is_some())),
         "the count is kept: {effects:?}"
     );
     apply(&mut state, Command::ReminderLater, &on_monday(21, 30));
@@ -829,7 +842,7 @@ fn no_reminder_falls_due_before_the_desktop_has_first_said_whether_the_person_is
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::WatchSurroundings(true)))
+            .any(|e| matches!(e, Effect::Desktop(DesktopEffect::WatchSurroundings(true))))
     );
     let mut effects = Vec::new();
     app::tick(&mut state, &on_monday(21, 30), &mut effects);
@@ -844,7 +857,7 @@ fn no_reminder_falls_due_before_the_desktop_has_first_said_whether_the_person_is
     assert!(
         !effects
             .iter()
-            .any(|e| matches!(e, Effect::WithdrawNotification)),
+            .any(|e| matches!(e, Effect::Desktop(DesktopEffect::WithdrawNotification))),
         "nothing was shown to take back: {effects:?}"
     );
     let effects = receive(

@@ -6,8 +6,8 @@
 use downshift::app::background::IN_THE_TRAY;
 use downshift::app::screen::Screen;
 use downshift::app::{
-    self, AppState, Command, Effect, Loaded, Message, Mode, Now, Runtime, SoundStatus,
-    ViewportEffect,
+    self, AppState, Command, DesktopEffect, Effect, FileEffect, Loaded, Message, Mode, Now,
+    Runtime, SoundStatus, ViewportEffect,
 };
 use downshift::clock::Clocks;
 use downshift::desktop::tray::{PauseFor, TrayEvent, TrayStatus};
@@ -69,7 +69,7 @@ fn informed(effects: &[Effect]) -> Vec<&str> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Inform(text) => Some(text.as_str()),
+            Effect::Desktop(DesktopEffect::Inform(text)) => Some(text.as_str()),
             _ => None,
         })
         .collect()
@@ -92,19 +92,24 @@ fn closing_the_window_with_reminders_on_keeps_downshift_in_the_tray_and_says_so_
     assert!(has_viewport(&closed, ViewportEffect::CancelClose));
     assert!(has_viewport(&closed, ViewportEffect::Hide));
     assert!(
-        closed.iter().any(|e| matches!(e, Effect::AppendRecord(_))),
+        closed
+            .iter()
+            .any(|e| matches!(e, Effect::Files(FileEffect::AppendRecord(_)))),
         "the session that was running is recorded"
     );
     assert_eq!(informed(&closed), [IN_THE_TRAY]);
     assert!(
         closed
             .iter()
-            .any(|e| matches!(e, Effect::SaveSettings(settings) if settings.tray_notice_shown)),
+            .any(|e| matches!(e, Effect::Files(FileEffect::SaveSettings(settings)) if settings.tray_notice_shown)),
         "that the notice was shown is kept"
     );
     assert!(matches!(state.screen, Screen::Home));
     assert!(state.desktop.window_away);
-    assert!(!state.leaving, "downshift is not on its way out");
+    assert!(
+        !state.departure.is_leaving(),
+        "downshift is not on its way out"
+    );
 
     // Brought back from the tray, and closed again: no second notice.
     receive(&mut state, Message::Tray(TrayEvent::Open), &at(30));
@@ -135,7 +140,7 @@ fn closing_quits_without_a_tray_with_reminders_off_or_with_the_setting_off() {
             !has_viewport(&closed, ViewportEffect::CancelClose),
             "{case}"
         );
-        assert!(state.leaving, "{case}: downshift leaves");
+        assert!(state.departure.is_leaving(), "{case}: downshift leaves");
     }
 }
 
@@ -200,7 +205,7 @@ fn start_with_my_desktop_session_writes_the_entry_and_turning_it_off_removes_it(
     );
     for (on, there) in [(true, true), (false, false)] {
         for effect in apply(&mut state, Command::SetAutostart(on), &at(2)) {
-            runtime.carry_out(effect);
+            runtime.dispatch(effect);
         }
         while let Some(message) = runtime.try_message() {
             receive(&mut state, message, &at(2));
@@ -240,7 +245,7 @@ fn pausing_from_the_tray_shows_on_the_tray_and_resume_ends_it() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::Tray(l) if l.paused)),
+            .any(|e| matches!(e, Effect::Desktop(DesktopEffect::Tray(l)) if l.paused)),
         "the tray is told"
     );
 
@@ -262,7 +267,7 @@ fn the_desktop_is_read_only_while_reminders_are_on_and_forgotten_when_they_go_of
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::WatchSurroundings(true)))
+            .any(|e| matches!(e, Effect::Desktop(DesktopEffect::WatchSurroundings(true))))
     );
     receive(
         &mut state,
@@ -280,7 +285,7 @@ fn the_desktop_is_read_only_while_reminders_are_on_and_forgotten_when_they_go_of
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::WatchSurroundings(false)))
+            .any(|e| matches!(e, Effect::Desktop(DesktopEffect::WatchSurroundings(false))))
     );
     assert_eq!(state.surroundings, Surroundings::default());
     // And nothing more is asked while they stay off.
@@ -289,7 +294,7 @@ fn the_desktop_is_read_only_while_reminders_are_on_and_forgotten_when_they_go_of
     assert!(
         !effects
             .iter()
-            .any(|e| matches!(e, Effect::WatchSurroundings(_)))
+            .any(|e| matches!(e, Effect::Desktop(DesktopEffect::WatchSurroundings(_))))
     );
 }
 
@@ -314,7 +319,7 @@ fn quit_from_the_tray_or_ctrl_q_ends_downshift_even_while_it_would_stay_in_the_t
             !has_viewport(&effects, ViewportEffect::CancelClose),
             "{effects:?}"
         );
-        assert!(state.leaving);
+        assert!(state.departure.is_leaving());
     }
 }
 
@@ -348,7 +353,7 @@ fn after_ctrl_q_in_the_editor_is_answered_with_back_closing_the_window_still_goe
     apply(&mut state, Command::DiscardEdits, &at(3));
     let closed = apply(&mut state, Command::CloseRequested, &at(4));
     assert!(has_viewport(&closed, ViewportEffect::Hide), "{closed:?}");
-    assert!(!state.leaving);
+    assert!(!state.departure.is_leaving());
 }
 
 #[test]

@@ -271,7 +271,7 @@ fn quitting_or_closing_with_unsaved_edits_asks_first_and_keeps_the_window() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
     assert!(!sent(&harness, &egui::ViewportCommand::Close));
     assert!(
-        !harness.state().state().leaving
+        !harness.state().state().departure.is_leaving()
             || harness
                 .query_by_label("You have unsaved changes.")
                 .is_some()

@@ -1,95 +1,13 @@
-//! downshift between sessions, with its window closed: the tray item, what its menu asks for,
-//! putting the window away instead of quitting while reminders are on, and starting with the
-//! desktop session. Pure rules over the state; the tray and the autostart file are the runtime's.
+//! downshift between sessions, with its window closed: the tray item and what its menu asks for,
+//! the window brought up, and the desktop watched while reminders are on. Pure rules over the
+//! state; the tray itself and the readings are the runtime's.
 
-use std::path::PathBuf;
-
-use super::effect::{Effect, ViewportEffect};
-use super::flow;
-use super::screen::Screen;
+use super::effect::{DesktopEffect, Effect, ViewportEffect};
 use super::state::{AppState, Now};
-use crate::desktop::tray::{PauseFor, TrayEvent, TrayLook, TrayStatus};
+use super::{leaving, reminders, session_flow};
+use crate::desktop::tray::{PauseFor, TrayEvent, TrayLook};
 
-/// What the desktop side of downshift is doing, for Settings to say.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DesktopStatus {
-    pub tray: TrayStatus,
-    /// The XDG autostart entry downshift writes, where there is one to write.
-    pub autostart_entry: Option<PathBuf>,
-    /// Whether that entry is there (read when the app opened, then as written).
-    pub autostart: bool,
-    /// The window is put away (in the tray, or never shown: `--background`).
-    pub window_away: bool,
-    /// What the tray item was last asked to show.
-    pub tray_look: Option<TrayLook>,
-    /// The local minute that look was worked out in; and whether a command or message came
-    /// since, which may have changed it. Between the two it is not worked out again (it would
-    /// be on every frame of a session).
-    pub tray_looked_at: Option<(jiff::civil::Date, i8, i8)>,
-    pub tray_outdated: bool,
-    /// Idle time, full screen and do-not-disturb are being read (only while reminders are on).
-    pub watching: bool,
-    /// The first reading since watching began has come: until then nothing is known of a
-    /// meeting or do-not-disturb, so no reminder falls due.
-    pub surroundings_read: bool,
-    /// Quit was asked for (the tray's Quit, Ctrl+Q): the close that follows ends downshift.
-    pub quitting: bool,
-}
-
-impl Default for DesktopStatus {
-    fn default() -> Self {
-        DesktopStatus {
-            tray: TrayStatus::Starting,
-            autostart_entry: None,
-            autostart: false,
-            window_away: false,
-            tray_look: None,
-            tray_looked_at: None,
-            tray_outdated: true,
-            watching: false,
-            surroundings_read: false,
-            quitting: false,
-        }
-    }
-}
-
-/// Said once, the first time the window goes to the tray instead of closing.
-pub const IN_THE_TRAY: &str =
-    "downshift is still running in the tray, for your reminders. Quit is in its menu.";
-
-impl AppState {
-    /// The person stays after all (a quit waiting on the unsaved-edits question was answered
-    /// with Save, Back or Keep editing).
-    pub fn stay(&mut self) {
-        self.leaving = false;
-        self.desktop.quitting = false;
-    }
-
-    /// Closing the window puts it away rather than ending downshift: reminders are on, the
-    /// person wants it so, and there is a tray to come back from.
-    pub fn stays_in_tray(&self) -> bool {
-        self.settings.keep_in_tray
-            && self.settings.reminders.any()
-            && self.desktop.tray == TrayStatus::Shown
-    }
-}
-
-/// The window closed while downshift stays in the tray: a session running ends (and is
-/// recorded) as it would on quitting, what is on screen is kept, and the window goes away.
-pub(super) fn put_away(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
-    flow::save_in_flight(state, now, effects);
-    if !matches!(state.screen, Screen::Editor(_)) {
-        state.screen = Screen::Home;
-    }
-    state.desktop.window_away = true;
-    effects.push(Effect::Viewport(ViewportEffect::CancelClose));
-    effects.push(Effect::Viewport(ViewportEffect::Hide));
-    if !state.settings.tray_notice_shown {
-        state.settings.tray_notice_shown = true;
-        effects.push(Effect::Inform(IN_THE_TRAY.to_owned()));
-        effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
-    }
-}
+pub use super::leaving::IN_THE_TRAY;
 
 /// Something picked in the tray's menu.
 pub(super) fn tray_event(
@@ -103,30 +21,22 @@ pub(super) fn tray_event(
         TrayEvent::StartSuggested => {
             bring_up(state, effects);
             if let Some(name) = state.suggested.clone() {
-                flow::start_named(state, &name, now, effects);
+                session_flow::start_named(state, &name, now, effects);
             }
         }
         TrayEvent::MicroRestNow => {
             bring_up(state, effects);
             let name = state.settings.reminders.micro_rest_practice.clone();
-            flow::start_named(state, &name, now, effects);
+            session_flow::start_named(state, &name, now, effects);
         }
         TrayEvent::PauseReminders(length) => {
-            let until = pause_end(length, now.local());
-            super::update(
-                state,
-                super::Command::PauseReminders(Some(until)),
-                now,
-                effects,
-            );
+            reminders::pause(state, Some(pause_end(length, now.local())), effects);
         }
-        TrayEvent::ResumeReminders => {
-            super::update(state, super::Command::PauseReminders(None), now, effects);
-        }
+        TrayEvent::ResumeReminders => reminders::pause(state, None, effects),
         TrayEvent::Quit => {
             // Unsaved edits are asked about in the window, so it comes up first.
             bring_up(state, effects);
-            super::update(state, super::Command::Quit, now, effects);
+            leaving::quit(state, now, effects);
         }
     }
 }
@@ -134,7 +44,7 @@ pub(super) fn tray_event(
 /// The window comes out of the tray (or up from behind others) and takes the keyboard.
 pub(super) fn bring_up(state: &mut AppState, effects: &mut Vec<Effect>) {
     state.desktop.window_away = false;
-    effects.push(Effect::Viewport(ViewportEffect::BringUp));
+    effects.push(ViewportEffect::BringUp.into());
 }
 
 /// When a pause picked in the tray ends (the reminders' own choices: "until tomorrow" is until
@@ -173,7 +83,7 @@ pub fn follow_desktop(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>
             // Nothing read is kept once reminders are off.
             state.surroundings = Default::default();
         }
-        effects.push(Effect::WatchSurroundings(watch));
+        effects.push(DesktopEffect::WatchSurroundings(watch).into());
     }
     let local = now.local();
     let minute = Some((local.date(), local.hour(), local.minute()));
@@ -185,6 +95,29 @@ pub fn follow_desktop(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>
     let look = tray_look(state, now);
     if state.desktop.tray_look.as_ref() != Some(&look) {
         state.desktop.tray_look = Some(look.clone());
-        effects.push(Effect::Tray(look));
+        effects.push(DesktopEffect::Tray(look).into());
+    }
+}
+
+/// Whether the tray item can be seen now.
+pub(super) fn tray_status(state: &mut AppState, status: crate::desktop::tray::TrayStatus) {
+    if let crate::desktop::tray::TrayStatus::Absent(reason) = &status {
+        log::info!("no tray: {reason}");
+    }
+    state.desktop.tray = status;
+}
+
+/// Settings: start (true) or stop starting downshift with the desktop session.
+pub(super) fn set_autostart(state: &AppState, on: bool, effects: &mut Vec<Effect>) {
+    if let Some(entry) = state.desktop.autostart_entry.clone() {
+        effects.push(super::effect::FileEffect::Autostart { entry, on }.into());
+    }
+}
+
+/// The autostart entry was written or removed (whether it is there now), or why not.
+pub(super) fn autostart_written(state: &mut AppState, result: Result<bool, String>) {
+    match result {
+        Ok(on) => state.desktop.autostart = on,
+        Err(reason) => state.notices.push(reason),
     }
 }

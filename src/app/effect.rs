@@ -1,5 +1,7 @@
-//! What `update` asks the world to do (effects), and what comes back (messages). The runtime
-//! carries effects out off the window's thread; the window handles the viewport ones itself.
+//! What `update` asks the world to do (effects), and what comes back (messages). Each effect
+//! names the part of the world that carries it out: the window itself, the sound worker, the
+//! files worker or a desktop service. The runtime routes them by that kind, and each worker
+//! matches every effect of its kind, so an effect that nobody carries out does not compile.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,14 +11,25 @@ use super::screen::ExportFormat;
 use crate::audio::SessionControl;
 use crate::practice::Practice;
 use crate::practice::reminders::Reminder;
-use crate::session::CuePlan;
+use crate::session::{CuePlan, LiveSession};
 use crate::store::checkins::{CheckIn, CheckIns};
 use crate::store::progress::ProgressBook;
-use crate::store::small_tests::SmallTests;
 use crate::store::{Library, SessionRecord, Settings};
 
 /// A live session's number, unique while the app runs: sound that arrives late finds its session.
 pub type SessionId = u64;
+
+#[derive(Debug)]
+pub enum Effect {
+    /// For the window itself (eframe's viewport).
+    Viewport(ViewportEffect),
+    /// For the sound worker, which owns the device.
+    Sound(SoundEffect),
+    /// For the files worker: written one after another, in the order asked.
+    Files(FileEffect),
+    /// For the desktop's services (notifications, the tray, keep-awake, presence).
+    Desktop(DesktopEffect),
+}
 
 /// Something for the window itself to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,21 +43,30 @@ pub enum ViewportEffect {
     /// Show (from the tray too) and un-minimise, asking for attention without taking the
     /// keyboard.
     Attention,
+    /// Ask for attention as the window is (a reminder is up in a notification too): the task
+    /// bar may mark it; nothing moves.
+    Mark,
     /// Put the window away (downshift stays in the tray).
     Hide,
 }
 
+/// For the sound worker.
 #[derive(Debug)]
-pub enum Effect {
-    Viewport(ViewportEffect),
-    /// Open the sound device and decode the cues (a worker thread).
-    OpenSound,
-    /// Start a session's cues on the open device, steered by `control`.
+pub enum SoundEffect {
+    /// Open the sound device and decode the cues.
+    Open,
+    /// Start a session's cues on the open device, steered by `control` (a handle shared with
+    /// the session: see `LiveSession::attach_cues`).
     PlayCues {
         session: SessionId,
         control: Arc<SessionControl>,
         plan: Box<CuePlan>,
     },
+}
+
+/// For the files worker.
+#[derive(Debug)]
+pub enum FileEffect {
     SaveSettings(Box<Settings>),
     SaveProgress(Box<ProgressBook>),
     /// Append a session's record to the history log (and flush it); its checkpoint goes.
@@ -55,7 +77,7 @@ pub enum Effect {
     /// it if the process has to end without the window's help.
     Checkpoint {
         record: Box<SessionRecord>,
-        running: Option<Box<RunningSession>>,
+        running: Option<Box<LiveSession>>,
     },
     /// Turn checkpoints left behind by sessions that were cut off into history records.
     RecoverInterrupted,
@@ -83,23 +105,12 @@ pub enum Effect {
         practice: Box<Practice>,
         to: PathBuf,
     },
-    /// Show a reminder as a desktop notification.
-    Notify(Reminder),
-    WithdrawNotification,
-    /// Hold the screen saver off (a session is running) or let go.
-    KeepAwake(bool),
-    /// Put downshift's item in the tray, or show this on it.
-    Tray(crate::desktop::tray::TrayLook),
-    /// Read idle time, full screen and do-not-disturb every few seconds (true), or stop.
-    WatchSurroundings(bool),
-    /// A word in passing, as a desktop notification with no actions.
-    Inform(String),
     /// Read the check-ins (`checkins.log`).
     LoadCheckIns,
     /// Append a check-in, or an addition to one, and flush it.
     AppendCheckIn(Box<CheckIn>),
     /// Keep the small tests (`small-tests.ron`), atomically.
-    SaveSmallTests(Box<SmallTests>),
+    SaveSmallTests(Box<crate::store::small_tests::SmallTests>),
     /// Keep how the reminders went each day (`reminder-days.ron`), atomically.
     SaveReminderDays(Box<crate::store::reminder_days::ReminderDays>),
     /// Write (true) or remove (false) the autostart entry that runs `downshift --background`
@@ -108,6 +119,46 @@ pub enum Effect {
         entry: PathBuf,
         on: bool,
     },
+}
+
+/// For the desktop's services.
+#[derive(Debug)]
+pub enum DesktopEffect {
+    /// Show a reminder as a desktop notification.
+    Notify(Reminder),
+    WithdrawNotification,
+    /// A word in passing, as a desktop notification with no actions.
+    Inform(String),
+    /// Hold the screen saver off (a session is running) or let go.
+    KeepAwake(bool),
+    /// Put downshift's item in the tray, or show this on it.
+    Tray(crate::desktop::tray::TrayLook),
+    /// Read idle time, full screen and do-not-disturb every few seconds (true), or stop.
+    WatchSurroundings(bool),
+}
+
+impl From<ViewportEffect> for Effect {
+    fn from(effect: ViewportEffect) -> Self {
+        Effect::Viewport(effect)
+    }
+}
+
+impl From<SoundEffect> for Effect {
+    fn from(effect: SoundEffect) -> Self {
+        Effect::Sound(effect)
+    }
+}
+
+impl From<FileEffect> for Effect {
+    fn from(effect: FileEffect) -> Self {
+        Effect::Files(effect)
+    }
+}
+
+impl From<DesktopEffect> for Effect {
+    fn from(effect: DesktopEffect) -> Self {
+        Effect::Desktop(effect)
+    }
 }
 
 /// What the runtime reports back.
@@ -169,28 +220,4 @@ pub enum Message {
     },
     /// What the desktop says now about idle time and what is on screen, for the reminders.
     Surroundings(crate::practice::reminders::Surroundings),
-}
-
-/// A running session's timing, away from the window.
-pub struct RunningSession {
-    pub session: crate::session::LiveSession,
-    pub tension_before: Option<u8>,
-}
-
-impl RunningSession {
-    /// The record it would leave if it ended at `now` (monotonic).
-    pub fn record_at(&mut self, now: crate::practice::Micros) -> SessionRecord {
-        let mut record = self.session.record_now(now);
-        record.tension_before = self.tension_before;
-        record
-    }
-}
-
-impl std::fmt::Debug for RunningSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunningSession")
-            .field("practice", &self.session.practice().name)
-            .field("tension_before", &self.tension_before)
-            .finish_non_exhaustive()
-    }
 }

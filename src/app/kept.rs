@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::store::history::{StartTime, read_history_with};
-use crate::store::insights::SessionFacts;
+use crate::store::insights::InsightFacts;
 use crate::store::{SessionEnd, SessionRecord};
 
 /// One session, as the app keeps it.
@@ -54,7 +54,7 @@ impl KeptSession {
     }
 }
 
-impl SessionFacts for KeptSession {
+impl InsightFacts for KeptSession {
     fn practice(&self) -> &str {
         &self.practice
     }

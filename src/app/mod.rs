@@ -2,27 +2,41 @@
 //! channels, the device). A frame goes: the screens draw from the state and push `Command`s;
 //! after the frame `update` applies each and returns `Effect`s; the `Runtime` carries those out
 //! off the window's thread and sends back `Message`s, which `receive` applies. `tick` moves
-//! time on (a practice ending, reminders falling due).
+//! time on (a practice ending, reminders falling due). ARCHITECTURE.md walks one command
+//! through.
 
 pub mod background;
 mod command;
+mod editing;
 mod effect;
-mod flow;
+mod history_view;
+mod home;
 pub mod kept;
+mod leaving;
 mod notices;
-pub mod ops;
 pub mod pain_days;
+pub mod preset_files;
+pub mod progression;
 mod receive;
+mod reminders;
 pub mod runtime;
 pub mod screen;
+mod session_flow;
+mod settings_form;
 mod state;
+pub mod suggestion;
 mod update;
 
 pub use command::Command;
-pub use effect::{Effect, Message, SessionId, ViewportEffect};
-pub use flow::{NO_SOUND, SOUND_STOPPED, begin_practice};
+pub use effect::{
+    DesktopEffect, Effect, FileEffect, Message, SessionId, SoundEffect, ViewportEffect,
+};
 pub use notices::{Notice, Notices};
-pub use receive::{next_reminder_check, receive, tick};
+pub use receive::{receive, tick};
+pub use reminders::next_reminder_check;
 pub use runtime::{Mode, Runtime};
-pub use state::{AppState, CheckInCache, HistoryCache, Loaded, Now, SoundStatus};
+pub use session_flow::{NO_SOUND, SOUND_STOPPED, begin_practice};
+pub use state::{
+    AppState, CheckInCache, Departure, DesktopStatus, HistoryCache, Loaded, Now, SoundStatus,
+};
 pub use update::update;

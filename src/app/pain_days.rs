@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use super::effect::{Effect, Message};
+use super::effect::{DesktopEffect, Effect, FileEffect};
 use super::kept::KeptSession;
 use super::screen::{CheckInScreen, CheckInStage, RatingKey, Screen, TestView, YourDaysScreen};
 use super::state::{AppState, CheckInCache, Now};
 use crate::practice::pain::{self, Day, patterns, red_flags, small_test, what_changed};
 use crate::practice::same_name;
-use crate::store::checkins::CheckIn;
+use crate::store::checkins::{CheckIn, CheckIns};
 use crate::store::history::StartTime;
 use crate::store::reminder_days::ReminderDays;
 use crate::store::small_tests::{CHANGE_MAX, SmallTest};
@@ -143,15 +143,15 @@ fn write_when_complete(state: &mut AppState, now: &Now, effects: &mut Vec<Effect
     };
     let settings = &mut state.settings.checkin;
     settings.skipped_in_a_row = 0;
-    effects.push(Effect::AppendCheckIn(Box::new(checkin)));
-    effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+    effects.push(FileEffect::AppendCheckIn(Box::new(checkin)).into());
+    effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
 }
 
 /// Done on the page after the questions: what was different and the note are added.
 pub(super) fn checkin_done(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
     if let Screen::CheckIn(screen) = &state.screen {
         if let Some(addition) = screen.addition(StartTime::of(&now.wall)) {
-            effects.push(Effect::AppendCheckIn(Box::new(addition)));
+            effects.push(FileEffect::AppendCheckIn(Box::new(addition)).into());
         }
         state.screen = Screen::Home;
     }
@@ -175,7 +175,7 @@ pub(super) fn not_today(state: &mut AppState, now: &Now, effects: &mut Vec<Effec
         let settings = &mut state.settings.checkin;
         settings.declined_on = Some(now.today());
         settings.skipped_in_a_row = settings.skipped_in_a_row.saturating_add(1);
-        effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+        effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
     }
     state.screen = Screen::Home;
 }
@@ -192,57 +192,57 @@ pub(super) fn keep_offering(
     settings.skipped_in_a_row = 0;
     settings.offer = keep;
     settings.declined_on = Some(now.today());
-    effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+    effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
 }
 
-/// What the files worker said of the check-ins.
-pub(super) fn receive(state: &mut AppState, message: Message, now: &Now) {
-    match message {
-        Message::CheckInsLoaded(Ok(read)) => {
+/// The check-ins as read in the background, or why they could not be.
+pub(super) fn checkins_loaded(state: &mut AppState, read: Result<CheckIns, String>) {
+    match read {
+        Ok(read) => {
             for problem in read.problems {
                 state.notices.push(problem);
             }
             state.checkins = CheckInCache::Loaded(Arc::new(read.entries));
         }
-        Message::CheckInsLoaded(Err(reason)) => {
+        Err(reason) => {
             state.notices.push(reason.clone());
             state.checkins = CheckInCache::Failed(reason);
         }
-        Message::CheckInWritten { checkin, result } => {
-            let is_addition = checkin.adds_to.is_some();
-            if let Screen::CheckIn(screen) = &mut state.screen
-                && let CheckInStage::Answered { written, saved, .. } = &mut screen.stage
-                && written.id == checkin.id
-            {
-                *saved = Some(result.clone());
-            }
-            match result {
-                Ok(()) => {
-                    if let CheckInCache::Loaded(entries) = &mut state.checkins {
-                        let entries = Arc::make_mut(entries);
-                        match &checkin.adds_to {
-                            Some(target) => {
-                                if let Some(first) = entries.iter_mut().find(|c| &c.id == target) {
-                                    first.offered = checkin.offered.clone();
-                                    first.marked = checkin.marked.clone();
-                                    if !checkin.note.is_empty() {
-                                        first.note = checkin.note.clone();
-                                    }
-                                }
+    }
+}
+
+/// A check-in (or an addition to one) reached the log, or why not.
+pub(super) fn checkin_written(state: &mut AppState, checkin: CheckIn, result: Result<(), String>) {
+    let is_addition = checkin.adds_to.is_some();
+    if let Screen::CheckIn(screen) = &mut state.screen
+        && let CheckInStage::Answered { written, saved, .. } = &mut screen.stage
+        && written.id == checkin.id
+    {
+        *saved = Some(result.clone());
+    }
+    match result {
+        Ok(()) => {
+            if let CheckInCache::Loaded(entries) = &mut state.checkins {
+                let entries = Arc::make_mut(entries);
+                match &checkin.adds_to {
+                    Some(target) => {
+                        if let Some(first) = entries.iter_mut().find(|c| &c.id == target) {
+                            first.offered = checkin.offered.clone();
+                            first.marked = checkin.marked.clone();
+                            if !checkin.note.is_empty() {
+                                first.note = checkin.note.clone();
                             }
-                            None => entries.push(*checkin),
                         }
                     }
+                    None => entries.push(checkin),
                 }
-                Err(reason) => state.notices.push(format!(
-                    "Your check-in{} could not be saved to {}: {reason}",
-                    if is_addition { "'s marks" } else { "" },
-                    state.data_dir.checkins_path().display()
-                )),
             }
-            let _ = now;
         }
-        _ => {}
+        Err(reason) => state.notices.push(format!(
+            "Your check-in{} could not be saved to {}: {reason}",
+            if is_addition { "'s marks" } else { "" },
+            state.data_dir.checkins_path().display()
+        )),
     }
 }
 
@@ -417,7 +417,7 @@ pub(super) fn start_small_test(state: &mut AppState, now: &Now, effects: &mut Ve
         .small_tests
         .tests
         .push(SmallTest::new(change, &schedule));
-    effects.push(Effect::SaveSmallTests(Box::new(state.small_tests.clone())));
+    effects.push(FileEffect::SaveSmallTests(Box::new(state.small_tests.clone())).into());
     let mut fresh = your_days(state, now);
     fresh.message = Some("Started. Each day the home screen says which side today is.".to_owned());
     state.screen = Screen::YourDays(Box::new(fresh));
@@ -437,7 +437,7 @@ pub(super) fn stop_small_test(state: &mut AppState, now: &Now, effects: &mut Vec
         return;
     };
     test.stopped = Some(today.min(test.schedule().end()));
-    effects.push(Effect::SaveSmallTests(Box::new(state.small_tests.clone())));
+    effects.push(FileEffect::SaveSmallTests(Box::new(state.small_tests.clone())).into());
     if matches!(state.screen, Screen::YourDays(_)) {
         let mut fresh = your_days(state, now);
         fresh.message = Some("Stopped. What it had so far is kept below.".to_owned());
@@ -476,10 +476,13 @@ pub(super) fn notify_when_due(state: &mut AppState, now: &Now, effects: &mut Vec
         return;
     }
     state.settings.checkin.notified_on = Some(now.today());
-    effects.push(Effect::Inform(
-        "A ten-second check-in is there in downshift, if you would like it.".to_owned(),
-    ));
-    effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+    effects.push(
+        DesktopEffect::Inform(
+            "A ten-second check-in is there in downshift, if you would like it.".to_owned(),
+        )
+        .into(),
+    );
+    effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
 }
 
 /// What the check-ins say when pain has not eased over three weeks of them, for the safety
@@ -494,4 +497,48 @@ pub fn red_flag(state: &AppState, now: &Now) -> Option<String> {
         now.today(),
     );
     red_flags::check(&days, now.today()).map(|flag| flag.why)
+}
+
+/// Back to the check-in's question before.
+pub(super) fn checkin_back(state: &mut AppState) {
+    if let Screen::CheckIn(screen) = &mut state.screen {
+        screen.back();
+    }
+}
+
+/// The check-in's day, this many days earlier (negative) or later: only while its questions
+/// are being answered.
+pub(super) fn checkin_date(state: &mut AppState, days: i32) {
+    if let Screen::CheckIn(screen) = &mut state.screen
+        && screen.stage == CheckInStage::Questions
+    {
+        screen.move_date(days);
+    }
+}
+
+/// Ticks or unticks the check-in's mark (its index).
+pub(super) fn checkin_mark(state: &mut AppState, index: usize) {
+    if let Screen::CheckIn(screen) = &mut state.screen
+        && let Some((_, ticked)) = screen.marks.get_mut(index)
+    {
+        *ticked = !*ticked;
+    }
+}
+
+/// Enter on the check-in: confirms a pending 1 on a question, or is done after them.
+pub(super) fn checkin_confirm(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    match &state.screen {
+        Screen::CheckIn(screen) if screen.stage == CheckInStage::Questions => {
+            checkin_key(state, RatingKey::Confirm, now, effects);
+        }
+        Screen::CheckIn(_) => checkin_done(state, now, effects),
+        _ => {}
+    }
+}
+
+/// Your days: how many days the chart shows (0: all).
+pub(super) fn your_days_span(state: &mut AppState, days: usize) {
+    if let Screen::YourDays(screen) = &mut state.screen {
+        screen.chart_days = days;
+    }
 }

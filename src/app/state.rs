@@ -1,18 +1,19 @@
-//! The app's state: everything the screens show, and nothing that touches the world (no egui
-//! handles, no files, no device). What is kept on disk (settings, progress, the history) is held
-//! here as the plain values the store reads and writes.
+//! The app's state: everything the screens show, as plain values. What is kept on disk
+//! (settings, progress, the history) is held here as the values the store reads and writes.
+//! Nothing here reads a file or a clock; the one handle to the world it holds is a live
+//! session's sound control (see `LiveSession::attach_cues`), which only a session changes.
 
 use std::sync::Arc;
 
-use super::kept::{KeptSession, Names};
+use super::kept::{KeptHistory, KeptSession, Names};
 use super::notices::Notices;
-use super::ops;
 use super::screen::{HomeForm, Screen};
+use crate::desktop::tray::{TrayLook, TrayStatus};
 use crate::practice::Micros;
 use crate::practice::reminders::{ReminderState, Surroundings};
 use crate::store::checkins::CheckIn;
 use crate::store::progress::ProgressBook;
-use crate::store::reminder_days::{ReminderAnswer, ReminderDays};
+use crate::store::reminder_days::ReminderDays;
 use crate::store::small_tests::SmallTests;
 use crate::store::{DataDir, Library, Settings};
 
@@ -49,7 +50,8 @@ pub enum SoundStatus {
 }
 
 /// The history log as last read, kept up to date with every record written or deleted since,
-/// so it is read from disk once per run.
+/// so it is read from disk once per run. What home says of it (the streak and the last session)
+/// is worked out here, whenever the records change, and nowhere else.
 #[derive(Clone, Debug, Default)]
 pub enum HistoryCache {
     #[default]
@@ -59,17 +61,85 @@ pub enum HistoryCache {
         /// Lines that could not be read, with why.
         problems: Vec<String>,
         names: Names,
+        /// The streak and the last session, for the home screen.
+        glance: Option<String>,
     },
     Failed(String),
 }
 
 impl HistoryCache {
+    /// The history as read, or why it could not be.
+    pub fn read(history: Result<KeptHistory, String>, today: jiff::civil::Date) -> Self {
+        match history {
+            Ok(history) => {
+                let mut cache = HistoryCache::Loaded {
+                    records: Arc::new(history.sessions),
+                    problems: history.problems,
+                    names: history.names,
+                    glance: None,
+                };
+                cache.refresh_glance(today);
+                cache
+            }
+            Err(reason) => HistoryCache::Failed(reason),
+        }
+    }
+
     pub fn records(&self) -> Option<&Arc<Vec<KeptSession>>> {
         match self {
             HistoryCache::Loaded { records, .. } => Some(records),
             _ => None,
         }
     }
+
+    /// The streak and the last session ("3 days in a row  ·  Last: …").
+    pub fn glance(&self) -> Option<&str> {
+        match self {
+            HistoryCache::Loaded { glance, .. } => glance.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A session just written joins what is kept.
+    pub fn add(&mut self, record: &crate::store::SessionRecord, today: jiff::civil::Date) {
+        if let HistoryCache::Loaded { records, names, .. } = self {
+            Arc::make_mut(records).push(KeptSession::of(record, names));
+            self.refresh_glance(today);
+        }
+    }
+
+    /// A session deleted from the log leaves what is kept.
+    pub fn remove(&mut self, id: &str, today: jiff::civil::Date) {
+        if let HistoryCache::Loaded { records, .. } = self {
+            Arc::make_mut(records).retain(|r| *r.id != *id);
+            self.refresh_glance(today);
+        }
+    }
+
+    fn refresh_glance(&mut self, today: jiff::civil::Date) {
+        if let HistoryCache::Loaded {
+            records, glance, ..
+        } = self
+        {
+            *glance = glance_of(records, today);
+        }
+    }
+}
+
+/// The streak and the last session.
+fn glance_of(records: &[KeptSession], today: jiff::civil::Date) -> Option<String> {
+    let last = records.last()?;
+    let insights = crate::store::insights::Insights::of(records.iter(), today);
+    let streak = match insights.streak_days {
+        0 => String::new(),
+        1 => "1 day in a row  ·  ".to_owned(),
+        n => format!("{n} days in a row  ·  "),
+    };
+    Some(format!(
+        "{streak}Last: {}, {}",
+        last.practice,
+        last.started.local.strftime("%a %d %b, %H:%M")
+    ))
 }
 
 /// The check-ins as last read, kept up to date with every one written since.
@@ -137,14 +207,10 @@ pub struct AppState {
     pub sound: SoundStatus,
     pub notices: Notices,
     pub fullscreen: bool,
-    /// The rating given before the running session, for its record.
-    pub tension_before: Option<u8>,
     /// Why the preselected practice was chosen ("It's 18:10 — time to leave work behind.").
     pub suggestion: Option<String>,
     /// The name of the practice suggested for the time of day, marked on home.
     pub suggested: Option<String>,
-    /// The streak and the last session, for the home screen.
-    pub glance: Option<String>,
     pub reminders: ReminderState,
     /// What the desktop last said about the person and the screen (idle time, full screen, do
     /// not disturb), for the reminders; never stored.
@@ -156,12 +222,73 @@ pub struct AppState {
     pub reminder_days: ReminderDays,
     /// The number the next session gets.
     pub next_session: u64,
-    /// The person asked to leave (a quit waiting on the unsaved-edits question, or done).
-    pub leaving: bool,
-    /// A signal asked the app to end: it is leaving, and asks nothing.
-    pub ending: bool,
+    /// Whether, and how, the person (or the desktop) asked downshift to go.
+    pub departure: Departure,
     /// The tray, the window put away, the autostart entry.
-    pub desktop: super::background::DesktopStatus,
+    pub desktop: DesktopStatus,
+}
+
+/// Whether downshift is on its way out, and how.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Departure {
+    /// Nothing asked.
+    #[default]
+    Staying,
+    /// The window is closing (closed, or the close waits on the unsaved-edits question);
+    /// downshift may stay in the tray.
+    Closing,
+    /// Quit was asked for (the tray's Quit, Ctrl+Q): the close that follows ends downshift.
+    Quitting,
+    /// A signal asked downshift to end (logout, shutdown, the terminal closed): it leaves at
+    /// once and asks nothing.
+    Ending,
+}
+
+impl Departure {
+    /// Leaving in any way.
+    pub fn is_leaving(self) -> bool {
+        self != Departure::Staying
+    }
+}
+
+/// What the desktop side of downshift is doing, for Settings to say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DesktopStatus {
+    pub tray: TrayStatus,
+    /// The XDG autostart entry downshift writes, where there is one to write.
+    pub autostart_entry: Option<std::path::PathBuf>,
+    /// Whether that entry is there (read when the app opened, then as written).
+    pub autostart: bool,
+    /// The window is put away (in the tray, or never shown: `--background`).
+    pub window_away: bool,
+    /// What the tray item was last asked to show.
+    pub tray_look: Option<TrayLook>,
+    /// The local minute that look was worked out in; and whether a command or message came
+    /// since, which may have changed it. Between the two it is not worked out again (it would
+    /// be on every frame of a session).
+    pub tray_looked_at: Option<(jiff::civil::Date, i8, i8)>,
+    pub tray_outdated: bool,
+    /// Idle time, full screen and do-not-disturb are being read (only while reminders are on).
+    pub watching: bool,
+    /// The first reading since watching began has come: until then nothing is known of a
+    /// meeting or do-not-disturb, so no reminder falls due.
+    pub surroundings_read: bool,
+}
+
+impl Default for DesktopStatus {
+    fn default() -> Self {
+        DesktopStatus {
+            tray: TrayStatus::Starting,
+            autostart_entry: None,
+            autostart: false,
+            window_away: false,
+            tray_look: None,
+            tray_looked_at: None,
+            tray_outdated: true,
+            watching: false,
+            surroundings_read: false,
+        }
+    }
 }
 
 impl AppState {
@@ -184,8 +311,6 @@ impl AppState {
             sound,
             notices,
             fullscreen: false,
-            tension_before: None,
-            glance: None,
             reminders: ReminderState::default(),
             surroundings: Surroundings::default(),
             history: HistoryCache::Loading,
@@ -193,8 +318,7 @@ impl AppState {
             small_tests: loaded.small_tests,
             reminder_days: loaded.reminder_days,
             next_session: 1,
-            leaving: false,
-            ending: false,
+            departure: Departure::Staying,
             desktop: Default::default(),
         };
         state.suggest(now);
@@ -204,7 +328,7 @@ impl AppState {
     /// Chooses the practice suggested for the time of day (home marks it and says why), and
     /// selects it.
     pub fn suggest(&mut self, now: &Now) {
-        let suggested = ops::suggestion(&self.library, &self.settings, now.local());
+        let suggested = super::suggestion::suggestion(&self.library, &self.settings, now.local());
         if let Some((index, _)) = &suggested {
             self.selected = *index;
         }
@@ -215,26 +339,10 @@ impl AppState {
         self.suggestion = suggested.map(|(_, why)| why);
     }
 
-    /// Counts how a reminder went today, and asks for the counts to be kept.
-    pub fn count_reminder(
-        &mut self,
-        answer: ReminderAnswer,
-        now: &Now,
-        effects: &mut Vec<super::Effect>,
-    ) {
-        self.reminder_days.count(answer, now.today());
-        effects.push(super::Effect::SaveReminderDays(Box::new(
-            self.reminder_days.clone(),
-        )));
-    }
-
     /// Gentle mode is on and `practice`, at the person's level, is outside it.
     pub fn is_outside_gentle_mode(&self, practice: &crate::practice::Practice) -> bool {
         self.settings.gentle_mode
-            && !crate::practice::fits_gentle_mode(&super::ops::at_current_level(
-                &self.progress,
-                practice.clone(),
-            ))
+            && !super::progression::outside_gentle_mode(&self.progress, practice).is_empty()
     }
 
     /// In gentle mode, for each practice in the library, whether it is outside it; empty when
@@ -248,6 +356,22 @@ impl AppState {
             .iter()
             .map(|entry| self.is_outside_gentle_mode(&entry.practice))
             .collect()
+    }
+
+    /// The person stays after all (a quit waiting on the unsaved-edits question was answered
+    /// with Save, Back or Keep editing). A signal's ending is not taken back.
+    pub fn stay(&mut self) {
+        if self.departure != Departure::Ending {
+            self.departure = Departure::Staying;
+        }
+    }
+
+    /// Closing the window puts it away rather than ending downshift: reminders are on, the
+    /// person wants it so, and there is a tray to come back from.
+    pub fn stays_in_tray(&self) -> bool {
+        self.settings.keep_in_tray
+            && self.settings.reminders.any()
+            && self.desktop.tray == TrayStatus::Shown
     }
 
     pub fn is_in_session(&self) -> bool {
@@ -271,6 +395,6 @@ impl AppState {
     /// The selected practice's current exhale and target, if it is progressive.
     pub fn selected_level(&self) -> Option<(f64, f64)> {
         let entry = self.library.entries.get(self.selected)?;
-        ops::level_of(&self.progress, &entry.practice)
+        super::progression::level_of(&self.progress, &entry.practice)
     }
 }

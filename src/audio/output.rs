@@ -390,13 +390,6 @@ impl AudioOutput {
         super::priority::ask_rtkit_for_audio_thread();
     }
 
-    /// Starts playing a session's cues; the returned control steers them.
-    pub fn play(&self, track: CueTrack, volume: f32, muted: bool) -> Arc<SessionControl> {
-        let control = Arc::new(SessionControl::new(volume, muted));
-        self.play_with(track, Arc::clone(&control));
-        control
-    }
-
     /// Starts playing a session's cues under a control made beforehand.
     pub fn play_with(&self, track: CueTrack, control: Arc<SessionControl>) {
         let source = CueSource::new(track, control, self.stream.channels)

@@ -218,11 +218,6 @@ impl CueTrack {
         self.position
     }
 
-    /// The frame of the last cue (the closing bell).
-    pub fn last_cue_frame(&self) -> u64 {
-        self.cues.last().map_or(0, |c| c.frame)
-    }
-
     /// Whether every cue has started and every sound has died away.
     pub fn is_done(&self) -> bool {
         let tone_quiet = self

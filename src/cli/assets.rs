@@ -15,12 +15,12 @@ use clap_complete::Shell;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
-use super::{Cli, Failure, Outcome};
+use super::{Cli, CommandResult, Failure};
 
 /// The first argument that asks for the assets.
 pub const WRITE_ASSETS: &str = "__write-assets";
 
-pub(super) fn write_assets(out: &Path) -> Outcome {
+pub(super) fn write_assets(out: &Path) -> CommandResult {
     write_all(out).map_err(|e| Failure::runtime(format!("{}: {e}", out.display())))
 }
 

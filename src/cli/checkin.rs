@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{Failure, Outcome};
+use super::{CommandResult, Failure};
 use crate::app::pain_days;
 use crate::practice::pain::patterns;
 use crate::store::checkins::{CheckIn, NOTE_MAX, append_checkin, load_checkins};
@@ -56,7 +56,7 @@ fn answer(field: &str, text: &str, low: u8, high: u8) -> Result<u8, Failure> {
         .ok_or_else(|| Failure::usage(format!("--{field}: {value} is outside {low}-{high}")))
 }
 
-pub(super) fn checkin(data_dir: &DataDir, args: CheckInArgs) -> Outcome {
+pub(super) fn checkin(data_dir: &DataDir, args: CheckInArgs) -> CommandResult {
     let clocks = crate::clock::Clocks::system();
     let wall = clocks.wall();
     let today = wall.date();
@@ -206,7 +206,7 @@ fn cells(checkin: &CheckIn) -> [String; 11] {
     ]
 }
 
-pub(super) fn checkins(data_dir: &DataDir, format: super::HistoryFormat) -> Outcome {
+pub(super) fn checkins(data_dir: &DataDir, format: super::HistoryFormat) -> CommandResult {
     let path = data_dir.checkins_path();
     let read = load_checkins(&path)
         .map_err(|e| Failure::runtime(format!("{} cannot be read: {e}", path.display())))?;
@@ -265,7 +265,7 @@ pub(super) fn checkins(data_dir: &DataDir, format: super::HistoryFormat) -> Outc
     Ok(())
 }
 
-pub(super) fn delete(data_dir: &DataDir, id: &str) -> Outcome {
+pub(super) fn delete(data_dir: &DataDir, id: &str) -> CommandResult {
     let path = data_dir.checkins_path();
     match crate::store::checkins::delete_checkin(&path, id) {
         Ok(true) => {
@@ -286,7 +286,7 @@ pub(super) fn delete(data_dir: &DataDir, id: &str) -> Outcome {
     }
 }
 
-pub(super) fn patterns(data_dir: &DataDir, format: PatternsFormat) -> Outcome {
+pub(super) fn patterns(data_dir: &DataDir, format: PatternsFormat) -> CommandResult {
     let path = data_dir.checkins_path();
     let read = load_checkins(&path)
         .map_err(|e| Failure::runtime(format!("{} cannot be read: {e}", path.display())))?;

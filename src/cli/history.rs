@@ -1,9 +1,9 @@
 //! `downshift history [--format table|csv|json]`.
 
-use super::{Failure, HistoryFormat, Outcome};
+use super::{CommandResult, Failure, HistoryFormat};
 use crate::store::{DataDir, load_history};
 
-pub(super) fn history(data_dir: &DataDir, format: HistoryFormat) -> Outcome {
+pub(super) fn history(data_dir: &DataDir, format: HistoryFormat) -> CommandResult {
     let path = data_dir.history_path();
     let history = load_history(&path)
         .map_err(|e| Failure::runtime(format!("{} cannot be read: {e}", path.display())))?;

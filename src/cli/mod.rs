@@ -168,7 +168,7 @@ impl Failure {
     }
 }
 
-pub type Outcome = Result<(), Failure>;
+pub type CommandResult = Result<(), Failure>;
 
 /// Runs the program with the process's arguments.
 pub fn main() -> ExitCode {
@@ -233,7 +233,7 @@ fn clap_exit(error: clap::Error) -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> Outcome {
+pub fn run(cli: Cli) -> CommandResult {
     let data_dir = DataDir::resolve(cli.data_dir.as_deref()).ok_or_else(|| {
         Failure::runtime(
             "no data folder could be found: pass --data-dir DIR or set DOWNSHIFT_DATA_DIR",
@@ -317,25 +317,23 @@ pub fn practice_to_play(
     Ok(practice.with_breathing_minutes(minutes, breathing))
 }
 
-fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
+fn play(data_dir: &DataDir, args: PlayArgs) -> CommandResult {
     let library = library(data_dir);
+    let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
     let name = match &args.preset {
         Some(name) => name.clone(),
         None => {
-            let (settings, _) = Settings::load(&data_dir.settings_path());
             let local = crate::clock::Clocks::system().local();
-            let (index, why) = crate::app::ops::suggestion(&library, &settings, local)
+            let (index, why) = crate::app::suggestion::suggestion(&library, &settings, local)
                 .ok_or_else(|| Failure::usage("no practice is suggested for now: name one"))?;
             println!("{why}");
             library.entries[index].practice.name.clone()
         }
     };
     let practice = practice_to_play(&library, &name, args.minutes)?;
-    let (settings, _) = Settings::load(&data_dir.settings_path());
     if (args.gentle || settings.gentle_mode) && !args.start_anyway {
         let (progress, _) = crate::store::progress::ProgressBook::load(&data_dir.progress_path());
-        let leveled = crate::app::ops::at_current_level(&progress, practice.clone());
-        let reasons = crate::practice::gentle_problems(&leveled);
+        let reasons = crate::app::progression::outside_gentle_mode(&progress, &practice);
         if !reasons.is_empty() {
             let reasons: Vec<String> = reasons.iter().map(ToString::to_string).collect();
             return Err(Failure::usage(format!(
@@ -356,7 +354,13 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> Outcome {
             false,
         );
     }
-    play::play_in_terminal(data_dir, practice, args.mute, args.gentle)
+    play::play_in_terminal(
+        data_dir,
+        practice,
+        (settings, settings_problem),
+        args.mute,
+        args.gentle,
+    )
 }
 
 /// Opens the window, unless downshift runs already: then that copy's window comes to the front
@@ -366,7 +370,7 @@ fn open_window(
     data_dir: &DataDir,
     start: Option<crate::ui::StartRequest>,
     background: bool,
-) -> Outcome {
+) -> CommandResult {
     use crate::desktop::single_copy::{self, Claim};
     let claim = if background {
         single_copy::claim_quietly(None, crate::APP_ID)

@@ -1,5 +1,6 @@
 //! `downshift play --no-window`: an audio-only session in the terminal, one line per step and
-//! phase change.
+//! phase change: a thin loop over the session host (`session::host`), which the window's
+//! runtime shares in parts.
 //!
 //! However the session ends it leaves a history record: run to the end, or ended early by
 //! SIGINT (Ctrl-C), SIGTERM (shutdown) or SIGHUP (the terminal closed). A session ended by a
@@ -8,22 +9,16 @@
 //! failed write (`println!` would, and the release build aborts on a panic).
 
 use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use signal_hook::consts::{SIGINT, SIGTERM};
-
-use super::{Failure, Outcome};
-use crate::app::ops;
-use crate::audio::{AudioOutput, SessionControl, SoundBank};
+use super::{CommandResult, Failure};
+use crate::app::progression;
 use crate::clock::Clocks;
 use crate::practice::{Micros, Moment, Phase, Practice, Step, StepKind};
-use crate::session::{CuePlan, LiveSession, SoundChoice};
-use crate::store::checkpoint::LiveCheckpoint;
-use crate::store::history::StartTime;
+use crate::session::SoundChoice;
+use crate::session::host::{HostEvent, SessionHost, Started};
 use crate::store::progress::ProgressBook;
-use crate::store::{DataDir, Settings, append_record};
+use crate::store::{DataDir, Settings};
 
 fn clock_text(micros: Micros) -> String {
     let seconds = micros / 1_000_000;
@@ -59,15 +54,6 @@ fn phase_line(moment: &Moment) -> String {
     )
 }
 
-/// After the sound device was lost, how often to look for one (microseconds).
-const REOPEN_EVERY: Micros = 2_000_000;
-
-/// The signals that end a terminal session early (and get it recorded).
-#[cfg(unix)]
-const ENDING_SIGNALS: &[i32] = &[SIGINT, SIGTERM, signal_hook::consts::SIGHUP];
-#[cfg(not(unix))]
-const ENDING_SIGNALS: &[i32] = &[SIGINT, SIGTERM];
-
 /// Writes a line to the terminal, if there still is one.
 macro_rules! say {
     ($out:expr, $($arg:tt)*) => {{
@@ -96,134 +82,64 @@ fn show_safety_note(data_dir: &DataDir, settings: &Settings, settings_read: bool
     }
 }
 
-/// An audio-only session: cues on the device, a line per change on the terminal.
+/// An audio-only session: cues on the device, a line per change on the terminal. The session's
+/// life is the session host's; this prints it.
 pub(super) fn play_in_terminal(
     data_dir: &DataDir,
     practice: Practice,
+    (settings, settings_problem): (Settings, Option<String>),
     mute: bool,
     gentle: bool,
-) -> Outcome {
-    let (settings, settings_problem) = Settings::load(&data_dir.settings_path());
+) -> CommandResult {
     if let Some(problem) = &settings_problem {
         say!(std::io::stderr(), "downshift: {problem}");
     }
     if !settings.safety_note_seen {
         show_safety_note(data_dir, &settings, settings_problem.is_none());
     }
-    let output = if mute {
-        None
-    } else {
-        match AudioOutput::open() {
-            Ok(output) => {
-                output.wait_until_flowing(&Clocks::system());
-                Some(output)
-            }
-            Err(reason) => {
-                say!(
-                    std::io::stderr(),
-                    "downshift: no sound device ({reason}); the session runs silently"
-                );
-                None
-            }
-        }
-    };
-    let bank = output.as_ref().map(|o| {
-        let (bank, notices) = SoundBank::load(o.sample_rate(), Some(&data_dir.sounds_dir()));
-        for notice in notices {
-            say!(std::io::stderr(), "downshift: {notice}");
-        }
-        bank
-    });
-    let interrupted = Arc::new(AtomicBool::new(false));
-    for &signal in ENDING_SIGNALS {
-        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&interrupted)) {
-            log::warn!("signal {signal} cannot be caught: {e}");
-        }
-    }
-    let clocks = Clocks::system();
-    let now = || clocks.now();
     let (mut progress, progress_problem) = ProgressBook::load(&data_dir.progress_path());
     if let Some(problem) = progress_problem {
-        eprintln!("downshift: {problem}");
+        say!(std::io::stderr(), "downshift: {problem}");
     }
-    let practice = ops::at_current_level(&progress, practice);
-    let started = StartTime::of(&clocks.wall());
-    let mut session = LiveSession::start(1, practice, now(), started)
+    let practice = progression::at_current_level(&progress, practice);
+    let sound = (!mute).then(|| SoundChoice::from_settings(&settings));
+    let Started {
+        host: mut session,
+        sound_notes,
+    } = SessionHost::start(data_dir, practice, sound, Clocks::system())
         .map_err(|problems| Failure::usage(problems[0].to_string()))?;
-    let sound = SoundChoice::from_settings(&settings);
-    // The session's cues on a stream, joined at the session's place.
-    let attach = |session: &mut LiveSession, output: &AudioOutput, bank: &SoundBank| {
-        let plan = CuePlan::new(session, &sound);
-        let control = Arc::new(SessionControl::waiting(sound.master_volume, sound.muted));
-        session.attach_cues(Arc::clone(&control), bank.sample_rate());
-        output.play_with(plan.track(bank), control);
-        session.join_cues(now());
-    };
-    let mut bank = bank;
-    if let (Some(output), Some(bank)) = (&output, &bank) {
-        attach(&mut session, output, bank);
+    for note in sound_notes {
+        say!(std::io::stderr(), "downshift: {note}");
     }
-    let total = session.timeline().total();
+    let total = session.session().timeline().total();
     say!(
         std::io::stdout(),
         "{}: {} ({}). Ctrl-C ends it.",
-        session.practice().name,
+        session.session().practice().name,
         clock_text(total),
-        session.practice().summary()
+        session.session().practice().summary()
     );
-    let mut output = output;
-    // After the device was lost: when to look for one again.
-    let mut reopen_at: Option<Micros> = None;
     let mut last: Option<(usize, Phase, u32)> = None;
     let stdout = std::io::stdout();
-    // Kept every few seconds and at each step, so a kill or a power cut loses little.
-    let mut checkpoint: Option<LiveCheckpoint> = None;
-    loop {
-        if interrupted.load(Ordering::SeqCst) {
-            break;
+    while !session.is_asked_to_end() {
+        let (events, moment) = session.turn();
+        for event in events {
+            match event {
+                HostEvent::SoundLost => say!(
+                    std::io::stderr(),
+                    "downshift: the sound device stopped; the session goes on silently until it is back"
+                ),
+                HostEvent::SoundBack => say!(std::io::stderr(), "downshift: the sound is back"),
+            }
         }
-        if let Some(device) = output.as_mut()
-            && device.is_lost(now())
-        {
-            say!(
-                std::io::stderr(),
-                "downshift: the sound device stopped; the session goes on silently until it is back"
-            );
-            session.lose_sound(now());
-            output = None;
-            reopen_at = Some(now() + REOPEN_EVERY);
-        }
-        if output.is_none()
-            && reopen_at.is_some_and(|at| now() >= at)
-            && let Ok(device) = AudioOutput::open()
-        {
-            device.wait_until_flowing(&clocks);
-            let reloaded = bank
-                .take()
-                .filter(|b| b.sample_rate() == device.sample_rate())
-                .unwrap_or_else(|| {
-                    SoundBank::load(device.sample_rate(), Some(&data_dir.sounds_dir())).0
-                });
-            attach(&mut session, &device, &reloaded);
-            bank = Some(reloaded);
-            output = Some(device);
-            reopen_at = None;
-            say!(std::io::stderr(), "downshift: the sound is back");
-        } else if output.is_none() && reopen_at.is_some_and(|at| now() >= at) {
-            reopen_at = Some(now() + REOPEN_EVERY);
-        }
-        let moment = session.moment(now());
         if moment.finished {
             break;
-        }
-        if let Some(record) = session.checkpoint_due(now()) {
-            keep_checkpoint(data_dir, &mut checkpoint, &record);
         }
         let key = (moment.step_index, moment.phase, moment.breaths_completed);
         if last != Some(key) {
             let mut out = stdout.lock();
             if last.is_none_or(|(step, ..)| step != moment.step_index) {
-                let _ = writeln!(out, "{}", step_line(session.practice(), &moment));
+                let _ = writeln!(out, "{}", step_line(session.session().practice(), &moment));
             }
             if moment.step_kind == StepKind::Breathe {
                 let _ = writeln!(out, "{}", phase_line(&moment));
@@ -235,19 +151,7 @@ pub(super) fn play_in_terminal(
         let wait = Duration::from_micros(moment.phase_remaining.clamp(1_000, 50_000));
         std::thread::sleep(wait);
     }
-    let outcome = session.end(now());
-    let deadline = clocks.deadline(Duration::from_secs(6));
-    while !session.sound_done() && !deadline.passed() {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    if let Some(device) = &output {
-        log::info!(
-            "sound: {} underruns; the audio thread ran {}",
-            device.underruns(),
-            crate::audio::priority::granted()
-        );
-    }
-    drop(output);
+    let outcome = session.end();
     say!(
         std::io::stdout(),
         "{} {} minutes, {} breaths.",
@@ -259,26 +163,21 @@ pub(super) fn play_in_terminal(
         format_minutes(outcome.practised),
         outcome.breaths
     );
-    let Some(record) = session.record() else {
-        return Ok(());
+    let record = match session.save() {
+        None => return Ok(()),
+        Some(Ok(record)) => record,
+        Some(Err(e)) => {
+            return Err(Failure::runtime(format!(
+                "the session could not be saved to {}: {e}",
+                data_dir.history_path().display()
+            )));
+        }
     };
-    let saved = append_record(&data_dir.history_path(), &record).map_err(|e| {
-        Failure::runtime(format!(
-            "the session could not be saved to {}: {e}",
-            data_dir.history_path().display()
-        ))
-    });
-    // Saved: the checkpoint goes. Not saved: it stays, for the next start to recover.
-    if saved.is_ok()
-        && let Some(Err(e)) = checkpoint.map(LiveCheckpoint::finish)
-    {
-        log::warn!("the session's checkpoint could not be removed: {e}");
-    }
     // Progress moves on as it does after a session in the window; a step is only offered
     // there, where it can be answered.
-    let (changed, offer) = ops::progress_after(
+    let (changed, offer) = progression::progress_after(
         &mut progress,
-        session.practice(),
+        session.session().practice(),
         &record,
         settings.gentle_mode || gentle,
     );
@@ -301,22 +200,7 @@ pub(super) fn play_in_terminal(
             offer.to
         );
     }
-    saved
-}
-
-/// Writes the session's checkpoint, starting it the first time.
-fn keep_checkpoint(
-    data_dir: &DataDir,
-    checkpoint: &mut Option<LiveCheckpoint>,
-    record: &crate::store::SessionRecord,
-) {
-    let written = match checkpoint {
-        Some(live) => live.update(record),
-        None => LiveCheckpoint::start(data_dir, record).map(|live| *checkpoint = Some(live)),
-    };
-    if let Err(e) = written {
-        log::warn!("the session's checkpoint could not be written: {e}");
-    }
+    Ok(())
 }
 
 fn format_minutes(micros: Micros) -> String {

@@ -3,14 +3,14 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{Failure, Outcome, library, no_such_practice};
-use crate::app::ops::{self, FileRefusal};
+use super::{CommandResult, Failure, library, no_such_practice};
+use crate::app::preset_files::{self, FileRefusal};
 use crate::store::presets::{read_preset_file, to_ron};
 use crate::store::{DataDir, Origin};
 
 use super::PresetsCommand;
 
-pub(super) fn presets(data_dir: &DataDir, command: PresetsCommand) -> Outcome {
+pub(super) fn presets(data_dir: &DataDir, command: PresetsCommand) -> CommandResult {
     match command {
         PresetsCommand::List => {
             let library = library(data_dir);
@@ -68,7 +68,7 @@ pub(super) fn presets(data_dir: &DataDir, command: PresetsCommand) -> Outcome {
         PresetsCommand::Export { name, file, force } => {
             let library = library(data_dir);
             let entry = library.find(&name).ok_or_else(|| no_such_practice(&name))?;
-            ops::export_preset(&entry.practice, &file, force).map_err(refused)?;
+            preset_files::export_preset(&entry.practice, &file, force).map_err(refused)?;
             println!("Wrote \"{}\" to {}", entry.practice.name, file.display());
             Ok(())
         }
@@ -96,9 +96,9 @@ fn refused(refusal: FileRefusal) -> Failure {
     }
 }
 
-fn import(data_dir: &DataDir, file: &Path, force: bool) -> Outcome {
+fn import(data_dir: &DataDir, file: &Path, force: bool) -> CommandResult {
     let library = library(data_dir);
-    let imported = ops::import_preset(data_dir, &library, file, force).map_err(refused)?;
+    let imported = preset_files::import_preset(data_dir, &library, file, force).map_err(refused)?;
     println!(
         "Imported \"{}\" to {}{}",
         imported.name,

@@ -41,15 +41,33 @@ pub fn work_area() -> (Option<WorkArea>, Option<presence::X11Screen>) {
     }
 }
 
+/// The app's icon as RGBA pixels, row by row.
+#[derive(Debug)]
+pub struct AppIcon {
+    pub rgba: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
 /// The app's icon (rendered from data/icons/io.github.downshift.Downshift.svg by
 /// scripts/make-icons.sh, as the launcher's is), decoded once for the window and the tray.
-pub fn app_icon() -> Option<Arc<egui::IconData>> {
-    static ICON: OnceLock<Option<Arc<egui::IconData>>> = OnceLock::new();
+pub fn app_icon() -> Option<Arc<AppIcon>> {
+    static ICON: OnceLock<Option<Arc<AppIcon>>> = OnceLock::new();
     ICON.get_or_init(|| {
-        eframe::icon_data::from_png_bytes(include_bytes!("../../data/icons/window-128.png"))
-            .map(Arc::new)
-            .map_err(|e| log::warn!("the app's icon could not be read: {e}"))
-            .ok()
+        image::load_from_memory_with_format(
+            include_bytes!("../../data/icons/window-128.png"),
+            image::ImageFormat::Png,
+        )
+        .map(|decoded| {
+            let rgba = decoded.into_rgba8();
+            Arc::new(AppIcon {
+                width: rgba.width(),
+                height: rgba.height(),
+                rgba: rgba.into_raw(),
+            })
+        })
+        .map_err(|e| log::warn!("the app's icon could not be read: {e}"))
+        .ok()
     })
     .clone()
 }

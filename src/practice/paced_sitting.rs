@@ -13,9 +13,8 @@
 //! - After an answer, yes or no, nothing more is offered for 7 days.
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
-use super::reminders::ReminderSettings;
+use super::reminders::{IntervalChange, ReminderSettings};
 
 /// The interval is kept within what nudges allow.
 pub const SHORTEST: u32 = 5;
@@ -28,21 +27,6 @@ pub const WEEK_DAYS: i32 = 7;
 pub const ENOUGH_RATINGS: usize = 3;
 /// How much higher the week's mean tension must be than the week before to count as a rise.
 pub const RISE: f64 = 1.0;
-
-/// One accepted change of the interval, or the interval set from a new baseline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IntervalChange {
-    /// The local date, "YYYY-MM-DD".
-    pub date: String,
-    pub from: u32,
-    pub to: u32,
-}
-
-impl IntervalChange {
-    pub fn day(&self) -> Option<Date> {
-        self.date.parse().ok()
-    }
-}
 
 /// A suggested new interval and why; nothing changes until the person says yes.
 #[derive(Clone, Debug, PartialEq, Eq)]

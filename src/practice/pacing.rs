@@ -70,13 +70,13 @@ pub fn slot_at(slots: &[TimeSlot], minute_of_day: u32) -> Option<&TimeSlot> {
 
 /// How a session went, as far as progression cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SessionFacts {
+pub struct ProgressionFacts {
     pub completed: bool,
     pub tension_before: Option<u8>,
     pub tension_after: Option<u8>,
 }
 
-impl SessionFacts {
+impl ProgressionFacts {
     fn tension_rose(&self) -> bool {
         matches!((self.tension_before, self.tension_after), (Some(b), Some(a)) if a > b)
     }
@@ -122,7 +122,7 @@ fn tenths(seconds: f64) -> f64 {
 /// `target` is the exhale to build toward; `floor` the shortest exhale to step back to.
 pub fn after_session(
     progress: &Progress,
-    session: SessionFacts,
+    session: ProgressionFacts,
     target: f64,
     floor: f64,
 ) -> (Progress, Option<Offer>) {
@@ -177,8 +177,8 @@ pub fn answer(progress: &Progress, offer: &Offer, accepted: bool) -> Progress {
 mod tests {
     use super::*;
 
-    fn calm() -> SessionFacts {
-        SessionFacts {
+    fn calm() -> ProgressionFacts {
+        ProgressionFacts {
             completed: true,
             tension_before: Some(6),
             tension_after: Some(4),
@@ -213,21 +213,21 @@ mod tests {
     #[test]
     fn progression_rules() {
         // (standing, session, target, expected offer as (from, to), calm count after)
-        let rose = SessionFacts {
+        let rose = ProgressionFacts {
             completed: true,
             tension_before: Some(3),
             tension_after: Some(5),
         };
-        let ended_early = SessionFacts {
+        let ended_early = ProgressionFacts {
             completed: false,
             ..calm()
         };
-        let unrated = SessionFacts {
+        let unrated = ProgressionFacts {
             completed: true,
             tension_before: None,
             tension_after: None,
         };
-        type Case = (Progress, SessionFacts, f64, Option<(f64, f64)>, u32);
+        type Case = (Progress, ProgressionFacts, f64, Option<(f64, f64)>, u32);
         let cases: Vec<Case> = vec![
             // Two calm sessions so far: a third brings an offer of 10 %.
             (at(6.0, 2), calm(), 8.0, Some((6.0, 6.6)), 3),

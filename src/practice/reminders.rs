@@ -22,11 +22,26 @@ use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
 use super::model::same_name;
-use super::paced_sitting::IntervalChange;
 use super::pacing::{minute_of, minute_of_day};
 
 mod next_up;
 pub use next_up::pause_choices;
+
+/// One accepted change of the micro-rest interval (paced sitting), or the interval set from a
+/// new baseline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntervalChange {
+    /// The local date, "YYYY-MM-DD".
+    pub date: String,
+    pub from: u32,
+    pub to: u32,
+}
+
+impl IntervalChange {
+    pub fn day(&self) -> Option<Date> {
+        self.date.parse().ok()
+    }
+}
 
 /// What the person chose in settings. Every field has a default, so old files still load.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -226,11 +226,6 @@ impl Timeline {
         &self.steps
     }
 
-    /// How many phases (and prompts) the practice holds.
-    pub fn segment_count(&self) -> usize {
-        self.segments.len()
-    }
-
     /// Index of the segment playing at `t` (the last one once the practice is over).
     fn segment_index_at(&self, t: Micros) -> usize {
         self.segments

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use super::record::SessionRecord;
 
 /// What insights need of a session: a full record, or the app's compact copy of one.
-pub trait SessionFacts {
+pub trait InsightFacts {
     fn practice(&self) -> &str;
     fn breathed_seconds(&self) -> f64;
     /// How tense before and after, where rated.
@@ -17,7 +17,7 @@ pub trait SessionFacts {
     fn date(&self) -> Date;
 }
 
-impl SessionFacts for SessionRecord {
+impl InsightFacts for SessionRecord {
     fn practice(&self) -> &str {
         &self.practice
     }
@@ -113,7 +113,7 @@ struct Tally {
 }
 
 impl Insights {
-    pub fn of<'a, S: SessionFacts + 'a>(
+    pub fn of<'a, S: InsightFacts + 'a>(
         records: impl IntoIterator<Item = &'a S>,
         today: Date,
     ) -> Insights {

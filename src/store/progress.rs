@@ -249,7 +249,7 @@ mod tests {
         );
         let standing = book.standing("Night 3-7", 7.0);
         assert_eq!(standing.calm_in_a_row, MAX_CALM_IN_A_ROW);
-        let calm = crate::practice::pacing::SessionFacts {
+        let calm = crate::practice::pacing::ProgressionFacts {
             completed: true,
             tension_before: Some(5),
             tension_after: Some(3),

@@ -45,7 +45,7 @@ impl Announcer {
     /// Takes this frame's state of things and keeps the live region in the accessibility tree.
     /// `keep`: the node stays until the next announcement (the real window), else it lives one
     /// frame (tests).
-    pub fn update(&mut self, ctx: &egui::Context, state: &mut AppState, now: Micros, keep: bool) {
+    pub fn update(&mut self, ctx: &egui::Context, state: &AppState, now: Micros, keep: bool) {
         let spoken = what_to_say(state, now, self.last_key.as_deref());
         let seconds = ctx.input(|i| i.time);
         if let Some(spoken) = spoken
@@ -96,7 +96,7 @@ fn length_words(seconds: f64) -> String {
 }
 
 /// What the reader should hear about the state now, with the key that names it.
-pub fn what_to_say(state: &mut AppState, now: Micros, last_key: Option<&str>) -> Option<Spoken> {
+pub fn what_to_say(state: &AppState, now: Micros, last_key: Option<&str>) -> Option<Spoken> {
     if !state.is_in_session()
         && let Some(reminder) = state.reminders.showing()
     {
@@ -105,7 +105,7 @@ pub fn what_to_say(state: &mut AppState, now: Micros, last_key: Option<&str>) ->
             text: reminder.message.clone(),
         });
     }
-    let (key, text) = match &mut state.screen {
+    let (key, text) = match &state.screen {
         Screen::Home => ("home".to_owned(), "Home. Choose a practice.".to_owned()),
         Screen::Session(live) => {
             let moment = live.moment(now);

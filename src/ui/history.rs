@@ -28,44 +28,6 @@ fn row_text(record: &KeptSession) -> String {
     )
 }
 
-/// An amount of time in words: "12 seconds", "1 minute", "2.5 minutes", "40 minutes". Short
-/// sessions are not rounded down to nothing.
-pub fn time_in_words(minutes: f64) -> String {
-    let seconds = (minutes * 60.0).round();
-    if seconds < 60.0 {
-        let seconds = seconds as u64;
-        return format!("{seconds} second{}", if seconds == 1 { "" } else { "s" });
-    }
-    let tenths = (minutes * 10.0).round() / 10.0;
-    if minutes < 10.0 && tenths.fract() != 0.0 {
-        return format!("{tenths:.1} minutes");
-    }
-    let whole = minutes.round() as u64;
-    format!("{whole} minute{}", if whole == 1 { "" } else { "s" })
-}
-
-/// The same, short, for tables: "12 s", "2.5 min", "40 min", "7.5 h", "2083 h".
-pub fn time_short(minutes: f64) -> String {
-    let seconds = (minutes * 60.0).round();
-    if seconds < 60.0 {
-        return format!("{seconds:.0} s");
-    }
-    if minutes >= 120.0 {
-        let hours = minutes / 60.0;
-        return if hours < 10.0 {
-            format!("{hours:.1} h")
-        } else {
-            format!("{hours:.0} h")
-        };
-    }
-    let tenths = (minutes * 10.0).round() / 10.0;
-    if minutes < 10.0 && tenths.fract() != 0.0 {
-        format!("{tenths:.1} min")
-    } else {
-        format!("{:.0} min", minutes.round())
-    }
-}
-
 pub fn show(
     ui: &mut egui::Ui,
     screen: &HistoryScreen,

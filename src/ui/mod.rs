@@ -1,7 +1,8 @@
 //! The window: one module per screen, drawing from the app's state and pushing commands. After
 //! the frame, `app::update` applies them; the effects go to the runtime (files, sound,
-//! notifications, off this thread) or, for the viewport, to eframe here. Nothing in this module
-//! touches a file or a device.
+//! notifications, off this thread) or, for the viewport, to eframe here. The screens never touch
+//! a file or a device; `run` reads what the first frame needs (presets, settings) before the
+//! window opens, and the app's files are read and written by the runtime's workers.
 
 mod about;
 mod announce;
@@ -25,7 +26,8 @@ use std::sync::Arc;
 
 use crate::app::screen::Screen;
 use crate::app::{
-    self, AppState, Command, Effect, Loaded, Mode, Now, Runtime, SoundStatus, ViewportEffect,
+    self, AppState, Command, Effect, FileEffect, Loaded, Mode, Now, Runtime, SoundStatus,
+    ViewportEffect,
 };
 use crate::clock::Clocks;
 use crate::practice::Practice;
@@ -106,6 +108,9 @@ pub struct DownshiftApp {
     fit_to: Option<crate::desktop::WorkArea>,
     /// Nothing had the keyboard focus when this frame began.
     nothing_focused: bool,
+    /// The clock as read once at the start of this frame (`logic`): the screens draw, and the
+    /// commands apply, at this one time.
+    frame_now: Option<Now>,
 }
 
 impl DownshiftApp {
@@ -141,9 +146,9 @@ impl DownshiftApp {
             real_window: options.real_window,
             commands: Vec::new(),
             effects: vec![
-                Effect::RecoverInterrupted,
-                Effect::LoadHistory,
-                Effect::LoadCheckIns,
+                FileEffect::RecoverInterrupted.into(),
+                FileEffect::LoadHistory.into(),
+                FileEffect::LoadCheckIns.into(),
             ],
             applied_look: None,
             report_first_frame: None,
@@ -153,6 +158,7 @@ impl DownshiftApp {
             announcer: announce::Announcer::default(),
             fit_to: options.work_area,
             nothing_focused: true,
+            frame_now: None,
         };
         app.state.desktop.autostart = options.autostart_on;
         app.state.desktop.autostart_entry = options.autostart_entry;
@@ -167,7 +173,7 @@ impl DownshiftApp {
         if options.background {
             // Done at the first frame: a Wayland window cannot start hidden (winit shows it
             // regardless), so there it is minimised then.
-            app.effects.push(Effect::Viewport(ViewportEffect::Hide));
+            app.effects.push(ViewportEffect::Hide.into());
         }
         app
     }
@@ -214,21 +220,14 @@ impl DownshiftApp {
     fn carry_out(&mut self, ctx: Option<&egui::Context>, now: &Now) {
         loop {
             for effect in std::mem::take(&mut self.effects) {
-                match effect {
-                    Effect::Viewport(viewport) => {
-                        if let Some(ctx) = ctx {
-                            send_viewport(ctx, viewport);
-                        }
-                    }
-                    Effect::Notify(reminder) => {
-                        if let (Some(ctx), true) = (ctx, self.real_window) {
-                            ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
-                                egui::UserAttentionType::Informational,
-                            ));
-                        }
-                        self.runtime.carry_out(Effect::Notify(reminder));
-                    }
-                    other => self.runtime.carry_out(other),
+                let Some(viewport) = self.runtime.dispatch(effect) else {
+                    continue;
+                };
+                match ctx {
+                    // A reminder is marked on the task bar only by the real window.
+                    Some(_) if viewport == ViewportEffect::Mark && !self.real_window => {}
+                    Some(ctx) => send_viewport(ctx, viewport),
+                    None => {}
                 }
             }
             let mut received = false;
@@ -247,6 +246,7 @@ impl DownshiftApp {
     fn keep_time(&mut self, ctx: &egui::Context) {
         self.fit_to_work_area(ctx);
         let now = self.now();
+        self.frame_now = Some(now.clone());
         self.runtime.poll();
         if self.end_request.as_ref().is_some_and(|r| r.is_set()) {
             app::update(&mut self.state, Command::Leave, &now, &mut self.effects);
@@ -313,8 +313,8 @@ impl DownshiftApp {
             button_focused,
             &mut self.commands,
         );
-        self.draw(ui);
-        let now = self.now();
+        let now = self.frame_now.take().unwrap_or_else(|| self.now());
+        self.draw(ui, &now);
         for command in std::mem::take(&mut self.commands) {
             app::update(&mut self.state, command, &now, &mut self.effects);
         }
@@ -324,9 +324,9 @@ impl DownshiftApp {
             root.set_label("downshift");
         });
         self.announcer
-            .update(&ctx, &mut self.state, now.mono, self.real_window);
+            .update(&ctx, &self.state, now.mono, self.real_window);
         let settings = &self.state.settings;
-        match &mut self.state.screen {
+        match &self.state.screen {
             Screen::Session(live) => {
                 let wait = session::next_repaint(live, now.mono, settings);
                 ctx.request_repaint_after(wait);
@@ -339,11 +339,11 @@ impl DownshiftApp {
         }
     }
 
-    fn draw(&mut self, ui: &mut egui::Ui) {
+    fn draw(&mut self, ui: &mut egui::Ui, wall_now: &Now) {
         let state = &mut self.state;
         let commands = &mut self.commands;
         let palette = theme::Palette::of(state.settings.theme);
-        let now = self.clocks.now();
+        let now = wall_now.mono;
         // The background is the window's clear colour (see `clear_color`), not a painted panel:
         // under software rendering every pixel painted costs, and this saves a whole window's.
         let fill = if self.real_window {
@@ -365,10 +365,9 @@ impl DownshiftApp {
             }
             // Laid out before the screen, at the foot: a notice is never below the fold.
             widgets::notices(ui, state.notices.all(), &palette, commands);
-            let wall_now = now_of(&self.clocks);
-            let checkin_offer = app::pain_days::offer(state, &wall_now);
+            let checkin_offer = app::pain_days::offer(state, wall_now);
             let test_side = match state.screen {
-                Screen::Home => app::pain_days::todays_side(state, &wall_now),
+                Screen::Home => app::pain_days::todays_side(state, wall_now),
                 _ => None,
             };
             match &mut state.screen {
@@ -378,7 +377,7 @@ impl DownshiftApp {
                         suggestion: state.suggestion.as_deref(),
                         suggested: state.suggested_index(),
                         order: state.home_order(),
-                        recent: state.glance.as_deref(),
+                        recent: state.history.glance(),
                         level,
                         question: state.home.question,
                         outside_gentle_mode: state.outside_gentle_mode(),
@@ -457,6 +456,9 @@ fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
                 ctx.send_viewport_cmd(V::Minimized(true));
             }
         }
+        ViewportEffect::Mark => ctx.send_viewport_cmd(V::RequestUserAttention(
+            egui::UserAttentionType::Informational,
+        )),
         ViewportEffect::Attention => {
             ctx.send_viewport_cmd(V::Visible(true));
             ctx.send_viewport_cmd(V::Minimized(false));
@@ -624,7 +626,11 @@ pub fn run(
         // `--background`: the tray and the reminders only, until the window is asked for.
         .with_visible(!background);
     if let Some(icon) = crate::desktop::app_icon() {
-        viewport = viewport.with_icon(icon);
+        viewport = viewport.with_icon(egui::IconData {
+            rgba: icon.rgba.clone(),
+            width: icon.width,
+            height: icon.height,
+        });
     }
     let options = eframe::NativeOptions {
         viewport,
@@ -660,7 +666,10 @@ pub fn run(
                 let report = app.runtime.reporter();
                 activations.deliver_to(move || report(app::Message::Activated));
             }
-            app.end_request = Some(crate::desktop::ending::watch(move || wake()));
+            app.end_request = Some(crate::desktop::ending::watch(
+                crate::desktop::ending::WINDOW_GRACE,
+                move || wake(),
+            ));
             if std::env::var_os("DOWNSHIFT_REPORT_FIRST_FRAME").is_some() {
                 app.report_first_frame = Some(launched);
                 app.report_history = Some(launched);

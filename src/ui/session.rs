@@ -39,7 +39,7 @@ fn up_next(session: &LiveSession, moment: &Moment) -> Option<String> {
 
 pub fn show(
     ui: &mut egui::Ui,
-    session: &mut LiveSession,
+    session: &LiveSession,
     now: Micros,
     settings: &Settings,
     palette: &Palette,
@@ -229,7 +229,7 @@ fn controls(ui: &mut egui::Ui, paused: bool, muted: bool, commands: &mut Vec<Com
 
 /// How soon the screen must be drawn again: as fast as the motion needs, capped; once a second
 /// while still (paused, holding, or a prompt).
-pub fn next_repaint(session: &mut LiveSession, now: Micros, settings: &Settings) -> Duration {
+pub fn next_repaint(session: &LiveSession, now: Micros, settings: &Settings) -> Duration {
     if session.is_paused() {
         return Duration::from_secs(3600);
     }

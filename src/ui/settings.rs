@@ -5,7 +5,7 @@ use egui::{RichText, Slider, TextEdit};
 
 use super::theme::Palette;
 use crate::app::Command;
-use crate::app::background::DesktopStatus;
+use crate::app::DesktopStatus;
 use crate::app::screen::SettingsForm;
 use crate::desktop::tray::TrayStatus;
 use crate::practice::CueSet;

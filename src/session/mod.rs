@@ -1,7 +1,13 @@
 //! A live session: one practice being breathed, its clock, its cue stream if there is sound, and
-//! the record it leaves. Shared by the window and by `downshift play --no-window`.
+//! the record it leaves. Shared by the window and by `downshift play --no-window`, as is what a
+//! session needs from the world: its sound device (`sound`), its checkpoints and record
+//! (`records`), and for the terminal the whole of it on one thread (`host`).
 //!
 //! Time comes in as microseconds from a monotonic source the caller owns, so tests can drive it.
+
+pub mod host;
+pub mod records;
+pub mod sound;
 
 use std::sync::Arc;
 
@@ -35,8 +41,21 @@ pub struct LiveSession {
     /// The id its record gets, fixed at the start so its checkpoints and record agree.
     record_id: String,
     outcome: Option<Outcome>,
+    /// How tense the person felt before it, if they said (for its record).
+    tension_before: Option<u8>,
     /// When the last checkpoint was taken (monotonic), in which step, and whether paused.
     checkpointed: Option<(Micros, usize, bool)>,
+}
+
+impl std::fmt::Debug for LiveSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveSession")
+            .field("id", &self.id)
+            .field("practice", &self.practice.name)
+            .field("tension_before", &self.tension_before)
+            .field("outcome", &self.outcome)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A stream that joins a session less than this far in starts it again from the beginning:
@@ -134,8 +153,15 @@ impl LiveSession {
             record_id: new_record_id(&started),
             started,
             outcome: None,
+            tension_before: None,
             checkpointed: None,
         })
+    }
+
+    /// How tense the person said they felt before it: its record keeps it.
+    pub fn with_tension_before(mut self, tension_before: Option<u8>) -> Self {
+        self.tension_before = tension_before;
+        self
     }
 
     /// The session's number (see `app::SessionId`).
@@ -190,8 +216,10 @@ impl LiveSession {
         self.audio.as_ref().is_some_and(|a| a.joined)
     }
 
-    /// Where the session is: the sound's clock while it plays, the monotonic clock otherwise.
-    pub fn position(&mut self, now: Micros) -> Micros {
+    /// Pulls the session's clock to where the sound is, if it has strayed: while the sound
+    /// plays, what is heard is the session's place. Called once a frame (or a turn of the
+    /// terminal's loop) before the session is read; reading never moves it.
+    pub fn follow_sound(&mut self, now: Micros) {
         if let Some(audio) = self.audio.as_ref().filter(|a| a.joined)
             && !audio.control.is_seeking()
             && !self.clock.is_paused()
@@ -203,12 +231,17 @@ impl LiveSession {
                 self.clock.follow(heard, now);
             }
         }
+    }
+
+    /// Where the session is, after following the sound.
+    fn position(&mut self, now: Micros) -> Micros {
+        self.follow_sound(now);
         self.clock.position(now)
     }
 
-    pub fn moment(&mut self, now: Micros) -> Moment {
-        let position = self.position(now);
-        self.timeline.moment_at(position)
+    /// What is happening at `now`, as of the last time the clock followed the sound.
+    pub fn moment(&self, now: Micros) -> Moment {
+        self.timeline.moment_at(self.clock.position(now))
     }
 
     pub fn is_paused(&self) -> bool {
@@ -216,12 +249,7 @@ impl LiveSession {
     }
 
     pub fn is_finished(&mut self, now: Micros) -> bool {
-        let position = self.position(now);
-        position >= self.timeline.total()
-    }
-
-    pub fn outcome(&self) -> Option<&Outcome> {
-        self.outcome.as_ref()
+        self.position(now) >= self.timeline.total()
     }
 
     pub fn toggle_pause(&mut self, now: Micros) {
@@ -312,6 +340,7 @@ impl LiveSession {
     /// The record as of now, when a checkpoint is due: the first one, every `CHECKPOINT_EVERY`,
     /// when the step changes and when the session is paused or resumed.
     pub fn checkpoint_due(&mut self, now: Micros) -> Option<SessionRecord> {
+        self.follow_sound(now);
         let step = self.moment(now).step_index;
         let paused = self.is_paused();
         let due = self.checkpointed.is_none_or(|(at, last_step, was_paused)| {
@@ -336,6 +365,7 @@ impl LiveSession {
             started: self.started,
             record_id: self.record_id.clone(),
             outcome: self.outcome,
+            tension_before: self.tension_before,
             checkpointed: self.checkpointed,
         }
     }
@@ -359,7 +389,7 @@ impl LiveSession {
                     step: outcome.last_step_index as u32 + 1,
                 }
             },
-            tension_before: None,
+            tension_before: self.tension_before,
             tension_after: None,
             note: String::new(),
             app_version: crate::APP_VERSION.to_owned(),

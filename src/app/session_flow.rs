@@ -1,12 +1,14 @@
-//! The life of a session, shared by commands and messages: asked how tense, begun, given its
-//! cues, ended, rated, recorded and summarised; and a reminder's Start.
+//! The life of a session in the window: asked how tense, begun, given its cues, steered (pause,
+//! skip, mute, volume), ended, rated, recorded and summarised; and what the sound worker says of
+//! the device meanwhile.
 
 use std::sync::Arc;
 
-use super::effect::Effect;
-use super::ops;
+use super::effect::{DesktopEffect, Effect, FileEffect, SessionId, SoundEffect};
+use super::progression;
 use super::screen::{
-    HomeQuestion, RatingScreen, RatingStage, SafetyScreen, SaveStatus, Screen, SessionSummary,
+    HomeQuestion, RatingKey, RatingScreen, RatingStage, SafetyScreen, SaveStatus, Screen,
+    SessionSummary,
 };
 use super::state::{AppState, Now, SoundStatus};
 use crate::audio::SessionControl;
@@ -82,7 +84,7 @@ pub(super) fn safety_read(state: &mut AppState, now: &Now, effects: &mut Vec<Eff
     let back_to = screen.back_to.take();
     if !state.settings.safety_note_seen {
         state.settings.safety_note_seen = true;
-        effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+        effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
     }
     match (then, back_to) {
         (Some(practice), _) => ask_then_begin(state, practice, now, effects),
@@ -110,24 +112,24 @@ pub(super) fn begin(
     now: &Now,
     effects: &mut Vec<Effect>,
 ) {
-    let practice = ops::at_current_level(&state.progress, practice);
-    state.tension_before = tension_before;
+    let practice = progression::at_current_level(&state.progress, practice);
     let id = state.next_session;
     let started = StartTime::of(&now.wall);
     match LiveSession::start(id, practice, now.mono, started) {
-        Ok(mut session) => {
+        Ok(session) => {
+            let mut session = session.with_tension_before(tension_before);
             state.next_session += 1;
             match state.sound {
                 SoundStatus::NotOpened => {
                     state.sound = SoundStatus::Opening;
-                    effects.push(Effect::OpenSound);
+                    effects.push(SoundEffect::Open.into());
                 }
                 SoundStatus::Ready { sample_rate } => {
                     attach_cues(&mut session, sample_rate, &state.settings, effects)
                 }
                 SoundStatus::Opening | SoundStatus::Off => {}
             }
-            effects.push(Effect::KeepAwake(true));
+            effects.push(DesktopEffect::KeepAwake(true).into());
             state.screen = Screen::Session(Box::new(session));
         }
         Err(problems) => state.notices.push(format!(
@@ -142,7 +144,7 @@ pub(super) fn begin(
 
 /// Gives a live session its cue stream: the runtime builds the track and starts it, paused;
 /// `Message::CuesJoined` then puts it at the session's place.
-pub(super) fn attach_cues(
+fn attach_cues(
     session: &mut LiveSession,
     sample_rate: u32,
     settings: &crate::store::Settings,
@@ -152,11 +154,14 @@ pub(super) fn attach_cues(
     let plan = Box::new(CuePlan::new(session, &choice));
     let control = Arc::new(SessionControl::waiting(choice.master_volume, choice.muted));
     session.attach_cues(Arc::clone(&control), sample_rate);
-    effects.push(Effect::PlayCues {
-        session: session.id(),
-        control,
-        plan,
-    });
+    effects.push(
+        SoundEffect::PlayCues {
+            session: session.id(),
+            control,
+            plan,
+        }
+        .into(),
+    );
 }
 
 /// Ends the running session. Its record is saved at once, or, when the person is asked how tense
@@ -171,16 +176,18 @@ pub(super) fn finish_session(
         return;
     };
     let outcome = session.end(now.mono);
-    effects.push(Effect::KeepAwake(false));
+    effects.push(DesktopEffect::KeepAwake(false).into());
     // Ended: the record as it now stands is the one the session leaves.
-    let mut record = session.record_now(now.mono);
-    record.tension_before = state.tension_before;
+    let record = session.record_now(now.mono);
     let practice = session.practice().clone();
     // What was breathed is kept while the person answers, should the app be cut off.
-    effects.push(Effect::Checkpoint {
-        record: Box::new(record.clone()),
-        running: None,
-    });
+    effects.push(
+        FileEffect::Checkpoint {
+            record: Box::new(record.clone()),
+            running: None,
+        }
+        .into(),
+    );
     if state.settings.ask_tension && !leaving {
         state.screen = Screen::Rating(Box::new(RatingScreen::new(RatingStage::After {
             practice,
@@ -203,21 +210,21 @@ pub(super) fn save_and_summarize(
     let saved = SaveStatus::Saving(record.id.clone());
     let tension = Some((record.tension_before, record.tension_after));
     let mut summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);
-    let (changed, offer) = ops::progress_after(
+    let (changed, offer) = progression::progress_after(
         &mut state.progress,
         practice,
         &record,
         state.settings.gentle_mode,
     );
     if changed {
-        effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
+        effects.push(FileEffect::SaveProgress(Box::new(state.progress.clone())).into());
     }
     summary.offer = offer;
     // One offer at a time: paced sitting waits for a session without a progression step.
     if summary.offer.is_none() {
         summary.pacing_offer = pacing_offer(state, &record, now);
     }
-    effects.push(Effect::AppendRecord(Box::new(record)));
+    effects.push(FileEffect::AppendRecord(Box::new(record)).into());
     state.screen = Screen::Summary(Box::new(summary));
 }
 
@@ -239,7 +246,7 @@ pub(super) fn answer_offer(
         format!("Staying at {:.1} s for now.", offer.from)
     });
     let name = summary.practice.clone();
-    ops::answer_offer(
+    progression::answer_offer(
         &mut state.progress,
         &state.library,
         &name,
@@ -247,7 +254,7 @@ pub(super) fn answer_offer(
         accepted,
         now.today(),
     );
-    effects.push(Effect::SaveProgress(Box::new(state.progress.clone())));
+    effects.push(FileEffect::SaveProgress(Box::new(state.progress.clone())).into());
 }
 
 /// After a session of the micro-rest practice, paced sitting's offer, if one is due: from the
@@ -257,7 +264,7 @@ fn pacing_offer(
     record: &SessionRecord,
     now: &Now,
 ) -> Option<crate::practice::paced_sitting::SittingOffer> {
-    use crate::store::insights::SessionFacts;
+    use crate::store::insights::InsightFacts;
     let reminders = &state.settings.reminders;
     if reminders.sit_minutes.is_none()
         || !crate::practice::same_name(&record.practice, &reminders.micro_rest_practice)
@@ -301,13 +308,7 @@ pub(super) fn answer_pacing(
             offer.from
         )
     });
-    effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
-}
-
-/// Saves whatever is in flight before the window closes.
-pub(super) fn leave(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
-    save_in_flight(state, now, effects);
-    state.leaving = true;
+    effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
 }
 
 /// Ends and records a running session (a rating it waits on is skipped), and saves the
@@ -320,7 +321,7 @@ pub(super) fn save_in_flight(state: &mut AppState, now: &Now, effects: &mut Vec<
         rate(state, None, now, effects);
     }
     if let Screen::Settings(_) = state.screen {
-        effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+        effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
     }
 }
 
@@ -344,30 +345,6 @@ pub(super) fn rate(state: &mut AppState, value: Option<u8>, now: &Now, effects: 
     }
 }
 
-/// "Start" on a reminder: its practice begins as if chosen on the home screen.
-pub(super) fn start_reminder(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
-    if let Screen::Editor(editor) = &mut state.screen
-        && editor.has_changes()
-    {
-        // Unsaved edits are never dropped for a reminder: the editor asks first, and the
-        // reminder waits.
-        editor.confirming_leave = true;
-        return;
-    }
-    let Some(reminder) = state.reminders.start() else {
-        return;
-    };
-    if reminder.kind == crate::practice::reminders::ReminderKind::MicroRest {
-        state.count_reminder(
-            crate::store::reminder_days::ReminderAnswer::NudgeStarted,
-            now,
-            effects,
-        );
-    }
-    effects.push(Effect::WithdrawNotification);
-    start_named(state, &reminder.practice, now, effects);
-}
-
 /// Begins the named practice as if chosen on the home screen (a reminder's Start, the tray's
 /// "Micro-rest now"). Never over a session; unsaved edits in the editor are asked about first.
 pub(super) fn start_named(state: &mut AppState, name: &str, now: &Now, effects: &mut Vec<Effect>) {
@@ -378,7 +355,7 @@ pub(super) fn start_named(state: &mut AppState, name: &str, now: &Now, effects: 
             return;
         }
         Screen::Settings(_) => {
-            effects.push(Effect::SaveSettings(Box::new(state.settings.clone())));
+            effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
         }
         _ => {}
     }
@@ -392,23 +369,6 @@ pub(super) fn start_named(state: &mut AppState, name: &str, now: &Now, effects: 
             "The practice \"{name}\" is not in your list: choose another in Settings."
         )),
     }
-}
-
-/// The streak and the last session, from the history as the app holds it.
-pub(super) fn glance_text(state: &AppState, now: &Now) -> Option<String> {
-    let records = state.history.records()?;
-    let last = records.last()?;
-    let insights = crate::store::insights::Insights::of(records.iter(), now.today());
-    let streak = match insights.streak_days {
-        0 => String::new(),
-        1 => "1 day in a row  ·  ".to_owned(),
-        n => format!("{n} days in a row  ·  "),
-    };
-    Some(format!(
-        "{streak}Last: {}, {}",
-        last.practice,
-        last.started.local.strftime("%a %d %b, %H:%M")
-    ))
 }
 
 /// Begins `practice` at once, without asking how tense the person feels (`downshift play NAME`
@@ -425,4 +385,148 @@ pub fn begin_practice(
     if !safety_note_first(state, &practice) {
         begin(state, practice, None, now, effects);
     }
+}
+
+/// A key typed on the tension question: a rating once it is whole.
+pub(super) fn rating_key(
+    state: &mut AppState,
+    key: RatingKey,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
+    if let Screen::Rating(screen) = &mut state.screen
+        && let Some(value) = screen.key(key)
+    {
+        rate(state, Some(value), now, effects);
+    }
+}
+
+/// The session, and its sound with it, pauses or goes on.
+pub(super) fn toggle_pause(state: &mut AppState, now: &Now) {
+    if let Screen::Session(session) = &mut state.screen {
+        session.toggle_pause(now.mono);
+    }
+}
+
+pub(super) fn skip_step(state: &mut AppState, now: &Now) {
+    if let Screen::Session(session) = &mut state.screen {
+        session.skip_step(now.mono);
+    }
+}
+
+/// The cues silent or heard again, in this session and the next (it is kept).
+pub(super) fn toggle_mute(state: &mut AppState, effects: &mut Vec<Effect>) {
+    state.settings.muted = !state.settings.muted;
+    if let Screen::Session(session) = &state.screen {
+        session.set_muted(state.settings.muted);
+    }
+    effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
+}
+
+/// The cues a tenth louder or softer, in this session and the next (it is kept).
+pub(super) fn step_volume(state: &mut AppState, louder: bool, effects: &mut Vec<Effect>) {
+    let volume = volume_stepped(state.settings.master_volume, louder);
+    if volume != state.settings.master_volume {
+        state.settings.master_volume = volume;
+        if let Screen::Session(session) = &state.screen {
+            session.set_volume(volume);
+        }
+        effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
+    }
+}
+
+/// The master volume a step (a tenth) louder or softer, on the tenths, within 0 and 1.
+fn volume_stepped(volume: f32, louder: bool) -> f32 {
+    let tenths = (volume * 10.0).round() + if louder { 1.0 } else { -1.0 };
+    tenths.clamp(0.0, 10.0) / 10.0
+}
+
+/// Summary: back to the home screen.
+pub(super) fn dismiss_summary(state: &mut AppState) {
+    if matches!(state.screen, Screen::Summary(_)) {
+        state.screen = Screen::Home;
+    }
+}
+
+/// The passing of time in a session: its clock follows the sound, it ends when its practice
+/// does, and a checkpoint is taken when one is due.
+pub(super) fn keep_session(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
+    let Screen::Session(session) = &mut state.screen else {
+        return;
+    };
+    session.follow_sound(now.mono);
+    if session.is_finished(now.mono) {
+        finish_session(state, false, now, effects);
+    } else if let Some(record) = session.checkpoint_due(now.mono) {
+        effects.push(
+            FileEffect::Checkpoint {
+                record: Box::new(record),
+                running: Some(Box::new(session.without_sound())),
+            }
+            .into(),
+        );
+    }
+}
+
+/// A sound device is open: a session running gets its cues.
+pub(super) fn sound_ready(
+    state: &mut AppState,
+    sample_rate: u32,
+    problems: Vec<String>,
+    effects: &mut Vec<Effect>,
+) {
+    state.sound = SoundStatus::Ready { sample_rate };
+    state.notices.withdraw(NO_SOUND);
+    state.notices.withdraw(SOUND_STOPPED);
+    for problem in problems {
+        state.notices.push(problem);
+    }
+    if let Screen::Session(session) = &mut state.screen
+        && !session.is_ended()
+    {
+        attach_cues(session, sample_rate, &state.settings, effects);
+    }
+}
+
+pub(super) fn sound_unavailable(state: &mut AppState, reason: &str) {
+    log::warn!("no sound device: {reason}");
+    // Asked for again when the next session starts: a device may be there by then.
+    state.sound = SoundStatus::NotOpened;
+    if state.is_in_session() {
+        state.notices.push(NO_SOUND);
+    }
+}
+
+/// The device went away: a session running goes on silently, and says so.
+pub(super) fn sound_lost(state: &mut AppState, now: &Now) {
+    // The next session asks for a device again.
+    state.sound = SoundStatus::NotOpened;
+    if let Screen::Session(session) = &mut state.screen {
+        session.lose_sound(now.mono);
+        state.notices.push(SOUND_STOPPED);
+    }
+}
+
+/// A session's cues are on the device: they start at the session's place.
+pub(super) fn cues_joined(state: &mut AppState, id: SessionId, now: &Now) {
+    if let Screen::Session(session) = &mut state.screen
+        && session.id() == id
+    {
+        session.join_cues(now.mono);
+    }
+}
+
+/// The summary of the session whose record this is learns it was saved.
+pub(super) fn record_saved(state: &mut AppState, record: &SessionRecord, now: &Now) {
+    state.history.add(record, now.today());
+    set_saved(state, &record.id, SaveStatus::Saved);
+}
+
+pub(super) fn record_not_saved(state: &mut AppState, record: &SessionRecord, reason: &str) {
+    let message = format!(
+        "This session could not be saved to {}: {reason}",
+        state.data_dir.history_path().display()
+    );
+    log::warn!("{message} ({record:?})");
+    set_saved(state, &record.id, SaveStatus::Failed(message));
 }

@@ -1,0 +1,175 @@
+//! A session with everything it needs from the world, driven from one thread: the terminal's
+//! `downshift play --no-window`. Its parts are the window's too: the sound device
+//! ([`SoundKeeper`], on the window's sound worker), the checkpoints and the record
+//! ([`RecordKeeper`], on its files worker, which also says the last words), and the signals that
+//! end it (`desktop::ending`, with the window's own grace). The terminal only prints.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use super::records::RecordKeeper;
+use super::sound::{SoundChange, SoundKeeper};
+use super::{CuePlan, LiveSession, SoundChoice};
+use crate::audio::SessionControl;
+use crate::clock::Clocks;
+use crate::desktop::ending::EndRequest;
+use crate::practice::{Micros, Moment, Outcome, Practice, Problem};
+use crate::store::history::StartTime;
+use crate::store::{DataDir, SessionRecord};
+
+/// How long an ended session's last sounds may ring out.
+const RING_OUT: Duration = Duration::from_secs(6);
+
+/// What happened in one turn of the host's loop.
+#[derive(Debug, PartialEq)]
+pub enum HostEvent {
+    /// The device went away: the session goes on silently until it is back.
+    SoundLost,
+    /// A device is there again: the session's cues go on from where it is.
+    SoundBack,
+}
+
+pub struct SessionHost {
+    session: LiveSession,
+    clocks: Clocks,
+    /// `None`: muted, or no device could be opened.
+    sound: Option<(SoundKeeper, SoundChoice)>,
+    /// Shared with the last words, which record the session if the process must end without
+    /// this loop's help.
+    records: Arc<Mutex<RecordKeeper>>,
+    ending: EndRequest,
+}
+
+fn lock(records: &Mutex<RecordKeeper>) -> MutexGuard<'_, RecordKeeper> {
+    records
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A session started: the host, and what to tell the person about its sound.
+pub struct Started {
+    pub host: SessionHost,
+    /// Plain words: no sound device, cue files of one's own that could not be used.
+    pub sound_notes: Vec<String>,
+}
+
+impl SessionHost {
+    /// Starts `practice` now, with its cues on the default device unless `sound` is `None`
+    /// (muted). Ending signals are watched from here on.
+    pub fn start(
+        data_dir: &DataDir,
+        practice: Practice,
+        sound: Option<SoundChoice>,
+        clocks: Clocks,
+    ) -> Result<Started, Vec<Problem>> {
+        let mut sound_notes = Vec::new();
+        let mut keeper = None;
+        if let Some(choice) = sound {
+            let mut opened = SoundKeeper::new(clocks.clone(), &data_dir.sounds_dir());
+            match opened.open() {
+                Ok((_, problems)) => {
+                    sound_notes.extend(problems);
+                    keeper = Some((opened, choice));
+                }
+                Err(reason) => sound_notes.push(format!(
+                    "no sound device ({reason}); the session runs silently"
+                )),
+            }
+        }
+        let records = Arc::new(Mutex::new(RecordKeeper::new(
+            data_dir.clone(),
+            clocks.clone(),
+        )));
+        let for_last_words = Arc::downgrade(&records);
+        crate::desktop::last_words::set_last_words(move || {
+            if let Some(records) = for_last_words.upgrade() {
+                lock(&records).end_live_session();
+            }
+        });
+        let ending = crate::desktop::ending::watch(crate::desktop::ending::TERMINAL_GRACE, || {});
+        let started = StartTime::of(&clocks.wall());
+        let session = LiveSession::start(1, practice, clocks.now(), started)?;
+        let mut host = SessionHost {
+            session,
+            clocks,
+            sound: keeper,
+            records,
+            ending,
+        };
+        host.attach_cues();
+        Ok(Started { host, sound_notes })
+    }
+
+    pub fn session(&self) -> &LiveSession {
+        &self.session
+    }
+
+    pub fn now(&self) -> Micros {
+        self.clocks.now()
+    }
+
+    /// The session's cues on the device's stream, joined at the session's place.
+    fn attach_cues(&mut self) {
+        let Some((keeper, choice)) = &self.sound else {
+            return;
+        };
+        let Some(sample_rate) = keeper.sample_rate() else {
+            return;
+        };
+        let plan = CuePlan::new(&self.session, choice);
+        let control = Arc::new(SessionControl::waiting(choice.master_volume, choice.muted));
+        self.session.attach_cues(Arc::clone(&control), sample_rate);
+        if keeper.play(&plan, control) {
+            self.session.join_cues(self.clocks.now());
+        }
+    }
+
+    /// One turn of the loop: the sound watched (lost, back), the clock following it, a
+    /// checkpoint kept when one is due. Returns what happened, and the moment now.
+    pub fn turn(&mut self) -> (Vec<HostEvent>, Moment) {
+        let mut events = Vec::new();
+        match self.sound.as_mut().and_then(|(keeper, _)| keeper.watch()) {
+            Some(SoundChange::Lost) => {
+                self.session.lose_sound(self.clocks.now());
+                events.push(HostEvent::SoundLost);
+            }
+            Some(SoundChange::Back { .. }) => {
+                self.attach_cues();
+                events.push(HostEvent::SoundBack);
+            }
+            None => {}
+        }
+        let now = self.clocks.now();
+        self.session.follow_sound(now);
+        if let Some(record) = self.session.checkpoint_due(now) {
+            let running = Box::new(self.session.without_sound());
+            lock(&self.records).checkpoint(&record, Some(running));
+        }
+        (events, self.session.moment(now))
+    }
+
+    /// A signal asked the session to end (Ctrl-C, shutdown, the terminal closed).
+    pub fn is_asked_to_end(&self) -> bool {
+        self.ending.is_set()
+    }
+
+    /// Ends the session (finished or not) and lets its last sounds ring out.
+    pub fn end(&mut self) -> Outcome {
+        let outcome = self.session.end(self.clocks.now());
+        let deadline = self.clocks.deadline(RING_OUT);
+        while !self.session.sound_done() && !deadline.passed() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if let Some((keeper, _)) = self.sound.take() {
+            keeper.log_health();
+        }
+        outcome
+    }
+
+    /// Appends the ended session's record to the history; its checkpoint goes once it is
+    /// there (or stays, for the next start to recover, when it could not be written).
+    pub fn save(&mut self) -> Option<Result<SessionRecord, std::io::Error>> {
+        let record = self.session.record()?;
+        Some(lock(&self.records).append(&record).map(|_| record))
+    }
+}
