@@ -530,3 +530,96 @@ pub(super) fn record_not_saved(state: &mut AppState, record: &SessionRecord, rea
     log::warn!("{message} ({record:?})");
     set_saved(state, &record.id, SaveStatus::Failed(message));
 }
+
+#[cfg(test)]
+mod tests {
+    //! The one handle to the world the state holds is a live session's `SessionControl`, which
+    //! the audio thread reads: what `update` asks of it, command by command.
+
+    use super::*;
+    use crate::app::{Command, Loaded, Message, receive, update};
+    use crate::practice::MICROS_PER_SECOND as S;
+    use crate::store::{DataDir, Library, Settings};
+
+    fn at(seconds: u64) -> Now {
+        let wall = crate::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0))();
+        Now {
+            mono: seconds * S,
+            wall,
+        }
+    }
+
+    #[test]
+    fn the_sound_control_does_what_each_command_asks_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let loaded = Loaded {
+            library: Library::built_in(),
+            settings: Settings {
+                ask_tension: false,
+                safety_note_seen: true,
+                master_volume: 0.6,
+                ..Settings::default()
+            },
+            progress: Default::default(),
+            small_tests: Default::default(),
+            reminder_days: Default::default(),
+            problems: Vec::new(),
+        };
+        let sound = SoundStatus::Ready { sample_rate: 1_000 };
+        let mut state = AppState::new(DataDir::new(dir.path()), loaded, sound, &at(0));
+        state.selected = state
+            .library
+            .position("Extended exhale 4-6")
+            .expect("built in");
+        let mut effects = Vec::new();
+        update(&mut state, Command::Start, &at(10), &mut effects);
+        let control = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Sound(SoundEffect::PlayCues { control, .. }) => Some(Arc::clone(control)),
+                _ => None,
+            })
+            .expect("the cues are asked for");
+        assert!(control.is_paused(), "it waits until it is put in place");
+        let session = state.next_session - 1;
+        receive(
+            &mut state,
+            Message::CuesJoined(session),
+            &at(13),
+            &mut effects,
+        );
+        assert!(!control.is_paused(), "let go once in place");
+        assert_eq!(
+            control.position(),
+            3_000,
+            "at the session's place, on the sample"
+        );
+
+        let mut apply = |command, seconds| {
+            let mut effects = Vec::new();
+            update(&mut state, command, &at(seconds), &mut effects);
+            effects
+        };
+        apply(Command::TogglePause, 14);
+        assert!(
+            control.is_paused(),
+            "pause stops the sound with the session"
+        );
+        apply(Command::TogglePause, 20);
+        assert!(!control.is_paused(), "and resume lets it go again");
+        apply(Command::ToggleMute, 21);
+        assert!(control.is_muted());
+        apply(Command::ToggleMute, 22);
+        assert!(!control.is_muted());
+        apply(Command::StepVolume(false), 23);
+        assert!((control.volume() - 0.5).abs() < 1e-6, "a tenth softer");
+        assert_eq!(control.stops_at(), None, "still running");
+        apply(Command::SkipStep, 24);
+        assert!(control.is_seeking(), "skipping a step moves the stream");
+        apply(Command::EndSession, 25);
+        assert!(
+            control.stops_at().is_some(),
+            "ending lets the sound ring out and stop"
+        );
+    }
+}

@@ -95,6 +95,23 @@ impl SessionControl {
         self.paused.store(false, Ordering::Release);
     }
 
+    pub fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::Acquire)
+    }
+
+    pub fn is_muted(&self) -> bool {
+        self.muted.load(Ordering::Acquire)
+    }
+
+    pub fn volume(&self) -> f32 {
+        f32::from_bits(self.volume_bits.load(Ordering::Acquire))
+    }
+
+    /// The timeline frame after which no cue starts, once the session has ended.
+    pub fn stops_at(&self) -> Option<u64> {
+        Some(self.stop_at.load(Ordering::Acquire)).filter(|&frame| frame != NOT_STOPPING)
+    }
+
     /// The timeline frame being rendered now.
     pub fn position(&self) -> u64 {
         self.position.load(Ordering::Acquire)

@@ -14,6 +14,7 @@ use std::time::Duration;
 use super::{CommandResult, Failure};
 use crate::app::progression;
 use crate::clock::Clocks;
+use crate::desktop::ending;
 use crate::practice::{Micros, Moment, Phase, Practice, Step, StepKind};
 use crate::session::SoundChoice;
 use crate::session::host::{HostEvent, SessionHost, Started};
@@ -103,11 +104,17 @@ pub(super) fn play_in_terminal(
     }
     let practice = progression::at_current_level(&progress, practice);
     let sound = (!mute).then(|| SoundChoice::from_settings(&settings));
+    let ending = ending::watch(ending::TERMINAL_GRACE, || {});
     let Started {
         host: mut session,
         sound_notes,
-    } = SessionHost::start(data_dir, practice, sound, Clocks::system())
-        .map_err(|problems| Failure::usage(problems[0].to_string()))?;
+    } = SessionHost::start(data_dir, practice, sound, Clocks::system(), move || {
+        ending.is_set()
+    })
+    .map_err(|problems| Failure::usage(problems[0].to_string()))?;
+    // A signal the loop does not act on in time (a stuck device): the session is still
+    // recorded before the process ends.
+    crate::desktop::last_words::set_last_words(session.last_words());
     for note in sound_notes {
         say!(std::io::stderr(), "downshift: {note}");
     }

@@ -1,8 +1,10 @@
 //! A session with everything it needs from the world, driven from one thread: the terminal's
 //! `downshift play --no-window`. Its parts are the window's too: the sound device
-//! ([`SoundKeeper`], on the window's sound worker), the checkpoints and the record
-//! ([`RecordKeeper`], on its files worker, which also says the last words), and the signals that
-//! end it (`desktop::ending`, with the window's own grace). The terminal only prints.
+//! ([`SoundKeeper`], on the window's sound worker) and the checkpoints and the record
+//! ([`RecordKeeper`], on its files worker), whose last words record the session when the
+//! process must end without the loop's help. The caller says when a signal asked it to end
+//! (`desktop::ending`, above this layer, watches them for the window and the terminal alike) and
+//! prints.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -12,7 +14,6 @@ use super::sound::{SoundChange, SoundKeeper};
 use super::{CuePlan, LiveSession, SoundChoice};
 use crate::audio::SessionControl;
 use crate::clock::Clocks;
-use crate::desktop::ending::EndRequest;
 use crate::practice::{Micros, Moment, Outcome, Practice, Problem};
 use crate::store::history::StartTime;
 use crate::store::{DataDir, SessionRecord};
@@ -37,7 +38,8 @@ pub struct SessionHost {
     /// Shared with the last words, which record the session if the process must end without
     /// this loop's help.
     records: Arc<Mutex<RecordKeeper>>,
-    ending: EndRequest,
+    /// Whether a signal asked the session to end.
+    asked_to_end: Box<dyn Fn() -> bool>,
 }
 
 fn lock(records: &Mutex<RecordKeeper>) -> MutexGuard<'_, RecordKeeper> {
@@ -55,12 +57,13 @@ pub struct Started {
 
 impl SessionHost {
     /// Starts `practice` now, with its cues on the default device unless `sound` is `None`
-    /// (muted). Ending signals are watched from here on.
+    /// (muted); `asked_to_end` says when a signal asked it to end.
     pub fn start(
         data_dir: &DataDir,
         practice: Practice,
         sound: Option<SoundChoice>,
         clocks: Clocks,
+        asked_to_end: impl Fn() -> bool + 'static,
     ) -> Result<Started, Vec<Problem>> {
         let mut sound_notes = Vec::new();
         let mut keeper = None;
@@ -80,13 +83,6 @@ impl SessionHost {
             data_dir.clone(),
             clocks.clone(),
         )));
-        let for_last_words = Arc::downgrade(&records);
-        crate::desktop::last_words::set_last_words(move || {
-            if let Some(records) = for_last_words.upgrade() {
-                lock(&records).end_live_session();
-            }
-        });
-        let ending = crate::desktop::ending::watch(crate::desktop::ending::TERMINAL_GRACE, || {});
         let started = StartTime::of(&clocks.wall());
         let session = LiveSession::start(1, practice, clocks.now(), started)?;
         let mut host = SessionHost {
@@ -94,7 +90,7 @@ impl SessionHost {
             clocks,
             sound: keeper,
             records,
-            ending,
+            asked_to_end: Box::new(asked_to_end),
         };
         host.attach_cues();
         Ok(Started { host, sound_notes })
@@ -150,7 +146,18 @@ impl SessionHost {
 
     /// A signal asked the session to end (Ctrl-C, shutdown, the terminal closed).
     pub fn is_asked_to_end(&self) -> bool {
-        self.ending.is_set()
+        (self.asked_to_end)()
+    }
+
+    /// What to do when the process must end without this loop's help: the live session goes
+    /// into the history as ended early with what was breathed until then.
+    pub fn last_words(&self) -> impl Fn() + Send + 'static {
+        let records = Arc::downgrade(&self.records);
+        move || {
+            if let Some(records) = records.upgrade() {
+                lock(&records).end_live_session();
+            }
+        }
     }
 
     /// Ends the session (finished or not) and lets its last sounds ring out.
