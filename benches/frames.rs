@@ -3,16 +3,15 @@
 //! must stay smooth with 100,000 sessions.
 
 use std::hint::black_box;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use downshift::app::Command;
-use downshift::clock::{Clocks, fixed_wall};
 use downshift::practice::MICROS_PER_SECOND;
 use downshift::store::{DataDir, Library};
 use downshift::ui::{AppOptions, DownshiftApp, SoundMode, StartRequest};
 
+#[path = "../tests/common/clock.rs"]
+mod clock;
 #[path = "../tests/common/records.rs"]
 mod records;
 
@@ -50,12 +49,7 @@ fn frame_benches(c: &mut Criterion) {
         "(ask_tension: false, safety_note_seen: true)",
     )
     .expect("settings");
-    let now = Arc::new(AtomicU64::new(0));
-    let clock = {
-        let now = Arc::clone(&now);
-        let at = jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0);
-        Clocks::from_fns(move || now.load(Ordering::Relaxed), fixed_wall(at))
-    };
+    let clock = clock::TestClock::new();
 
     // A session in the breathing block of the evening wind-down.
     let practice = Library::built_in()
@@ -63,14 +57,14 @@ fn frame_benches(c: &mut Criterion) {
         .expect("built in")
         .practice
         .clone();
-    let mut options = AppOptions::new(clock.clone(), SoundMode::Off);
+    let mut options = AppOptions::new(clock.clocks(), SoundMode::Off);
     options.start = Some(StartRequest {
         practice,
         muted: true,
     });
     let mut app = DownshiftApp::new(data.clone(), options);
     let ctx = egui::Context::default();
-    now.store(40 * MICROS_PER_SECOND, Ordering::Relaxed);
+    clock.advance(40 * MICROS_PER_SECOND);
     assert!(frame(&ctx, &mut app) > 0);
     assert!(
         app.is_in_session(),
@@ -79,13 +73,16 @@ fn frame_benches(c: &mut Criterion) {
     c.bench_function("session screen frame (build + tessellate)", |b| {
         b.iter(|| {
             // 30 frames a second of breathing.
-            now.fetch_add(33_333, Ordering::Relaxed);
+            clock.advance(33_333);
             black_box(frame(&ctx, &mut app))
         })
     });
 
     history_file(&data, 100_000);
-    let mut app = DownshiftApp::new(data.clone(), AppOptions::new(clock, SoundMode::Off));
+    let mut app = DownshiftApp::new(
+        data.clone(),
+        AppOptions::new(clock.clocks(), SoundMode::Off),
+    );
     app.apply(Command::OpenHistory);
     let ctx = egui::Context::default();
     assert!(frame(&ctx, &mut app) > 0);

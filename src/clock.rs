@@ -1,5 +1,7 @@
-//! The one module that reads the clocks. Everything else is handed time as a value, so tests
-//! drive it and nothing depends on the real date or hour.
+//! The one module that reads the clocks for the app. Everything else is handed time as a value,
+//! so tests drive it and nothing depends on the real date or hour. The one exception is the
+//! audio thread, which stamps its own feeds (`audio::stream`): it runs on the device's schedule
+//! and must not wait on anything shared, and nothing it stamps reaches a screen or a file.
 //!
 //! Two clocks: a monotonic one (microseconds from a fixed start, never going back: what sessions,
 //! cues and timeouts run on) and the wall clock in the local zone (dates, the time of day for

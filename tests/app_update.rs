@@ -10,24 +10,24 @@ use downshift::app::{
     self, AppState, Command, DesktopEffect, Effect, FileEffect, HistoryCache, Loaded, Message,
     Mode, Now, Runtime, SoundEffect, SoundStatus, ViewportEffect,
 };
-use downshift::clock::Clocks;
 use downshift::practice::MICROS_PER_SECOND as S;
+use downshift::store::history::StartTime;
 use downshift::store::progress::ProgressBook;
-use downshift::store::{DataDir, Library, Settings, load_history};
+use downshift::store::{Library, Settings, load_history};
 
-/// Monday 23 November 2026 at 21:00 (UTC), `seconds` into the monotonic clock.
+mod common;
+use common::app::Rig;
+use common::clock::{TODAY, day, now_at, today_at, wall};
+
+/// Today at 21:00, `seconds` into the monotonic clock.
 fn at(seconds: u64) -> Now {
-    let wall = downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0))();
-    Now {
-        mono: seconds * S,
-        wall,
-    }
+    now_at(today_at(21, 0), seconds * S)
 }
 
 /// The app over a temporary folder, with the built-in practices, no tension question, and
 /// "Extended exhale 4-6" selected.
-fn app(sound: SoundStatus) -> (tempfile::TempDir, AppState) {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn app(sound: SoundStatus) -> (Rig, AppState) {
+    let rig = Rig::first_run();
     let loaded = Loaded {
         small_tests: Default::default(),
         reminder_days: Default::default(),
@@ -40,12 +40,12 @@ fn app(sound: SoundStatus) -> (tempfile::TempDir, AppState) {
         progress: ProgressBook::default(),
         problems: Vec::new(),
     };
-    let mut state = AppState::new(DataDir::new(dir.path()), loaded, sound, &at(0));
+    let mut state = AppState::new(rig.data_dir(), loaded, sound, &at(0));
     state.selected = state
         .library
         .position("Extended exhale 4-6")
         .expect("built in");
-    (dir, state)
+    (rig, state)
 }
 
 fn apply(state: &mut AppState, command: Command, now: &Now) -> Vec<Effect> {
@@ -73,7 +73,7 @@ fn receive(state: &mut AppState, message: Message, now: &Now) -> Vec<Effect> {
 
 #[test]
 fn a_session_starts_at_once_and_its_cues_join_when_the_device_is_ready() {
-    let (_dir, mut state) = app(SoundStatus::NotOpened);
+    let (_rig, mut state) = app(SoundStatus::NotOpened);
     let effects = apply(&mut state, Command::Start, &at(10));
     assert_eq!(
         state.screen.kind(),
@@ -137,7 +137,7 @@ fn a_session_starts_at_once_and_its_cues_join_when_the_device_is_ready() {
 
 #[test]
 fn with_no_device_the_session_runs_silently_and_says_so_once() {
-    let (_dir, mut state) = app(SoundStatus::NotOpened);
+    let (_rig, mut state) = app(SoundStatus::NotOpened);
     apply(&mut state, Command::Start, &at(1));
     receive(
         &mut state,
@@ -164,7 +164,7 @@ fn with_no_device_the_session_runs_silently_and_says_so_once() {
 
 #[test]
 fn an_ended_session_is_saved_by_the_runtime_and_the_kept_history_follows() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     receive(
         &mut state,
         Message::HistoryLoaded(Ok(Default::default())),
@@ -194,7 +194,7 @@ fn an_ended_session_is_saved_by_the_runtime_and_the_kept_history_follows() {
 
 #[test]
 fn a_record_that_could_not_be_saved_says_so_on_the_summary() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::Start, &at(10));
     let effects = apply(&mut state, Command::EndSession, &at(40));
     let record = appended(&effects);
@@ -214,7 +214,7 @@ fn a_record_that_could_not_be_saved_says_so_on_the_summary() {
 
 #[test]
 fn closing_the_window_with_unsaved_edits_is_cancelled_and_asks_first() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::NewPreset, &at(1));
     let Screen::Editor(editor) = &mut state.screen else {
         panic!("the editor is open")
@@ -243,7 +243,7 @@ fn closing_the_window_with_unsaved_edits_is_cancelled_and_asks_first() {
 
 #[test]
 fn quitting_mid_session_records_it_without_asking_and_closes() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     state.settings.ask_tension = true;
     apply(&mut state, Command::Start, &at(1));
     apply(&mut state, Command::Rate(Some(6)), &at(2));
@@ -259,7 +259,7 @@ fn quitting_mid_session_records_it_without_asking_and_closes() {
 
 #[test]
 fn the_history_opens_from_what_the_app_holds_never_from_disk() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     let effects = apply(&mut state, Command::OpenHistory, &at(1));
     assert!(effects.is_empty(), "nothing is read: {effects:?}");
     assert_eq!(state.screen.kind(), ScreenKind::Home);
@@ -289,8 +289,8 @@ fn next_message(runtime: &Runtime) -> Message {
 
 #[test]
 fn the_runtime_writes_on_a_thread_of_its_own_in_order_and_wakes_the_window() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     let woken_from = Arc::new(Mutex::new(Vec::new()));
     let (woke, wakes) = channel();
     let wake = {
@@ -303,7 +303,7 @@ fn the_runtime_writes_on_a_thread_of_its_own_in_order_and_wakes_the_window() {
             let _ = woke.send(());
         })
     };
-    let mut runtime = Runtime::start(data.clone(), Clocks::system(), Mode::Threads, wake);
+    let mut runtime = Runtime::start(data.clone(), rig.clock.clocks(), Mode::Threads, wake);
     let (_keep, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::Start, &at(10));
     let effects = apply(&mut state, Command::EndSession, &at(70));
@@ -336,7 +336,7 @@ fn the_runtime_writes_on_a_thread_of_its_own_in_order_and_wakes_the_window() {
 
 #[test]
 fn full_screen_is_asked_of_the_window_and_toggles() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     let effects = apply(&mut state, Command::ToggleFullscreen, &at(1));
     assert!(matches!(
         effects.as_slice(),
@@ -351,7 +351,7 @@ fn full_screen_is_asked_of_the_window_and_toggles() {
 
 #[test]
 fn a_signal_leaves_at_once_even_with_unsaved_edits_and_closes_once() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::NewPreset, &at(1));
     let Screen::Editor(editor) = &mut state.screen else {
         panic!("the editor is open")
@@ -371,7 +371,7 @@ fn a_signal_leaves_at_once_even_with_unsaved_edits_and_closes_once() {
 
 #[test]
 fn after_the_device_is_lost_the_next_session_asks_for_sound_again() {
-    let (_dir, mut state) = app(SoundStatus::Ready {
+    let (_rig, mut state) = app(SoundStatus::Ready {
         sample_rate: 48_000,
     });
     apply(&mut state, Command::Start, &at(1));
@@ -390,7 +390,7 @@ fn after_the_device_is_lost_the_next_session_asks_for_sound_again() {
 
 #[test]
 fn when_the_sound_comes_back_mid_session_its_notice_goes_and_the_cues_join_the_session() {
-    let (_dir, mut state) = app(SoundStatus::Ready {
+    let (_rig, mut state) = app(SoundStatus::Ready {
         sample_rate: 48_000,
     });
     apply(&mut state, Command::Start, &at(1));
@@ -430,7 +430,7 @@ fn when_the_sound_comes_back_mid_session_its_notice_goes_and_the_cues_join_the_s
 
 #[test]
 fn a_late_save_of_an_earlier_session_does_not_speak_for_the_one_on_screen() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::Start, &at(1));
     let first = appended(&apply(&mut state, Command::EndSession, &at(20)));
     apply(&mut state, Command::Dismiss, &at(21));
@@ -451,16 +451,14 @@ fn a_late_save_of_an_earlier_session_does_not_speak_for_the_one_on_screen() {
     assert!(matches!(&summary.saved, SaveStatus::Saving(id) if *id == second.id));
 }
 
-/// Monday 23 November 2026 at `hour:minute` (UTC).
+/// Today at `hour:minute`, at the start of the monotonic clock.
 fn on_monday(hour: i8, minute: i8) -> Now {
-    let wall =
-        downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(hour, minute, 0, 0))();
-    Now { mono: 0, wall }
+    now_at(today_at(hour, minute), 0)
 }
 
 /// The app with micro-rests every 30 minutes all day, of `practice`; looked at first at 21:00.
-fn app_with_nudges(practice: &str) -> (tempfile::TempDir, AppState) {
-    let (dir, mut state) = app(SoundStatus::Off);
+fn app_with_nudges(practice: &str) -> (Rig, AppState) {
+    let (rig, mut state) = app(SoundStatus::Off);
     let reminders = &mut state.settings.reminders;
     reminders.micro_rests = true;
     reminders.micro_rest_minutes = 30;
@@ -470,7 +468,7 @@ fn app_with_nudges(practice: &str) -> (tempfile::TempDir, AppState) {
     reminders.micro_rest_practice = practice.into();
     let mut effects = Vec::new();
     app::tick(&mut state, &on_monday(21, 0), &mut effects);
-    (dir, state)
+    (rig, state)
 }
 
 /// The reminder an effect list asks to show, if any.
@@ -484,7 +482,7 @@ fn notified(effects: &[Effect]) -> Option<String> {
 #[test]
 fn a_nudge_held_back_in_a_call_comes_once_the_desktop_says_the_call_is_over() {
     use downshift::practice::reminders::{Busy, Surroundings};
-    let (_dir, mut state) = app_with_nudges("Micro-rest reset");
+    let (_rig, mut state) = app_with_nudges("Micro-rest reset");
     let in_call = Surroundings {
         idle: Some(jiff::SignedDuration::ZERO),
         busy: Some(Busy::Camera),
@@ -515,7 +513,7 @@ fn being_away_for_as_long_as_the_chosen_rest_takes_restarts_the_count() {
         busy: None,
     };
     // The rest chosen is five minutes of cyclic sighing: 200 s without a key is not a rest.
-    let (_dir, mut state) = app_with_nudges("Cyclic sighing");
+    let (_rig, mut state) = app_with_nudges("Cyclic sighing");
     let effects = receive(
         &mut state,
         Message::Surroundings(idle(200)),
@@ -548,8 +546,8 @@ fn being_away_for_as_long_as_the_chosen_rest_takes_restarts_the_count() {
 
 #[test]
 fn reminders_pause_from_the_app_until_the_time_chosen_or_a_resume() {
-    let (_dir, mut state) = app_with_nudges("Micro-rest reset");
-    let until = jiff::civil::date(2026, 11, 23).at(22, 30, 0, 0);
+    let (_rig, mut state) = app_with_nudges("Micro-rest reset");
+    let until = today_at(22, 30);
     let effects = apply(
         &mut state,
         Command::PauseReminders(Some(until)),
@@ -583,34 +581,32 @@ fn reminders_pause_from_the_app_until_the_time_chosen_or_a_resume() {
     assert!(notified(&effects).is_some(), "30 minutes after the resume");
 }
 
-/// The app with paced sitting set up: a 60-minute baseline set on 2 November (nudges every 48
-/// minutes), and "Micro-rest reset" rated `earlier` before its sessions on 10, 12 and 14
-/// November and `recent` on 18, 20 and 22 November; it is Monday 23 November.
-fn app_pacing(earlier: u8, recent: u8) -> (tempfile::TempDir, AppState) {
+/// The app with paced sitting set up: a 60-minute baseline set three weeks ago (nudges every 48
+/// minutes), and "Micro-rest reset" rated `earlier` before its sessions 13, 11 and 9 days ago
+/// and `recent` 5, 3 and 1 day ago.
+fn app_pacing(earlier: u8, recent: u8) -> (Rig, AppState) {
     use downshift::app::kept::{KeptHistory, KeptSession, Names};
     use downshift::practice::reminders::IntervalChange;
-    let (dir, mut state) = app(SoundStatus::Off);
+    let (rig, mut state) = app(SoundStatus::Off);
     let reminders = &mut state.settings.reminders;
     reminders.micro_rests = true;
     reminders.sit_minutes = Some(60);
     reminders.micro_rest_minutes = 48;
     reminders.pacing_changes = vec![IntervalChange {
-        date: "2026-11-02".into(),
+        date: day(-21).to_string(),
         from: 60,
         to: 48,
     }];
     let mut names = Names::default();
-    let days = [(10, earlier), (12, earlier), (14, earlier)]
+    let days = [(-13, earlier), (-11, earlier), (-9, earlier)]
         .into_iter()
-        .chain([(18, recent), (20, recent), (22, recent)]);
+        .chain([(-5, recent), (-3, recent), (-1, recent)]);
     let sessions = days
-        .map(|(day, tension)| {
+        .map(|(days, tension)| {
             let record = downshift::store::SessionRecord {
                 version: 1,
-                id: format!("rest-{day}"),
-                started: format!("2026-11-{day}T10:00:00+00:00")
-                    .parse()
-                    .expect("a start time"),
+                id: format!("rest-{days}"),
+                started: StartTime::of(&wall(day(days).at(10, 0, 0, 0))),
                 practice: "Micro-rest reset".into(),
                 practised: "2 min".into(),
                 planned_seconds: 120.0,
@@ -636,7 +632,7 @@ fn app_pacing(earlier: u8, recent: u8) -> (tempfile::TempDir, AppState) {
         .library
         .position("Micro-rest reset")
         .expect("built in");
-    (dir, state)
+    (rig, state)
 }
 
 /// Runs the selected practice for a minute and ends it: the summary is up.
@@ -648,7 +644,7 @@ fn one_session(state: &mut AppState) {
 
 #[test]
 fn after_a_calm_week_paced_sitting_offers_a_longer_interval_saying_why_and_yes_applies_it() {
-    let (_dir, mut state) = app_pacing(4, 4);
+    let (_rig, mut state) = app_pacing(4, 4);
     one_session(&mut state);
     let Screen::Summary(summary) = &state.screen else {
         panic!("the summary")
@@ -668,7 +664,7 @@ fn after_a_calm_week_paced_sitting_offers_a_longer_interval_saying_why_and_yes_a
     let change = reminders.pacing_changes.last().expect("kept");
     assert_eq!(
         (change.date.as_str(), change.from, change.to),
-        ("2026-11-23", 48, 53)
+        (TODAY.to_string().as_str(), 48, 53)
     );
     let saved = effects.iter().find_map(|e| match e {
         Effect::Files(FileEffect::SaveSettings(settings)) => {
@@ -695,7 +691,7 @@ fn after_a_calm_week_paced_sitting_offers_a_longer_interval_saying_why_and_yes_a
 
 #[test]
 fn after_a_rise_in_tension_paced_sitting_offers_a_step_back_and_no_keeps_the_interval() {
-    let (_dir, mut state) = app_pacing(3, 6);
+    let (_rig, mut state) = app_pacing(3, 6);
     one_session(&mut state);
     let Screen::Summary(summary) = &state.screen else {
         panic!("the summary")
@@ -713,9 +709,12 @@ fn after_a_rise_in_tension_paced_sitting_offers_a_step_back_and_no_keeps_the_int
     let reminders = &state.settings.reminders;
     assert_eq!(reminders.micro_rest_minutes, 48);
     assert_eq!(reminders.pacing_changes.len(), 1, "no change kept");
-    assert_eq!(reminders.pacing_asked.as_deref(), Some("2026-11-23"));
+    assert_eq!(
+        reminders.pacing_asked.as_deref(),
+        Some(TODAY.to_string().as_str())
+    );
     // Another practice's session never brings it.
-    let (_dir, mut state) = app_pacing(3, 6);
+    let (_rig, mut state) = app_pacing(3, 6);
     state.selected = state.library.position("Box 4-4-4-4").expect("built in");
     one_session(&mut state);
     let Screen::Summary(summary) = &state.screen else {
@@ -727,7 +726,7 @@ fn after_a_rise_in_tension_paced_sitting_offers_a_step_back_and_no_keeps_the_int
 #[test]
 fn play_name_with_start_anyway_begins_at_once_in_gentle_mode_keeping_its_minutes() {
     // The command line refused it unless --start-anyway was given; here it was.
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     state.settings.gentle_mode = true;
     let built_in = state
         .library
@@ -759,7 +758,7 @@ fn play_name_with_start_anyway_begins_at_once_in_gentle_mode_keeping_its_minutes
 
 #[test]
 fn the_checkin_notification_comes_once_at_its_time_only_when_asked_for_and_not_after_a_checkin() {
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     let informs = |effects: &[Effect]| {
         effects
             .iter()
@@ -789,11 +788,10 @@ fn the_checkin_notification_comes_once_at_its_time_only_when_asked_for_and_not_a
     assert_eq!(informs(&tick(&mut state, &at(4))), 0, "once a day");
 
     // The next day, after a check-in is written, nothing comes.
-    let (_dir, mut state) = app(SoundStatus::Off);
+    let (_rig, mut state) = app(SoundStatus::Off);
     state.settings.checkin.notify = true;
-    let written = "2026-11-23T20:00:00+00:00".parse().expect("time");
-    let mut checkin =
-        downshift::store::checkins::CheckIn::new(jiff::civil::date(2026, 11, 23), written);
+    let written = StartTime::of(&wall(today_at(20, 0)));
+    let mut checkin = downshift::store::checkins::CheckIn::new(TODAY, written);
     checkin.pain = Some(3);
     receive(
         &mut state,
@@ -809,8 +807,8 @@ fn the_checkin_notification_comes_once_at_its_time_only_when_asked_for_and_not_a
 
 #[test]
 fn nudges_shown_started_and_put_off_are_counted_by_day_and_kept_for_what_changed() {
-    let (_dir, mut state) = app_with_nudges("Micro-rest reset");
-    let today = jiff::civil::date(2026, 11, 23);
+    let (_rig, mut state) = app_with_nudges("Micro-rest reset");
+    let today = TODAY;
     let mut effects = Vec::new();
     app::tick(&mut state, &on_monday(21, 30), &mut effects);
     assert!(notified(&effects).is_some(), "{effects:?}");
@@ -836,7 +834,7 @@ fn nudges_shown_started_and_put_off_are_counted_by_day_and_kept_for_what_changed
 #[test]
 fn no_reminder_falls_due_before_the_desktop_has_first_said_whether_the_person_is_busy() {
     use downshift::practice::reminders::{Busy, Surroundings};
-    let (_dir, mut state) = app_with_nudges("Micro-rest reset");
+    let (_rig, mut state) = app_with_nudges("Micro-rest reset");
     let mut effects = Vec::new();
     app::background::follow_desktop(&mut state, &on_monday(21, 30), &mut effects);
     assert!(

@@ -9,25 +9,25 @@ use downshift::app::{
     self, AppState, Command, DesktopEffect, Effect, FileEffect, Loaded, Message, Mode, Now,
     Runtime, SoundStatus, ViewportEffect,
 };
-use downshift::clock::Clocks;
 use downshift::desktop::tray::{PauseFor, TrayEvent, TrayStatus};
 use downshift::practice::MICROS_PER_SECOND as S;
 use downshift::practice::reminders::{Busy, Surroundings};
 use downshift::store::progress::ProgressBook;
-use downshift::store::{DataDir, Library, Settings};
+use downshift::store::{Library, Settings};
 
-/// Monday 23 November 2026 at 10:00 (UTC), `seconds` into the monotonic clock.
+mod common;
+use common::app::Rig;
+use common::clock::{now_at, today_at};
+
+/// Today at 10:00, `seconds` into the monotonic clock.
 fn at(seconds: u64) -> Now {
-    let wall = downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(10, 0, 0, 0))();
-    Now {
-        mono: seconds * S,
-        wall,
-    }
+    now_at(today_at(10, 0), seconds * S)
 }
 
 /// The app with micro-rest reminders on (or not), and the tray as given.
-fn app(reminders: bool, tray: TrayStatus) -> (tempfile::TempDir, AppState) {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn app(reminders: bool, tray: TrayStatus) -> (Rig, AppState) {
+    let rig = Rig::first_run();
+    rig.set_local(today_at(10, 0));
     let mut settings = Settings {
         ask_tension: false,
         safety_note_seen: true,
@@ -42,9 +42,9 @@ fn app(reminders: bool, tray: TrayStatus) -> (tempfile::TempDir, AppState) {
         progress: ProgressBook::default(),
         problems: Vec::new(),
     };
-    let mut state = AppState::new(DataDir::new(dir.path()), loaded, SoundStatus::Off, &at(0));
+    let mut state = AppState::new(rig.data_dir(), loaded, SoundStatus::Off, &at(0));
     receive(&mut state, Message::TrayStatus(tray), &at(0));
-    (dir, state)
+    (rig, state)
 }
 
 fn apply(state: &mut AppState, command: Command, now: &Now) -> Vec<Effect> {
@@ -84,7 +84,7 @@ fn session_of(state: &AppState) -> Option<String> {
 
 #[test]
 fn closing_the_window_with_reminders_on_keeps_downshift_in_the_tray_and_says_so_once() {
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     apply(&mut state, Command::Start, &at(1));
     assert!(state.is_in_session());
 
@@ -128,12 +128,12 @@ fn closing_quits_without_a_tray_with_reminders_off_or_with_the_setting_off() {
         ),
         ("reminders off", app(false, TrayStatus::Shown)),
         ("setting off", {
-            let (dir, mut state) = app(true, TrayStatus::Shown);
+            let (rig, mut state) = app(true, TrayStatus::Shown);
             state.settings.keep_in_tray = false;
-            (dir, state)
+            (rig, state)
         }),
     ];
-    for (case, (_dir, mut state)) in cases {
+    for (case, (_rig, mut state)) in cases {
         let closed = apply(&mut state, Command::CloseRequested, &at(5));
         assert!(!has_viewport(&closed, ViewportEffect::Hide), "{case}");
         assert!(
@@ -146,7 +146,7 @@ fn closing_quits_without_a_tray_with_reminders_off_or_with_the_setting_off() {
 
 #[test]
 fn the_tray_menu_starts_a_micro_rest_or_the_suggested_practice_and_brings_the_window_up() {
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     state.desktop.window_away = true;
     let effects = receive(&mut state, Message::Tray(TrayEvent::MicroRestNow), &at(1));
     assert!(has_viewport(&effects, ViewportEffect::BringUp));
@@ -157,7 +157,7 @@ fn the_tray_menu_starts_a_micro_rest_or_the_suggested_practice_and_brings_the_wi
     receive(&mut state, Message::Tray(TrayEvent::StartSuggested), &at(2));
     assert_eq!(session_of(&state).as_deref(), Some("Micro-rest reset"));
 
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     let suggested = state
         .suggested
         .clone()
@@ -168,7 +168,7 @@ fn the_tray_menu_starts_a_micro_rest_or_the_suggested_practice_and_brings_the_wi
 
 #[test]
 fn quit_from_the_tray_asks_about_unsaved_edits_in_the_window_first() {
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     apply(&mut state, Command::NewPreset, &at(1));
     if let Screen::Editor(editor) = &mut state.screen {
         editor.draft.name = "Mine".into();
@@ -182,15 +182,15 @@ fn quit_from_the_tray_asks_about_unsaved_edits_in_the_window_first() {
     );
     assert!(matches!(&state.screen, Screen::Editor(e) if e.confirming_leave));
 
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     let effects = receive(&mut state, Message::Tray(TrayEvent::Quit), &at(2));
     assert!(has_viewport(&effects, ViewportEffect::Close));
 }
 
 #[test]
 fn start_with_my_desktop_session_writes_the_entry_and_turning_it_off_removes_it() {
-    let (dir, mut state) = app(true, TrayStatus::Shown);
-    let entry = dir
+    let (rig, mut state) = app(true, TrayStatus::Shown);
+    let entry = rig
         .path()
         .join("config/autostart/io.github.downshift.Downshift.desktop");
     // Without a place for the entry (tests, no home), nothing is asked.
@@ -198,8 +198,8 @@ fn start_with_my_desktop_session_writes_the_entry_and_turning_it_off_removes_it(
 
     state.desktop.autostart_entry = Some(entry.clone());
     let mut runtime = Runtime::start(
-        DataDir::new(dir.path()),
-        Clocks::system(),
+        rig.data_dir(),
+        rig.clock.clocks(),
         Mode::Inline,
         std::sync::Arc::new(|| {}),
     );
@@ -221,7 +221,7 @@ fn start_with_my_desktop_session_writes_the_entry_and_turning_it_off_removes_it(
 
 #[test]
 fn pausing_from_the_tray_shows_on_the_tray_and_resume_ends_it() {
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     let mut effects = Vec::new();
     app::background::follow_desktop(&mut state, &at(0), &mut effects);
     let look = state
@@ -261,7 +261,7 @@ fn pausing_from_the_tray_shows_on_the_tray_and_resume_ends_it() {
 
 #[test]
 fn the_desktop_is_read_only_while_reminders_are_on_and_forgotten_when_they_go_off() {
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     let mut effects = Vec::new();
     app::background::follow_desktop(&mut state, &at(0), &mut effects);
     assert!(
@@ -305,7 +305,7 @@ fn quit_from_the_tray_or_ctrl_q_ends_downshift_even_while_it_would_stay_in_the_t
         // Ctrl+Q in the window.
         Message::Activated,
     ] {
-        let (_dir, mut state) = app(true, TrayStatus::Shown);
+        let (_rig, mut state) = app(true, TrayStatus::Shown);
         assert!(state.stays_in_tray());
         let mut effects = match quit {
             Message::Activated => apply(&mut state, Command::Quit, &at(1)),
@@ -326,7 +326,7 @@ fn quit_from_the_tray_or_ctrl_q_ends_downshift_even_while_it_would_stay_in_the_t
 #[test]
 fn with_no_notification_service_a_reminder_brings_the_window_out_of_the_tray() {
     use downshift::desktop::notify::NotifierEvent;
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     apply(&mut state, Command::CloseRequested, &at(1));
     assert!(state.desktop.window_away);
     let effects = receive(
@@ -340,7 +340,7 @@ fn with_no_notification_service_a_reminder_brings_the_window_out_of_the_tray() {
 
 #[test]
 fn after_ctrl_q_in_the_editor_is_answered_with_back_closing_the_window_still_goes_to_the_tray() {
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     apply(&mut state, Command::NewPreset, &at(1));
     if let Screen::Editor(editor) = &mut state.screen {
         editor.draft.name = "Mine".into();
@@ -358,7 +358,7 @@ fn after_ctrl_q_in_the_editor_is_answered_with_back_closing_the_window_still_goe
 
 #[test]
 fn the_tray_look_is_worked_out_once_a_minute_or_when_something_happened() {
-    let (_dir, mut state) = app(true, TrayStatus::Shown);
+    let (_rig, mut state) = app(true, TrayStatus::Shown);
     let mut effects = Vec::new();
     app::background::follow_desktop(&mut state, &at(0), &mut effects);
     assert!(state.desktop.tray_look.is_some());
@@ -373,10 +373,7 @@ fn the_tray_look_is_worked_out_once_a_minute_or_when_something_happened() {
     assert!(state.desktop.tray_look.is_some());
     // The next minute: worked out again.
     state.desktop.tray_look = None;
-    let next_minute = Now {
-        mono: 61 * S,
-        wall: downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(10, 1, 0, 0))(),
-    };
+    let next_minute = now_at(today_at(10, 1), 61 * S);
     app::background::follow_desktop(&mut state, &next_minute, &mut effects);
     assert!(state.desktop.tray_look.is_some());
 }

@@ -146,33 +146,62 @@ fn numbers(text: &str) -> Vec<(String, usize, std::ops::Range<usize>)> {
     found
 }
 
+/// Numbers no field of a preset may hold: whichever one they land in, they are refused.
+const UNREASONABLE: [&str; 7] = [
+    "-1.0",
+    "100000.0",
+    "1e308",
+    "NaN",
+    "inf",
+    "100000",
+    "4294967295",
+];
+
 /// A built-in preset with one of its numbers replaced by an unreasonable one (or a harmless
 /// one): the file still parses, so whatever is refused is refused by validation.
-fn renumbered() -> impl Strategy<Value = (String, String, usize)> {
+#[derive(Clone, Debug)]
+struct Renumbered {
+    original: &'static str,
+    text: String,
+    key: String,
+    line: usize,
+    /// The number as the built-in preset has it, and what replaced it.
+    was: String,
+    now: &'static str,
+}
+
+fn renumbered() -> impl Strategy<Value = Renumbered> {
     let sources: Vec<&'static str> = BUILT_IN.iter().map(|(_, text)| *text).collect();
     (
         proptest::sample::select(sources),
         any::<prop::sample::Index>(),
         any::<prop::sample::Index>(),
     )
-        .prop_map(|(text, which, value)| {
-            let found = numbers(text);
+        .prop_map(|(original, which, value)| {
+            let found = numbers(original);
             let (key, line, span) = found[which.index(found.len())].clone();
-            let replacements: &[&str] = if text[span.clone()].contains('.') {
+            let replacements: &[&'static str] = if original[span.clone()].contains('.') {
                 &[
                     "-1.0", "0.0", "0.01", "0.4", "60.5", "100000.0", "1e308", "NaN", "inf", "4.5",
                 ]
             } else {
                 &["0", "2", "99", "100000", "4294967295"]
             };
-            let replacement = replacements[value.index(replacements.len())];
-            let changed = format!(
+            let now = replacements[value.index(replacements.len())];
+            let text = format!(
                 "{}{}{}",
-                &text[..span.start],
-                replacement,
-                &text[span.end..]
+                &original[..span.start],
+                now,
+                &original[span.end..]
             );
-            (changed, key, line)
+            Renumbered {
+                original,
+                text,
+                key,
+                line,
+                was: original[span].to_owned(),
+                now,
+            }
         })
 }
 
@@ -190,19 +219,45 @@ proptest! {
     }
 
     #[test]
-    fn unreasonable_numbers_are_refused_naming_their_line_and_field(
-        (text, key, line) in renumbered()
-    ) {
+    fn unreasonable_numbers_are_refused_naming_their_line_and_field(case in renumbered()) {
+        let Renumbered { original, text, key, line, was, now } = case;
         check(&text)?;
-        if let Err(errors) = parse_preset(FILE, &text) {
-            prop_assert!(
+        match parse_preset(FILE, &text) {
+            Err(errors) => prop_assert!(
                 errors.iter().any(|e| e.line == line
                     && e.field.as_ref().is_some_and(|f| f.ends_with(&key))),
                 "no error names {} on line {}: {:?}",
                 key,
                 line,
                 errors
-            );
+            ),
+            Ok(practice) => {
+                prop_assert!(
+                    !UNREASONABLE.contains(&now),
+                    "{} accepted as {} on line {}",
+                    now,
+                    key,
+                    line
+                );
+                // Accepted: the number written is the number used, neither dropped nor
+                // brought into range behind the person's back.
+                let built_in = parse_preset(FILE, original).map_err(|e| {
+                    TestCaseError::fail(format!("a built-in preset does not read: {e:?}"))
+                })?;
+                let number = |text: &str| text.parse::<f64>().map_err(|e| {
+                    TestCaseError::fail(format!("{text} is not a number: {e}"))
+                });
+                let unchanged = number(&was)? == number(now)?;
+                prop_assert_eq!(
+                    practice == built_in,
+                    unchanged,
+                    "{} changed from {} to {} on line {}",
+                    key,
+                    was,
+                    now,
+                    line
+                );
+            }
         }
     }
 }

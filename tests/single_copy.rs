@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use downshift::app::{self, Effect, Loaded, Message, Mode, Runtime, SoundStatus, ViewportEffect};
 use downshift::desktop::single_copy::{self, Claim, SingleCopy};
-use downshift::store::DataDir;
 
 mod common;
 
 use common::PATIENCE;
+use common::app::Rig;
 use common::bus::Bus;
 
 const APP_ID: &str = downshift::APP_ID;
@@ -212,18 +212,13 @@ fn without_a_session_bus_every_start_runs_on_its_own() {
 
 #[test]
 fn the_window_hears_an_activation_as_a_message_and_comes_to_the_front() {
-    let folder = tempfile::tempdir().expect("temp dir");
-    let data_dir = DataDir::new(folder.path());
+    let rig = Rig::first_run();
+    let data_dir = rig.data_dir();
     let (woken, wakes) = channel();
     let wake: app::runtime::Wake = Arc::new(move || {
         let _ = woken.send(());
     });
-    let runtime = Runtime::start(
-        data_dir.clone(),
-        downshift::clock::Clocks::system(),
-        Mode::Inline,
-        wake,
-    );
+    let runtime = Runtime::start(data_dir.clone(), rig.clock.clocks(), Mode::Inline, wake);
     let bus = Bus::start();
     let running = first(bus.claim());
     let report = runtime.reporter();
@@ -238,8 +233,7 @@ fn the_window_hears_an_activation_as_a_message_and_comes_to_the_front() {
     let message = runtime.try_message().expect("a message is waiting");
     assert!(matches!(message, Message::Activated), "{message:?}");
 
-    let wall = downshift::clock::fixed_wall(jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0))();
-    let now = app::Now { mono: 0, wall };
+    let now = rig.clock.now();
     let loaded = Loaded::read(&data_dir);
     let mut state = app::AppState::new(data_dir, loaded, SoundStatus::Off, &now);
     let mut effects = Vec::new();

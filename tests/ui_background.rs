@@ -2,56 +2,50 @@
 //! and "Start with my desktop session" writes and removes the autostart entry.
 
 use downshift::app::{Command, Message};
-use downshift::clock::Clocks;
 use downshift::desktop::tray::TrayStatus;
-use downshift::store::DataDir;
-use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use downshift::ui::DownshiftApp;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-/// A data folder, the autostart entry's place in it, and the window on Settings.
-type Rig = (
-    tempfile::TempDir,
-    std::path::PathBuf,
-    Harness<'static, DownshiftApp>,
-);
+mod common;
+use common::app::Rig;
 
-fn settings_with_tray(tray: TrayStatus) -> Rig {
+/// A data folder, the autostart entry's place in it, and the window on Settings.
+type Opened = (Rig, std::path::PathBuf, Harness<'static, DownshiftApp>);
+
+fn settings_with_tray(tray: TrayStatus) -> Opened {
     settings_with(
         tray,
         "(safety_note_seen: true, reminders: (micro_rests: true))",
     )
 }
 
-fn settings_with(tray: TrayStatus, settings: &str) -> Rig {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("settings.ron"), settings).expect("settings");
-    let entry = dir
+fn settings_with(tray: TrayStatus, settings: &str) -> Opened {
+    let rig = Rig::with_settings(settings);
+    let entry = rig
         .path()
         .join("config/autostart/io.github.downshift.Downshift.desktop");
-    let options = AppOptions {
-        autostart_entry: Some(entry.clone()),
-        ..AppOptions::new(Clocks::system(), SoundMode::Off)
-    };
-    let mut app = DownshiftApp::new(DataDir::new(dir.path()), options);
-    app.receive(Message::TrayStatus(tray));
-    app.apply(Command::OpenSettings);
-    let mut harness = Harness::builder()
-        .with_size([720.0, 760.0])
-        .build_eframe(move |_| app);
+    let mut harness = rig
+        .window()
+        .autostart_entry(entry.clone())
+        .before_first_frame(move |app| {
+            app.receive(Message::TrayStatus(tray));
+            app.apply(Command::OpenSettings);
+        })
+        .open();
     harness.run();
-    (dir, entry, harness)
+    (rig, entry, harness)
 }
 
 #[test]
 fn settings_say_plainly_when_there_is_no_tray() {
-    let (_dir, _entry, harness) = settings_with_tray(TrayStatus::Absent(
+    let (_rig, _entry, harness) = settings_with_tray(TrayStatus::Absent(
         "no StatusNotifierWatcher answers".into(),
     ));
     harness.get_by_label_contains("No tray on this desktop (no StatusNotifierWatcher answers)");
     harness.get_by_label_contains("closing the window quits it");
 
-    let (_dir, _entry, harness) = settings_with_tray(TrayStatus::Shown);
+    let (_rig, _entry, harness) = settings_with_tray(TrayStatus::Shown);
     harness.get_by_label("downshift is in your panel's tray, with the reminders.");
     assert!(
         harness.query_by_label_contains("No tray").is_none(),
@@ -61,11 +55,11 @@ fn settings_say_plainly_when_there_is_no_tray() {
 
 #[test]
 fn start_with_my_desktop_session_writes_the_entry_and_unticking_removes_it() {
-    let (dir, entry, mut harness) = settings_with_tray(TrayStatus::Shown);
+    let (rig, entry, mut harness) = settings_with_tray(TrayStatus::Shown);
     click(&mut harness, "Start with my desktop session (in the tray)");
     let text = std::fs::read_to_string(&entry).expect("the autostart entry is written");
     // The data folder is not the usual one, so the login copy is told which it is.
-    let data_dir = format!(" --background --data-dir {}\n", dir.path().display());
+    let data_dir = format!(" --background --data-dir {}\n", rig.path().display());
     assert!(text.contains(&data_dir), "{text}");
 
     click(&mut harness, "Start with my desktop session (in the tray)");
@@ -82,7 +76,7 @@ fn click(harness: &mut Harness<'static, DownshiftApp>, label: &str) {
 
 #[test]
 fn an_interval_paced_beyond_the_sliders_ends_is_kept_when_settings_are_only_looked_at() {
-    let (_dir, _entry, mut harness) = settings_with(
+    let (_rig, _entry, mut harness) = settings_with(
         TrayStatus::Shown,
         "(safety_note_seen: true, reminders: (micro_rests: true, micro_rest_minutes: 200))",
     );

@@ -1,23 +1,20 @@
 //! The preset editor, driven by keys and clicks: build a ritual, save it, find it again after a
 //! restart; see a problem beside the field and Save held back; never lose edits silently.
 
-use downshift::clock::{Clocks, fixed_wall};
 use downshift::practice::Step;
 use downshift::store::{DataDir, Library};
-use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use downshift::ui::DownshiftApp;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-mod painted;
+mod common;
+use common::app::{HarnessExt, Rig, Window};
+use common::painted;
 
-fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
-    let at = jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0);
-    let clocks = Clocks::from_fns(|| 0, fixed_wall(at));
-    let app = DownshiftApp::new(data.clone(), AppOptions::new(clocks, SoundMode::Off));
-    let mut harness = Harness::builder()
-        .with_size([900.0, 1800.0])
-        .build_eframe(move |_| app);
+/// Opens the window tall enough for a whole practice's steps.
+fn open(window: Window<'_>) -> Harness<'static, DownshiftApp> {
+    let mut harness = window.size([900.0, 1800.0]).open();
     // The editor's preview breathes, so frames are stepped rather than run to rest.
     harness.run_steps(2);
     harness
@@ -46,18 +43,20 @@ fn replace_text(harness: &mut Harness<'static, DownshiftApp>, label: &str, text:
 
 #[test]
 fn a_ritual_built_from_scratch_is_saved_and_still_there_after_a_restart() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    let mut harness = harness(&data);
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
+    let mut harness = open(rig.window());
     harness.get_by_label("New").click();
-    harness.run_steps(2);
-    harness.get_by_label("New practice");
+    harness.step_until("New practice", |h| {
+        h.query_by_label("New practice").is_some()
+    });
     replace_text(&mut harness, "Name", "Shoulders, then breath");
     harness.get_by_label("Add prompt").click();
     harness.run_steps(2);
     harness.get_by_label("Move step 2 up").click();
-    harness.run_steps(2);
-    harness.get_by_label("Step 1: prompt");
+    harness.step_until("Step 1: prompt", |h| {
+        h.query_by_label("Step 1: prompt").is_some()
+    });
     harness.get_by_label("Add prompt").click();
     harness.run_steps(2);
     replace_text(
@@ -66,14 +65,17 @@ fn a_ritual_built_from_scratch_is_saved_and_still_there_after_a_restart() {
         "Stand and walk across the room.",
     );
     harness.get_by_label("Save").click();
-    harness.run_steps(2);
-    harness.get_by_label("Edit practice");
+    harness.step_until("Edit practice", |h| {
+        h.query_by_label("Edit practice").is_some()
+    });
     harness.get_by_label("Back").click();
-    harness.run_steps(2);
-    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Shoulders, then breath");
+    harness.step_until("Shoulders, then breath", |h| {
+        h.query_by_role_and_label(egui::Role::ListBoxOption, "Shoulders, then breath")
+            .is_some()
+    });
 
     // Open the app again on the same folder.
-    let again = self::harness(&data);
+    let again = open(rig.window());
     again.get_by_role_and_label(egui::Role::ListBoxOption, "Shoulders, then breath");
     let library = Library::load(Some(&data.presets_dir()));
     assert!(library.problems.is_empty(), "{:?}", library.problems);
@@ -91,9 +93,8 @@ fn a_ritual_built_from_scratch_is_saved_and_still_there_after_a_restart() {
 
 #[test]
 fn an_invalid_value_shows_its_message_and_save_waits() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    let mut harness = harness(&data);
+    let rig = Rig::first_run();
+    let mut harness = open(rig.window());
     harness.get_by_label("New").click();
     harness.run_steps(2);
     assert!(
@@ -117,12 +118,12 @@ fn an_invalid_value_shows_its_message_and_save_waits() {
 
 #[test]
 fn a_new_practice_left_untouched_goes_back_without_a_question() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    let mut harness = harness(&data);
+    let rig = Rig::first_run();
+    let mut harness = open(rig.window());
     harness.get_by_label("New").click();
-    harness.run_steps(2);
-    harness.get_by_label("New practice");
+    harness.step_until("New practice", |h| {
+        h.query_by_label("New practice").is_some()
+    });
     // Nothing is typed into before the person chooses a field.
     assert_eq!(harness.ctx.memory(|m| m.focused()), None);
     harness.key_press(Key::Escape);
@@ -137,9 +138,8 @@ fn a_new_practice_left_untouched_goes_back_without_a_question() {
 
 #[test]
 fn durations_show_the_tenth_of_a_second_they_are_kept_to() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    let mut harness = harness(&data);
+    let rig = Rig::first_run();
+    let mut harness = open(rig.window());
     harness.get_by_label("New").click();
     harness.run_steps(2);
     let texts: Vec<String> = painted::texts(harness.output())
@@ -166,9 +166,9 @@ fn durations_show_the_tenth_of_a_second_they_are_kept_to() {
 
 #[test]
 fn leaving_with_unsaved_changes_asks_first() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    let mut harness = harness(&data);
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
+    let mut harness = open(rig.window());
     harness.get_by_label("New").click();
     harness.run_steps(2);
     replace_text(&mut harness, "Name", "Half done");
@@ -176,24 +176,24 @@ fn leaving_with_unsaved_changes_asks_first() {
     harness.key_press(Key::Escape);
     harness.run_steps(2);
     harness.key_press(Key::Escape);
-    harness.run_steps(2);
-    harness.get_by_label("You have unsaved changes.");
+    harness.step_until("You have unsaved changes.", |h| {
+        h.query_by_label("You have unsaved changes.").is_some()
+    });
     harness.get_by_label("Keep editing").click();
-    harness.run_steps(2);
-    harness.get_by_label("New practice");
+    harness.step_until("New practice", |h| {
+        h.query_by_label("New practice").is_some()
+    });
     harness.get_by_label("Back").click();
     harness.run_steps(2);
     harness.get_by_label("Discard changes").click();
-    harness.run_steps(2);
-    harness.get_by_label("Start");
+    harness.step_until("Start", |h| h.query_by_label("Start").is_some());
     assert_no_preset_written(&data);
 }
 
 #[test]
 fn a_customised_built_in_can_be_restored_after_a_yes() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    let mut harness = harness(&data);
+    let rig = Rig::first_run();
+    let mut harness = open(rig.window());
     // Edit the evening wind-down (selected at 21:00): shorten its description and save.
     harness.get_by_label("Edit").click();
     harness.run_steps(2);
@@ -210,31 +210,33 @@ fn a_customised_built_in_can_be_restored_after_a_yes() {
     harness.get_by_label("Restore original").click();
     harness.run_steps(2);
     harness.get_by_label("No").click();
-    harness.run_steps(2);
-    harness.get_by_label("Mine now.");
+    harness.step_until("Mine now.", |h| h.query_by_label("Mine now.").is_some());
     harness.get_by_label("Restore original").click();
     harness.run_steps(2);
     harness.get_by_label("Yes, restore").click();
-    harness.run_steps(2);
-    harness.get_by_label_contains("A quiet ten minutes before bed");
+    harness.step_until("A quiet ten minutes before bed", |h| {
+        h.query_by_label_contains("A quiet ten minutes before bed")
+            .is_some()
+    });
     assert!(harness.query_by_label("Restore original").is_none());
 }
 
 #[test]
 fn a_preset_file_is_imported_from_a_typed_path_and_never_replaces_ones_own() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path().join("data"));
-    let file = dir.path().join("quick.ron");
+    let rig = Rig::first_run();
+    let data = DataDir::new(rig.path().join("data"));
+    let file = rig.path().join("quick.ron");
     std::fs::write(&file, two_breaths("Quick check")).expect("write");
-    let mut harness = harness(&data);
+    let mut harness = open(rig.window().data_dir(data));
     harness
         .get_by_label("Import or export a preset file")
         .click();
     harness.run_steps(2);
     replace_text(&mut harness, "File", file.to_str().expect("utf8"));
     harness.get_by_label("Import").click();
-    harness.run_steps(2);
-    harness.get_by_label("Imported \"Quick check\".");
+    harness.step_until("Imported “Quick check“.", |h| {
+        h.query_by_label("Imported \"Quick check\".").is_some()
+    });
     harness.get_by_role_and_label(egui::Role::ListBoxOption, "Quick check");
     harness.get_by_label("Import").click();
     harness.run_steps(2);
@@ -242,7 +244,7 @@ fn a_preset_file_is_imported_from_a_typed_path_and_never_replaces_ones_own() {
         .get_by_label_contains("Not imported: you already have a practice called \"Quick check\"");
 
     // Export the selected practice (the imported one) to a new file.
-    let out = dir.path().join("exported.ron");
+    let out = rig.path().join("exported.ron");
     replace_text(&mut harness, "File", out.to_str().expect("utf8"));
     harness.get_by_label("Export selected").click();
     harness.run_steps(2);
@@ -261,9 +263,9 @@ fn sent(harness: &Harness<'static, DownshiftApp>, wanted: &egui::ViewportCommand
 
 #[test]
 fn quitting_or_closing_with_unsaved_edits_asks_first_and_keeps_the_window() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    let mut harness = harness(&data);
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
+    let mut harness = open(rig.window());
     harness.get_by_label("New").click();
     harness.run_steps(2);
     replace_text(&mut harness, "Name", "Half done");
@@ -301,21 +303,24 @@ fn quitting_or_closing_with_unsaved_edits_asks_first_and_keeps_the_window() {
 
 #[test]
 fn a_duplicate_is_a_new_practice_of_ones_own_and_the_original_stays() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    let mut harness = harness(&data);
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
+    let mut harness = open(rig.window());
     harness
         .get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4")
         .click();
     harness.run_steps(2);
     harness.get_by_label("Duplicate").click();
-    harness.run_steps(2);
-    harness.get_by_label("New practice");
+    harness.step_until("New practice", |h| {
+        h.query_by_label("New practice").is_some()
+    });
     harness.get_by_label("Save").click();
     harness.run_steps(2);
     harness.get_by_label("Back").click();
-    harness.run_steps(2);
-    harness.get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4 (copy)");
+    harness.step_until("Box 4-4-4-4 (copy)", |h| {
+        h.query_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4 (copy)")
+            .is_some()
+    });
     harness.get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4");
     let library = Library::load(Some(&data.presets_dir()));
     let copy = library.find("Box 4-4-4-4 (copy)").expect("saved");
@@ -340,19 +345,21 @@ fn a_duplicate_is_a_new_practice_of_ones_own_and_the_original_stays() {
 
 #[test]
 fn ones_own_preset_is_deleted_only_after_a_yes() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     std::fs::create_dir_all(data.presets_dir()).expect("presets folder");
     let file = data.presets_dir().join("mine.ron");
     std::fs::write(&file, two_breaths("Mine")).expect("write");
-    let mut harness = harness(&data);
+    let mut harness = open(rig.window());
     harness
         .get_by_role_and_label(egui::Role::ListBoxOption, "Mine")
         .click();
     harness.run_steps(2);
     harness.get_by_label("Delete").click();
-    harness.run_steps(2);
-    harness.get_by_label("Delete \"Mine\"? Its file is removed.");
+    harness.step_until("Delete “Mine“? Its file is removed.", |h| {
+        h.query_by_label("Delete \"Mine\"? Its file is removed.")
+            .is_some()
+    });
     harness.get_by_label("No").click();
     harness.run_steps(2);
     assert!(file.exists(), "kept after a no");
@@ -370,15 +377,15 @@ fn ones_own_preset_is_deleted_only_after_a_yes() {
 
 #[test]
 fn a_preset_file_that_cannot_be_used_is_named_in_the_problems_panel_and_the_rest_load() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     std::fs::create_dir_all(data.presets_dir()).expect("presets folder");
     std::fs::write(
         data.presets_dir().join("broken.ron"),
         "(version: 1, name: \"Broken\", description: \"\",\n steps: [Breathe(pattern: (inhale: -4.0, exhale: 6.0), minutes: 1.0)])",
     )
     .expect("write");
-    let mut harness = harness(&data);
+    let mut harness = open(rig.window());
     harness.get_by_role_and_label(egui::Role::ListBoxOption, "Box 4-4-4-4");
     harness
         .get_by_label("Problems: 1 preset file could not be used")
@@ -391,10 +398,8 @@ fn a_preset_file_that_cannot_be_used_is_named_in_the_problems_panel_and_the_rest
 
 #[test]
 fn in_gentle_mode_the_editor_names_holds_as_problems_and_holds_save_back() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
-    std::fs::write(dir.path().join("settings.ron"), "(gentle_mode: true)").expect("settings");
-    let mut harness = harness(&data);
+    let rig = Rig::with_settings("(gentle_mode: true)");
+    let mut harness = open(rig.window());
     harness.get_by_label("Box 4-4-4-4 · not gentle").click();
     harness.run_steps(2);
     harness.get_by_label("Duplicate").click();

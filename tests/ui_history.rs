@@ -1,34 +1,22 @@
 //! The history screen with an injected data folder: empty, then with sessions.
 
-mod painted;
-
-use downshift::clock::{Clocks, fixed_wall};
 use downshift::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime};
 use downshift::store::{DataDir, append_record};
-use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use downshift::ui::DownshiftApp;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-/// "Now" in these tests: Monday 23 November 2026, 21:00.
+mod common;
+use common::app::Rig;
+use common::clock::{TODAY, TestClock};
+use common::painted;
+
+/// Tall enough for the whole history screen.
+const TALL: [f32; 2] = [900.0, 900.0];
+
+/// "Now" in these tests, as the window's clock reads it.
 fn now() -> jiff::Zoned {
-    fixed_wall(jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0))()
-}
-
-fn harness(data: &DataDir) -> Harness<'static, DownshiftApp> {
-    harness_sized(data, [900.0, 900.0])
-}
-
-/// At the window's default size.
-fn default_sized(data: &DataDir) -> Harness<'static, DownshiftApp> {
-    harness_sized(data, [720.0, 760.0])
-}
-
-fn harness_sized(data: &DataDir, size: [f32; 2]) -> Harness<'static, DownshiftApp> {
-    let clocks = Clocks::from_fns(|| 0, now);
-    let app = DownshiftApp::new(data.clone(), AppOptions::new(clocks, SoundMode::Off));
-    Harness::builder()
-        .with_size(size)
-        .build_eframe(move |_| app)
+    TestClock::new().now().wall
 }
 
 fn session(
@@ -61,8 +49,8 @@ fn session(
 
 #[test]
 fn an_empty_history_is_a_friendly_first_run() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut harness = harness(&DataDir::new(dir.path()));
+    let rig = Rig::first_run();
+    let mut harness = rig.window().size(TALL).open();
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
@@ -74,8 +62,8 @@ fn an_empty_history_is_a_friendly_first_run() {
 
 #[test]
 fn sessions_show_newest_first_with_what_works_and_can_be_filtered_and_exported() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     for record in [
         session("Box 4-4-4-4", 50, 5.0, Some((6, 6))),
         session("Night 3-7", 26, 20.0, Some((7, 3))),
@@ -83,7 +71,7 @@ fn sessions_show_newest_first_with_what_works_and_can_be_filtered_and_exported()
     ] {
         append_record(&data.history_path(), &record).expect("appends");
     }
-    let mut harness = harness(&data);
+    let mut harness = rig.window().size(TALL).open();
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
@@ -116,7 +104,7 @@ fn sessions_show_newest_first_with_what_works_and_can_be_filtered_and_exported()
     harness.get_by_label("Export CSV").click();
     harness.run();
     harness.get_by_label_contains("Exported to");
-    let exports: Vec<_> = std::fs::read_dir(dir.path().join("exports"))
+    let exports: Vec<_> = std::fs::read_dir(rig.path().join("exports"))
         .expect("exports folder")
         .filter_map(|e| e.ok())
         .collect();
@@ -127,11 +115,11 @@ fn sessions_show_newest_first_with_what_works_and_can_be_filtered_and_exported()
 
 #[test]
 fn a_session_can_be_deleted_after_saying_yes() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     append_record(&data.history_path(), &session("Box 4-4-4-4", 5, 5.0, None)).expect("appends");
     append_record(&data.history_path(), &session("Night 3-7", 1, 20.0, None)).expect("appends");
-    let mut harness = harness(&data);
+    let mut harness = rig.window().size(TALL).open();
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
@@ -170,21 +158,24 @@ fn a_session_can_be_deleted_after_saying_yes() {
 
 #[test]
 fn the_history_exports_as_json_from_the_window() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     for record in [
         session("Box 4-4-4-4", 50, 5.0, Some((6, 6))),
         session("Night 3-7", 1, 20.0, None),
     ] {
         append_record(&data.history_path(), &record).expect("appends");
     }
-    let mut harness = harness(&data);
+    let mut harness = rig.window().size(TALL).open();
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
     harness.get_by_label("Export JSON").click();
     harness.run();
-    let path = dir.path().join("exports").join("history-2026-11-23.json");
+    let path = rig
+        .path()
+        .join("exports")
+        .join(format!("history-{TODAY}.json"));
     harness.get_by_label(&format!("Exported to {}", path.display()));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
@@ -197,15 +188,15 @@ fn the_history_exports_as_json_from_the_window() {
 
 #[test]
 fn short_sessions_plurals_labels_and_dates_read_as_a_person_expects() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     for record in [
         session("Micro-rest reset", 2, 0.2, None),
         session("Night 3-7", 1, 0.8, Some((5, 3))),
     ] {
         append_record(&data.history_path(), &record).expect("appends");
     }
-    let mut harness = default_sized(&data);
+    let mut harness = rig.harness();
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
@@ -248,15 +239,15 @@ fn short_sessions_plurals_labels_and_dates_read_as_a_person_expects() {
 
 #[test]
 fn picking_a_session_and_exporting_move_no_row() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     for record in [
         session("Box 4-4-4-4", 5, 5.0, None),
         session("Night 3-7", 1, 20.0, Some((6, 4))),
     ] {
         append_record(&data.history_path(), &record).expect("appends");
     }
-    let mut harness = default_sized(&data);
+    let mut harness = rig.harness();
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
@@ -311,10 +302,10 @@ fn three_sessions(data: &DataDir) {
 
 #[test]
 fn with_three_sessions_the_charts_answer_the_three_questions_with_values_on_hover() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(dir.path());
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
     three_sessions(&data);
-    let mut harness = default_sized(&data);
+    let mut harness = rig.harness();
     harness.run();
     harness.get_by_label("History").click();
     harness.run();
@@ -368,11 +359,9 @@ fn shape_count(harness: &Harness<'static, DownshiftApp>) -> usize {
 
 #[test]
 fn a_hundred_thousand_sessions_draw_as_days_not_as_sessions() {
-    let few_dir = tempfile::tempdir().expect("temp dir");
-    let few = DataDir::new(few_dir.path());
-    three_sessions(&few);
-    let many_dir = tempfile::tempdir().expect("temp dir");
-    let many = DataDir::new(many_dir.path());
+    let few = Rig::first_run();
+    three_sessions(&few.data_dir());
+    let many = Rig::first_run();
     let mut text = String::new();
     for i in 0..100_000i64 {
         // Ten years, a session every 53 minutes, rated.
@@ -386,10 +375,10 @@ fn a_hundred_thousand_sessions_draw_as_days_not_as_sessions() {
         text.push_str(&downshift::store::history::record_line(&record).expect("line"));
         text.push('\n');
     }
-    std::fs::write(many.history_path(), text).expect("write");
+    std::fs::write(many.data_dir().history_path(), text).expect("write");
     let mut counts = Vec::new();
-    for data in [&few, &many] {
-        let mut harness = default_sized(data);
+    for rig in [&few, &many] {
+        let mut harness = rig.harness();
         harness.run();
         harness.get_by_label("History").click();
         harness.run();
@@ -404,8 +393,8 @@ fn a_hundred_thousand_sessions_draw_as_days_not_as_sessions() {
 }
 
 /// With 100,000 sessions the words still rest on every rated session of the days shown.
-fn harness_says_days(data: &DataDir) {
-    let mut harness = default_sized(data);
+fn harness_says_days(rig: &Rig) {
+    let mut harness = rig.harness();
     harness.run();
     harness.get_by_label("History").click();
     harness.run();

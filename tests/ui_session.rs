@@ -1,124 +1,15 @@
 //! The window, driven as a person would: keys and clicks, with an injected clock.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-
-use downshift::clock::Clocks;
 use downshift::practice::MICROS_PER_SECOND as S;
 use downshift::store::{DataDir, SessionEnd, load_history};
-use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use downshift::ui::DownshiftApp;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use jiff::civil::DateTime;
 
-mod painted;
-
-struct Rig {
-    now: Arc<AtomicU64>,
-    /// The local time: a Monday evening unless a test moves it.
-    local: Arc<Mutex<DateTime>>,
-    dir: tempfile::TempDir,
-}
-
-impl Rig {
-    /// A fresh data folder whose settings skip the tension question.
-    fn new() -> Self {
-        Rig::with_settings("(ask_tension: false)")
-    }
-
-    /// A fresh data folder with these settings (`settings.ron`), the safety note already read
-    /// unless they say otherwise.
-    fn with_settings(settings: &str) -> Self {
-        let rig = Rig::first_run();
-        let settings = if settings.contains("safety_note_seen") {
-            settings.to_owned()
-        } else {
-            settings.replacen('(', "(safety_note_seen: true, ", 1)
-        };
-        std::fs::write(rig.dir.path().join("settings.ron"), settings).expect("settings");
-        rig
-    }
-
-    /// A fresh data folder with the default settings, but for the safety note already read.
-    fn asking_tension() -> Self {
-        Rig::with_settings("()")
-    }
-
-    /// A fresh data folder with nothing in it: the first time downshift runs.
-    fn first_run() -> Self {
-        Rig {
-            now: Arc::new(AtomicU64::new(1_000 * S)),
-            local: Arc::new(Mutex::new(monday(21, 0))),
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    /// The monotonic clock and the local time, as the test sets them (the zone is UTC).
-    fn clocks(&self) -> Clocks {
-        let now = Arc::clone(&self.now);
-        let local = Arc::clone(&self.local);
-        Clocks::from_fns(
-            move || now.load(Ordering::SeqCst),
-            move || {
-                let at = *local.lock().expect("local time");
-                downshift::clock::fixed_wall(at)()
-            },
-        )
-    }
-
-    fn set_local(&self, to: DateTime) {
-        *self.local.lock().expect("local time") = to;
-    }
-
-    fn advance(&self, micros: u64) {
-        self.now.fetch_add(micros, Ordering::SeqCst);
-    }
-
-    fn data_dir(&self) -> DataDir {
-        DataDir::new(self.dir.path())
-    }
-
-    fn harness(&self) -> Harness<'static, DownshiftApp> {
-        self.harness_at(21 * 60)
-    }
-
-    /// The window as it opens at `minute_of_day` on a Monday (which practice it suggests
-    /// depends on it).
-    fn harness_at(&self, minute_of_day: u32) -> Harness<'static, DownshiftApp> {
-        self.harness_sized(minute_of_day, [720.0, 760.0])
-    }
-
-    fn harness_sized(&self, minute_of_day: u32, size: [f32; 2]) -> Harness<'static, DownshiftApp> {
-        self.harness_stepped(minute_of_day, size, 0.25)
-    }
-
-    /// The window with frames `step` seconds apart (kittest's default is a quarter second).
-    fn harness_stepped(
-        &self,
-        minute_of_day: u32,
-        size: [f32; 2],
-        step: f32,
-    ) -> Harness<'static, DownshiftApp> {
-        self.set_local(monday(
-            (minute_of_day / 60) as i8,
-            (minute_of_day % 60) as i8,
-        ));
-        let options = AppOptions::new(self.clocks(), SoundMode::Off);
-        let app = DownshiftApp::new(self.data_dir(), options);
-        // As eframe runs it: `logic` then `ui`, filling the whole window.
-        Harness::builder()
-            .with_size(size)
-            .with_step_dt(step)
-            // A second of frames at most, to settle.
-            .with_max_steps((1.0 / step).round() as u64)
-            .build_eframe(move |_| app)
-    }
-}
-
-/// Monday 23 November 2026, at this local time.
-fn monday(hour: i8, minute: i8) -> DateTime {
-    jiff::civil::date(2026, 11, 23).at(hour, minute, 0, 0)
-}
+mod common;
+use common::app::{HarnessExt, Rig};
+use common::clock::{TODAY, day, today_at};
+use common::painted;
 
 #[test]
 fn home_lists_the_practices_and_describes_the_chosen_one() {
@@ -221,7 +112,7 @@ fn skip_and_the_buttons_do_what_the_keys_do() {
 
 #[test]
 fn up_and_down_in_a_session_make_the_cues_louder_or_softer_a_tenth_at_a_time_and_it_is_kept() {
-    let rig = Rig::with_settings("(ask_tension: false, master_volume: 0.35)");
+    let rig = Rig::returning("(ask_tension: false, master_volume: 0.35)");
     let mut harness = rig.harness();
     harness.run();
     harness.get_by_label("Start").click();
@@ -286,13 +177,9 @@ fn a_finished_practice_shows_its_summary_and_is_recorded_as_completed() {
 fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_saved() {
     let rig = Rig::new();
     // A file where the data folder should be: nothing can be written inside it.
-    let blocked = rig.dir.path().join("not-a-folder");
+    let blocked = rig.path().join("not-a-folder");
     std::fs::write(&blocked, "x").expect("write");
-    let options = AppOptions::new(rig.clocks(), SoundMode::Off);
-    let app = DownshiftApp::new(DataDir::new(&blocked), options);
-    let mut harness = Harness::builder()
-        .with_size([720.0, 760.0])
-        .build_eframe(move |_| app);
+    let mut harness = rig.window().data_dir(DataDir::new(&blocked)).open();
     harness.run();
     harness.key_press(egui::Key::Space);
     harness.run();
@@ -315,7 +202,7 @@ fn without_a_writable_data_folder_the_session_still_runs_and_says_it_was_not_sav
 
 #[test]
 fn tension_is_asked_before_and_after_with_one_key_and_kept_in_the_record() {
-    let rig = Rig::asking_tension();
+    let rig = Rig::returning("()");
     let mut harness = rig.harness();
     harness.run();
     harness.key_press(egui::Key::Space);
@@ -346,7 +233,7 @@ fn tension_is_asked_before_and_after_with_one_key_and_kept_in_the_record() {
 
 #[test]
 fn the_rating_can_be_skipped_and_turned_off() {
-    let rig = Rig::asking_tension();
+    let rig = Rig::returning("()");
     let mut harness = rig.harness();
     harness.run();
     harness.key_press(egui::Key::Space);
@@ -388,11 +275,11 @@ fn the_rating_can_be_skipped_and_turned_off() {
 #[test]
 fn the_home_screen_suggests_a_practice_for_the_time_of_day() {
     let rig = Rig::new();
-    let mut harness = rig.harness_at(18 * 60 + 10);
+    let mut harness = rig.window().at(today_at(18, 10)).open();
     harness.run();
     harness.get_by_label("It's 18:10 — time to leave work behind.");
     harness.get_by_label_contains("Close the day, drop the shoulders");
-    let mut harness = rig.harness_at(10 * 60);
+    let mut harness = rig.window().at(today_at(10, 0)).open();
     harness.run();
     harness.get_by_label("It's 10:00 — a short reset between tasks.");
     harness.key_press(egui::Key::Space);
@@ -463,27 +350,27 @@ fn a_declined_offer_changes_nothing_and_is_not_repeated_at_once() {
 
 #[test]
 fn a_transition_reminder_comes_at_its_time_and_later_asks_again() {
-    let rig = Rig::with_settings(
+    let rig = Rig::returning(
         "(ask_tension: false, reminders: (transition: true, transition_at: \"17:30\"))",
     );
-    let mut harness = rig.harness_at(17 * 60);
+    let mut harness = rig.window().at(today_at(17, 0)).open();
     harness.run();
     assert!(
         harness.query_by_label("Later").is_none(),
         "not before 17:30"
     );
 
-    rig.set_local(monday(17, 30));
+    rig.set_local(today_at(17, 30));
     harness.run();
     harness.get_by_label("It's 17:30. Time to leave the day behind?");
     harness.get_by_label("Later").click();
     harness.run();
     assert!(harness.query_by_label("Later").is_none(), "put off");
 
-    rig.set_local(monday(17, 36));
+    rig.set_local(today_at(17, 36));
     harness.run();
     assert!(harness.query_by_label("Later").is_none(), "not yet");
-    rig.set_local(monday(17, 40));
+    rig.set_local(today_at(17, 40));
     harness.run();
     harness.get_by_label("It's 17:40. Time to leave the day behind?");
     harness.get_by_label("Start Work to home").click();
@@ -492,7 +379,7 @@ fn a_transition_reminder_comes_at_its_time_and_later_asks_again() {
     harness.get_by_label("Pause");
     assert!(harness.query_by_label("Later").is_none());
     end_and_go_home(&mut harness);
-    rig.set_local(monday(18, 15));
+    rig.set_local(today_at(18, 15));
     harness.run();
     assert!(harness.query_by_label("Later").is_none(), "once a day");
     let history = load_history(&rig.data_dir().history_path()).expect("history reads");
@@ -502,33 +389,33 @@ fn a_transition_reminder_comes_at_its_time_and_later_asks_again() {
 
 #[test]
 fn micro_rest_nudges_wait_out_a_session_and_missed_ones_do_not_pile_up() {
-    let rig = Rig::with_settings(
+    let rig = Rig::returning(
         "(ask_tension: false, reminders: (micro_rests: true, micro_rest_minutes: 20))",
     );
-    let mut harness = rig.harness_at(10 * 60);
+    let mut harness = rig.window().at(today_at(10, 0)).open();
     harness.run();
-    rig.set_local(monday(10, 10));
+    rig.set_local(today_at(10, 10));
     harness.run();
     harness.key_press(egui::Key::Space);
     harness.run();
     harness.get_by_label("Pause");
     // Due at 10:20, but a session is running: nothing shows over it.
-    rig.set_local(monday(10, 25));
+    rig.set_local(today_at(10, 25));
     harness.run();
     assert!(harness.query_by_label("Later").is_none());
     harness.key_press(egui::Key::Escape);
     harness.run();
     harness.get_by_label("Done");
     // The session was a rest: the count starts again when it ends.
-    rig.set_local(monday(10, 44));
+    rig.set_local(today_at(10, 44));
     harness.run();
     assert!(harness.query_by_label("Later").is_none());
-    rig.set_local(monday(10, 45));
+    rig.set_local(today_at(10, 45));
     harness.run();
     harness.get_by_label("20 minutes since your last rest. A short reset?");
     // Unanswered for hours: still one quiet prompt, not a stack of them.
     for hour in 11..16 {
-        rig.set_local(monday(hour, 5));
+        rig.set_local(today_at(hour, 5));
         harness.run();
     }
     assert_eq!(harness.query_all_by_label("Later").count(), 1);
@@ -644,7 +531,7 @@ fn f_and_the_button_take_the_window_full_screen_and_back() {
 
 #[test]
 fn the_safety_note_comes_before_the_first_session_and_again_only_when_asked() {
-    let rig = Rig::with_settings("(ask_tension: false, safety_note_seen: false)");
+    let rig = Rig::returning("(ask_tension: false, safety_note_seen: false)");
     let mut harness = rig.harness();
     harness.run();
     harness.key_press(egui::Key::Space);
@@ -660,7 +547,7 @@ fn the_safety_note_comes_before_the_first_session_and_again_only_when_asked() {
     harness.key_press(egui::Key::Enter);
     harness.run();
     assert!(harness.state().is_in_session());
-    let settings = std::fs::read_to_string(rig.dir.path().join("settings.ron")).expect("saved");
+    let settings = std::fs::read_to_string(rig.path().join("settings.ron")).expect("saved");
     assert!(settings.contains("safety_note_seen: true"), "{settings}");
     // From the summary it can be read again, and Esc goes back to the summary.
     harness.key_press(egui::Key::Escape);
@@ -700,7 +587,7 @@ fn the_safety_note_comes_before_the_first_session_and_again_only_when_asked() {
 
 #[test]
 fn in_gentle_mode_a_practice_with_holds_is_marked_and_starts_only_after_start_anyway() {
-    let rig = Rig::with_settings("(ask_tension: false, gentle_mode: true)");
+    let rig = Rig::returning("(ask_tension: false, gentle_mode: true)");
     let mut harness = rig.harness();
     harness.run();
     harness.get_by_role_and_label(egui::Role::ListBoxOption, "Extended exhale 4-6");
@@ -751,8 +638,10 @@ fn in_gentle_mode_a_practice_with_holds_is_marked_and_starts_only_after_start_an
     }
     harness.get_by_label_contains("In for 4, out for 6");
     harness.key_press(egui::Key::Space);
-    harness.run_steps(2);
-    assert!(harness.state().is_in_session());
+    let frames = harness.step_until("a practice within gentle mode to start", |h| {
+        h.state().is_in_session()
+    });
+    assert!(frames <= 2, "at once, not after {frames} frames");
 }
 
 #[test]
@@ -796,7 +685,7 @@ fn about_shows_every_built_in_practices_notes_sources_and_gentle_fit() {
 
 #[test]
 fn the_tension_scale_is_one_row_at_the_default_size() {
-    let rig = Rig::asking_tension();
+    let rig = Rig::returning("()");
     let mut harness = rig.harness();
     harness.run();
     harness.key_press(egui::Key::Space);
@@ -832,7 +721,7 @@ fn pausing_and_resuming_moves_nothing_below_the_phase() {
         "(ask_tension: false, show_numbers: false)",
         "(ask_tension: false, reduced_motion: true)",
     ] {
-        let rig = Rig::with_settings(settings);
+        let rig = Rig::returning(settings);
         let mut harness = rig.harness();
         harness.run();
         harness.key_press(egui::Key::Space);
@@ -1038,11 +927,11 @@ fn with_more_practices_than_fit_home_says_how_many_more_are_below() {
 #[test]
 fn nothing_on_home_moves_when_a_reminder_comes_and_with_reduced_motion_it_is_simply_there() {
     for reduced_motion in [false, true] {
-        let rig = Rig::with_settings(&format!(
+        let rig = Rig::returning(&format!(
             "(ask_tension: false, reduced_motion: {reduced_motion}, \
              reminders: (transition: true, transition_at: \"17:30\"))"
         ));
-        let mut harness = rig.harness_at(17 * 60 + 29);
+        let mut harness = rig.window().at(today_at(17, 29)).open();
         harness.run();
         let places = |harness: &Harness<'static, DownshiftApp>| {
             ["Start", "History", "Safety"]
@@ -1058,7 +947,7 @@ fn nothing_on_home_moves_when_a_reminder_comes_and_with_reduced_motion_it_is_sim
                 .collect::<Vec<_>>()
         };
         let before = places(&harness);
-        rig.set_local(monday(17, 30));
+        rig.set_local(today_at(17, 30));
         harness.step();
         let message = "It's 17:30. Time to leave the day behind?";
         harness.get_by_label(message);
@@ -1080,11 +969,11 @@ fn nothing_on_home_moves_when_a_reminder_comes_and_with_reduced_motion_it_is_sim
 #[test]
 fn with_reduced_motion_a_new_step_and_a_section_opening_do_not_animate() {
     for reduced_motion in [false, true] {
-        let rig = Rig::with_settings(&format!(
+        let rig = Rig::returning(&format!(
             "(ask_tension: false, reduced_motion: {reduced_motion})"
         ));
         // Sixty frames a second, so an animation takes several.
-        let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 1.0 / 60.0);
+        let mut harness = rig.window().step_dt(1.0 / 60.0).open();
         harness.run();
         harness
             .get_by_label("Import or export a preset file")
@@ -1128,7 +1017,7 @@ fn answering_the_offer_keeps_done_where_it_was() {
 fn a_long_up_next_stays_on_one_line_so_the_buttons_keep_their_place() {
     let rig = Rig::new();
     // At 18:10 home suggests "Work to home": prompts whose next step is a long sentence.
-    let mut harness = rig.harness_at(18 * 60 + 10);
+    let mut harness = rig.window().at(today_at(18, 10)).open();
     harness.run();
     harness.key_press(egui::Key::Space);
     harness.run();
@@ -1152,7 +1041,7 @@ fn end_and_go_home(harness: &mut Harness<'static, DownshiftApp>) {
 
 #[test]
 fn how_long_one_can_sit_sets_the_nudges_at_80_percent_and_is_kept() {
-    let rig = Rig::with_settings("(ask_tension: false, reminders: (micro_rests: true))");
+    let rig = Rig::returning("(ask_tension: false, reminders: (micro_rests: true))");
     let mut harness = rig.harness();
     harness.run();
     harness.get_by_label("Settings").click();
@@ -1171,7 +1060,7 @@ fn how_long_one_can_sit_sets_the_nudges_at_80_percent_and_is_kept() {
     let saved = std::fs::read_to_string(rig.data_dir().settings_path()).expect("saved");
     assert!(saved.contains("sit_minutes: Some(60)"), "{saved}");
     assert!(saved.contains("micro_rest_minutes: 48"), "{saved}");
-    assert!(saved.contains("date: \"2026-11-23\""), "{saved}");
+    assert!(saved.contains(&format!("date: \"{TODAY}\"")), "{saved}");
 }
 
 #[test]
@@ -1243,7 +1132,7 @@ fn the_evening_checkin_takes_four_key_presses_and_is_kept_at_once() {
         ),
         (Some(6), Some(4), Some(3), Some(2))
     );
-    assert_eq!(kept[0].date, jiff::civil::date(2026, 11, 23));
+    assert_eq!(kept[0].date, TODAY);
     assert!(kept[0].offered.is_empty(), "the marks were not asked yet");
     harness.get_by_label("Thank you.");
     harness.get_by_label("Saved.");
@@ -1279,10 +1168,8 @@ fn esc_or_not_today_keeps_nothing_and_three_in_a_row_ask_once_whether_to_keep_of
     // Still offered: Esc is not a "Not today".
     harness.get_by_label("A ten-second check-in?");
     drop(harness);
-    for day in 0..3 {
-        rig.set_local(jiff::civil::date(2026, 11, 23 + day).at(21, 0, 0, 0));
-        let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 0.25);
-        rig.set_local(jiff::civil::date(2026, 11, 23 + day).at(21, 0, 0, 0));
+    for offset in 0..3 {
+        let mut harness = rig.window().at(day(offset).at(21, 0, 0, 0)).open();
         harness.run();
         harness
             .get_by_role_and_label(egui::Role::Button, "Not today")
@@ -1291,9 +1178,7 @@ fn esc_or_not_today_keeps_nothing_and_three_in_a_row_ask_once_whether_to_keep_of
         assert!(harness.query_by_label("A ten-second check-in?").is_none());
     }
     assert!(checkins_of(&rig).is_empty(), "Not today keeps nothing");
-    rig.set_local(jiff::civil::date(2026, 11, 26).at(21, 0, 0, 0));
-    let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 0.25);
-    rig.set_local(jiff::civil::date(2026, 11, 26).at(21, 0, 0, 0));
+    let mut harness = rig.window().at(day(3).at(21, 0, 0, 0)).open();
     harness.run();
     harness.get_by_label_contains("Keep offering a daily check-in?");
     harness
@@ -1302,9 +1187,7 @@ fn esc_or_not_today_keeps_nothing_and_three_in_a_row_ask_once_whether_to_keep_of
     harness.run();
     assert!(harness.query_by_label_contains("Keep offering").is_none());
     drop(harness);
-    rig.set_local(jiff::civil::date(2026, 11, 27).at(21, 0, 0, 0));
-    let mut harness = rig.harness_stepped(21 * 60, [720.0, 760.0], 0.25);
-    rig.set_local(jiff::civil::date(2026, 11, 27).at(21, 0, 0, 0));
+    let mut harness = rig.window().at(day(4).at(21, 0, 0, 0)).open();
     harness.run();
     // Asked once: the plain offer again, no question.
     harness.get_by_label("A ten-second check-in?");
@@ -1313,7 +1196,7 @@ fn esc_or_not_today_keeps_nothing_and_three_in_a_row_ask_once_whether_to_keep_of
 #[test]
 fn before_the_chosen_time_no_checkin_is_offered_and_a_missed_day_can_be_filled_in() {
     let rig = Rig::new();
-    let mut harness = rig.harness_at(10 * 60);
+    let mut harness = rig.window().at(today_at(10, 0)).open();
     harness.run();
     assert!(harness.query_by_label("A ten-second check-in?").is_none());
     harness
@@ -1341,14 +1224,14 @@ fn before_the_chosen_time_no_checkin_is_offered_and_a_missed_day_can_be_filled_i
     }
     let kept = checkins_of(&rig);
     assert_eq!(kept.len(), 1);
-    assert_eq!(kept[0].date, jiff::civil::date(2026, 11, 22));
+    assert_eq!(kept[0].date, day(-1));
     assert_eq!((kept[0].pain, kept[0].interference), (Some(2), Some(1)));
 }
 
 #[test]
 fn a_small_test_draws_its_schedule_says_todays_side_and_a_stopped_one_gives_no_verdict() {
     let rig = Rig::new();
-    let mut harness = rig.harness_at(10 * 60);
+    let mut harness = rig.window().at(today_at(10, 0)).open();
     harness.run();
     harness
         .get_by_role_and_label(egui::Role::Button, "Your days")
@@ -1372,16 +1255,14 @@ fn a_small_test_draws_its_schedule_says_todays_side_and_a_stopped_one_gives_no_v
     assert_eq!(problem, None);
     let test = tests.current().expect("a test").clone();
     assert_eq!(test.change, "a pillow under the knees");
-    assert_eq!(test.start, jiff::civil::date(2026, 11, 24), "from tomorrow");
+    assert_eq!(test.start, day(1), "from tomorrow");
     assert_eq!((test.with_change.len(), test.block_days), (10, 4));
     assert_eq!(test.with_change.iter().filter(|on| **on).count(), 5);
     harness.get_by_label_contains("Testing: \u{201c}a pillow under the knees\u{201d}");
     drop(harness);
 
     // The next day home says which side it is, and the test can be stopped.
-    rig.set_local(jiff::civil::date(2026, 11, 24).at(10, 0, 0, 0));
-    let mut harness = rig.harness_stepped(10 * 60, [720.0, 760.0], 0.25);
-    rig.set_local(jiff::civil::date(2026, 11, 24).at(10, 0, 0, 0));
+    let mut harness = rig.window().at(day(1).at(10, 0, 0, 0)).open();
     harness.run();
     let side = if test.with_change[0] {
         "with"
@@ -1407,10 +1288,7 @@ fn a_small_test_draws_its_schedule_says_todays_side_and_a_stopped_one_gives_no_v
     let (tests, _) =
         downshift::store::small_tests::SmallTests::load(&rig.data_dir().small_tests_path());
     assert_eq!(tests.tests.len(), 1);
-    assert_eq!(
-        tests.tests[0].stopped,
-        Some(jiff::civil::date(2026, 11, 24))
-    );
+    assert_eq!(tests.tests[0].stopped, Some(day(1)));
     assert_eq!(
         tests.tests[0].with_change, test.with_change,
         "the schedule as drawn"
@@ -1420,7 +1298,7 @@ fn a_small_test_draws_its_schedule_says_todays_side_and_a_stopped_one_gives_no_v
 #[test]
 fn the_evening_wind_down_offers_the_checkin_on_its_summary_even_before_the_chosen_time() {
     let rig = Rig::new();
-    let mut harness = rig.harness_at(15 * 60);
+    let mut harness = rig.window().at(today_at(15, 0)).open();
     harness.run();
     assert!(harness.query_by_label("A ten-second check-in?").is_none());
     harness
@@ -1535,7 +1413,7 @@ fn a_screen_reader_hears_the_window_the_list_each_screen_and_every_phase_once() 
 #[test]
 fn a_prompts_words_are_announced_once_and_its_countdown_never() {
     let rig = Rig::new();
-    let mut harness = rig.harness_at(18 * 60 + 10);
+    let mut harness = rig.window().at(today_at(18, 10)).open();
     harness.run();
     harness.key_press(egui::Key::Space);
     harness.run();
@@ -1560,7 +1438,7 @@ fn a_prompts_words_are_announced_once_and_its_countdown_never() {
 fn with_a_notice_showing_tab_still_goes_round_every_control_of_home() {
     use egui_kittest::kittest::NodeT;
     // A settings file that does not read leaves a notice at the foot, with its Dismiss.
-    let rig = Rig::with_settings("(safety_note_seen: true, ask_tension: false, theme: Loud)");
+    let rig = Rig::returning("(safety_note_seen: true, ask_tension: false, theme: Loud)");
     let mut harness = rig.harness();
     harness.run();
     harness.get_by_label("Dismiss");

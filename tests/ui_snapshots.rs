@@ -3,121 +3,47 @@
 //! `UPDATE_SNAPSHOTS=1` redraws them after an intended change, to be looked at before they are
 //! committed; `optipng -o2 -strip all tests/snapshots/*.png` then halves their size, losslessly).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-
 use downshift::app::Command;
-use downshift::clock::Clocks;
 use downshift::practice::MICROS_PER_SECOND as S;
-use downshift::store::{DataDir, Library};
-use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
-use egui_kittest::Harness;
+use downshift::store::Library;
+use downshift::ui::DownshiftApp;
 use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotResults};
 use jiff::civil::DateTime;
 
 mod common;
+use common::app::{Rig, SIZE};
+use common::clock::{TODAY, day, today_at};
 
-/// A data folder and the clocks the window runs on, both set by the test.
-struct Rig {
-    /// The window's size: the default, or a small laptop's.
-    size: [f32; 2],
-    now: Arc<AtomicU64>,
-    local: Arc<Mutex<DateTime>>,
-    dir: tempfile::TempDir,
+/// The window on the rig's folder, opened at `at`, as the snapshots show it: no pointer drawn,
+/// two frames in.
+fn open(rig: &Rig, size: [f32; 2], at: DateTime) -> Harness<'static, DownshiftApp> {
+    let mut harness = rig.window().size(size).at(at).render_cursor(false).open();
+    harness.run_steps(2);
+    harness
 }
 
-/// Monday 23 November 2026, at this local time.
-fn monday(hour: i8, minute: i8) -> DateTime {
-    jiff::civil::date(2026, 11, 23).at(hour, minute, 0, 0)
-}
-
-impl Rig {
-    fn new(settings: &str, at: DateTime) -> Rig {
-        let rig = Rig {
-            size: WINDOW.with(|w| *w.borrow()),
-            now: Arc::new(AtomicU64::new(1_000 * S)),
-            local: Arc::new(Mutex::new(at)),
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        std::fs::write(rig.data().settings_path(), settings).expect("settings");
-        rig
+/// Takes the picture `name` (what it ends with says the theme, and "-small" at a small size),
+/// with what differs from run to run (a temporary folder's name) painted over when `varying`
+/// names it; one that does not match is kept in `results`, so every screen is compared.
+fn take(
+    results: &mut SnapshotResults,
+    harness: &mut Harness<'static, DownshiftApp>,
+    name: &str,
+    varying: Option<&str>,
+) {
+    // The pointer away, so nothing shows as hovered where the last click was.
+    harness.remove_cursor();
+    harness.run_steps(3);
+    if let Some(part) = varying {
+        // To the window's edge: the text's own width varies with the name.
+        let rect = harness.get_by_label_contains(part).rect();
+        harness.mask(egui::Rect::from_min_max(
+            rect.min,
+            egui::pos2(720.0, rect.max.y),
+        ));
     }
-
-    fn data(&self) -> DataDir {
-        DataDir::new(self.dir.path())
-    }
-
-    fn advance(&self, micros: u64) {
-        self.now.fetch_add(micros, Ordering::SeqCst);
-    }
-
-    fn set_local(&self, to: DateTime) {
-        *self.local.lock().expect("local time") = to;
-    }
-
-    fn harness(&self) -> Harness<'static, DownshiftApp> {
-        let now = Arc::clone(&self.now);
-        let local = Arc::clone(&self.local);
-        let clocks = Clocks::from_fns(
-            move || now.load(Ordering::SeqCst),
-            move || {
-                let at = *local.lock().expect("local time");
-                downshift::clock::fixed_wall(at)()
-            },
-        );
-        let app = DownshiftApp::new(self.data(), AppOptions::new(clocks, SoundMode::Off));
-        let mut harness = Harness::builder()
-            .with_size(self.size)
-            .build_eframe(move |_| app);
-        harness.set_render_cursor(false);
-        harness.run_steps(2);
-        harness
-    }
-}
-
-thread_local! {
-    /// The size of the windows the next rigs open.
-    static WINDOW: std::cell::RefCell<[f32; 2]> = const { std::cell::RefCell::new([720.0, 760.0]) };
-}
-
-/// The images taken, and those that did not match.
-struct Album {
-    /// What each image's name ends with: the theme, and "-small" at a small size.
-    theme: String,
-    failures: Vec<String>,
-}
-
-impl Album {
-    fn take(&mut self, harness: &mut Harness<'static, DownshiftApp>, name: &str) {
-        self.take_masked(harness, name, None);
-    }
-
-    /// With what differs from run to run (a temporary folder's name) painted over.
-    fn take_masked(
-        &mut self,
-        harness: &mut Harness<'static, DownshiftApp>,
-        name: &str,
-        varying: Option<&str>,
-    ) {
-        // The pointer away, so nothing shows as hovered where the last click was.
-        harness.remove_cursor();
-        harness.run_steps(3);
-        if let Some(part) = varying {
-            // To the window's edge: the text's own width varies with the name.
-            let rect = harness.get_by_label_contains(part).rect();
-            harness.mask(egui::Rect::from_min_max(
-                rect.min,
-                egui::pos2(720.0, rect.max.y),
-            ));
-        }
-        if let Err(error) = harness.try_snapshot(format!("{name}-{}", self.theme)) {
-            self.failures.push(error.to_string());
-        }
-    }
-
-    fn check(self) {
-        assert!(self.failures.is_empty(), "{}", self.failures.join("\n"));
-    }
+    results.add(harness.try_snapshot(name));
 }
 
 /// Clicks the practice row whose label begins with `name`, and lets the list settle.
@@ -140,45 +66,37 @@ fn sessions(count: usize) -> String {
     })
 }
 
-fn every_screen(theme: &'static str) {
-    let small = WINDOW.with(|w| w.borrow()[1] < 760.0);
-    let mut album = Album {
-        theme: if small {
-            format!("{theme}-small")
-        } else {
-            theme.to_owned()
-        },
-        failures: Vec::new(),
+fn every_screen(theme: &'static str, size: [f32; 2]) {
+    let suffix = if size[1] < SIZE[1] {
+        format!("{theme}-small")
+    } else {
+        theme.to_owned()
     };
+    let named = |screen: &str| format!("{screen}-{suffix}");
+    let mut results = SnapshotResults::new();
 
     // The tension question, and an empty history.
-    let rig = Rig::new(
-        &format!("(safety_note_seen: true, theme: {theme})"),
-        monday(21, 0),
-    );
-    let mut harness = rig.harness();
+    let rig = Rig::with_settings(&format!("(safety_note_seen: true, theme: {theme})"));
+    let mut harness = open(&rig, size, today_at(21, 0));
     harness.get_by_label("History").click();
     harness.run();
     harness.get_by_label("No sessions yet.");
-    album.take(&mut harness, "history-empty");
+    take(&mut results, &mut harness, &named("history-empty"), None);
     harness.key_press(egui::Key::Escape);
     harness.run();
     harness.key_press(egui::Key::Space);
     harness.run();
     harness.get_by_label("How tense do you feel right now?");
-    album.take(&mut harness, "tension");
+    take(&mut results, &mut harness, &named("tension"), None);
     drop(harness);
 
     // Everything else, from a working day's end: a reminder due at 17:30, a preset file that
     // cannot be used, and two calm sessions of "Extended exhale 4-6" so far.
-    let rig = Rig::new(
-        &format!(
-            "(safety_note_seen: true, ask_tension: false, theme: {theme}, \
+    let rig = Rig::with_settings(&format!(
+        "(safety_note_seen: true, ask_tension: false, theme: {theme}, \
              reminders: (transition: true, transition_at: \"17:30\"))"
-        ),
-        monday(17, 29),
-    );
-    let data = rig.data();
+    ));
+    let data = rig.data_dir();
     std::fs::create_dir_all(data.presets_dir()).expect("presets folder");
     std::fs::write(
         data.presets_dir().join("broken.ron"),
@@ -190,32 +108,37 @@ fn every_screen(theme: &'static str) {
         r#"(practices: {"Extended exhale 4-6": (progress: (exhale: 6.0, calm_in_a_row: 2))})"#,
     )
     .expect("progress");
-    let mut harness = rig.harness();
+    let mut harness = open(&rig, size, today_at(17, 29));
     harness.run();
-    album.take(&mut harness, "home");
+    take(&mut results, &mut harness, &named("home"), None);
     harness
         .get_by_label("Problems: 1 preset file could not be used")
         .click();
     harness.run();
-    album.take_masked(&mut harness, "problems", Some("broken.ron"));
+    take(
+        &mut results,
+        &mut harness,
+        &named("problems"),
+        Some("broken.ron"),
+    );
     harness
         .get_by_label("Problems: 1 preset file could not be used")
         .click();
     harness.run();
-    rig.set_local(monday(17, 30));
+    rig.set_local(today_at(17, 30));
     harness.run();
     harness.get_by_label("Later");
-    album.take(&mut harness, "reminder");
+    take(&mut results, &mut harness, &named("reminder"), None);
     harness.get_by_label("Later").click();
     harness.run();
     harness.key_press(egui::Key::I);
     harness.run();
-    album.take(&mut harness, "about");
+    take(&mut results, &mut harness, &named("about"), None);
     harness.key_press(egui::Key::Escape);
     harness.run();
     harness.get_by_label("Safety").click();
     harness.run();
-    album.take(&mut harness, "safety");
+    take(&mut results, &mut harness, &named("safety"), None);
     harness.get_by_label("Back").click();
     harness.run();
 
@@ -224,7 +147,7 @@ fn every_screen(theme: &'static str) {
     harness.run();
     rig.advance(3 * S);
     harness.run();
-    album.take(&mut harness, "session-prompt");
+    take(&mut results, &mut harness, &named("session-prompt"), None);
     harness.key_press(egui::Key::Escape);
     harness.run();
     harness.get_by_label("Done").click();
@@ -235,15 +158,15 @@ fn every_screen(theme: &'static str) {
     harness.run();
     rig.advance(2 * S);
     harness.run();
-    album.take(&mut harness, "session-inhale");
+    take(&mut results, &mut harness, &named("session-inhale"), None);
     rig.advance(4 * S);
     harness.run();
     harness.get_by_label("Hold");
-    album.take(&mut harness, "session-hold");
+    take(&mut results, &mut harness, &named("session-hold"), None);
     harness.key_press(egui::Key::Space);
     harness.run();
     harness.get_by_label("Press Space to resume");
-    album.take(&mut harness, "session-paused");
+    take(&mut results, &mut harness, &named("session-paused"), None);
     harness.key_press(egui::Key::Escape);
     harness.run();
     harness.get_by_label("Done").click();
@@ -255,20 +178,20 @@ fn every_screen(theme: &'static str) {
     rig.advance(10 * 60 * S);
     harness.run();
     harness.get_by_label("Lengthen");
-    album.take(&mut harness, "summary-offer");
+    take(&mut results, &mut harness, &named("summary-offer"), None);
     harness.get_by_label("Done").click();
     harness.run();
 
     harness.get_by_label("Settings").click();
     harness.run();
-    album.take(&mut harness, "settings");
+    take(&mut results, &mut harness, &named("settings"), None);
     harness.key_press(egui::Key::Escape);
     harness.run();
 
     harness.get_by_label("New").click();
     // The preview breathes: frames are stepped, not run to rest.
     harness.run_steps(3);
-    album.take(&mut harness, "editor");
+    take(&mut results, &mut harness, &named("editor"), None);
     harness.key_press(egui::Key::Escape);
     harness.run_steps(3);
 
@@ -276,39 +199,36 @@ fn every_screen(theme: &'static str) {
     // and the release in one frame).
     harness.state_mut().apply(Command::OpenHistory);
     harness.run();
-    album.take(&mut harness, "history-few");
+    take(&mut results, &mut harness, &named("history-few"), None);
     drop(harness);
 
     // A hundred thousand sessions.
-    let rig = Rig::new(
-        &format!("(safety_note_seen: true, theme: {theme})"),
-        monday(21, 0),
-    );
-    std::fs::write(rig.data().history_path(), sessions(100_000)).expect("history");
-    let mut harness = rig.harness();
+    let rig = Rig::with_settings(&format!("(safety_note_seen: true, theme: {theme})"));
+    std::fs::write(rig.data_dir().history_path(), sessions(100_000)).expect("history");
+    let mut harness = open(&rig, size, today_at(21, 0));
     harness.state_mut().apply(Command::OpenHistory);
     harness.run();
-    album.take(&mut harness, "history-many");
+    take(&mut results, &mut harness, &named("history-many"), None);
     drop(harness);
 
     // Pain as data: four months of check-ins, a small test in its third block, and a day whose
     // pain stands out.
-    let rig = Rig::new(
-        &format!("(safety_note_seen: true, theme: {theme})"),
-        monday(21, 0),
-    );
-    std::fs::write(rig.data().checkins_path(), checkins(120)).expect("check-ins");
+    let rig = Rig::with_settings(&format!("(safety_note_seen: true, theme: {theme})"));
+    std::fs::write(rig.data_dir().checkins_path(), checkins(120)).expect("check-ins");
     std::fs::write(
-        rig.data().small_tests_path(),
-        "(version: 1, tests: [(change: \"a pillow under the knees\", start: \"2026-11-14\", \
-         block_days: 4, with_change: [true, false, false, true, true, false, true, false, false, true])])",
+        rig.data_dir().small_tests_path(),
+        format!(
+            "(version: 1, tests: [(change: \"a pillow under the knees\", start: \"{}\", \
+             block_days: 4, with_change: [true, false, false, true, true, false, true, false, false, true])])",
+            day(-9)
+        ),
     )
     .expect("small tests");
-    let mut harness = rig.harness();
+    let mut harness = open(&rig, size, today_at(21, 0));
     harness.run();
     harness.get_by_label("Check in").click();
     harness.run();
-    album.take(&mut harness, "checkin-question");
+    take(&mut results, &mut harness, &named("checkin-question"), None);
     for key in [
         egui::Key::Num8,
         egui::Key::Num6,
@@ -319,23 +239,22 @@ fn every_screen(theme: &'static str) {
         harness.run();
     }
     harness.get_by_label_contains("What changed");
-    album.take(&mut harness, "checkin-answered");
+    take(&mut results, &mut harness, &named("checkin-answered"), None);
     harness.get_by_label("Done").click();
     harness.run();
     harness.state_mut().apply(Command::OpenYourDays);
     harness.run();
-    album.take(&mut harness, "your-days");
+    take(&mut results, &mut harness, &named("your-days"), None);
 
-    album.check();
+    results.unwrap();
 }
 
 /// `days` days of check-ins up to yesterday, as the log keeps them: pain around 4 that drifts,
 /// sleep around 7, a mark now and then; the last two days slept badly after long sitting.
 fn checkins(days: i64) -> String {
     use downshift::store::checkins::{BUILT_IN_MARKS, CheckIn, checkin_line};
-    let today = jiff::civil::date(2026, 11, 23);
-    let written: downshift::store::history::StartTime =
-        "2026-11-23T21:00:00+00:00".parse().expect("time");
+    let today = TODAY;
+    let written = downshift::store::history::StartTime::of(&common::clock::wall(today_at(21, 0)));
     let mut text = String::new();
     for back in (1..=days).rev() {
         if back % 9 == 4 {
@@ -362,18 +281,58 @@ fn checkins(days: i64) -> String {
 
 #[test]
 fn every_screen_looks_as_it_should_in_the_evening_theme() {
-    every_screen("Evening");
+    every_screen("Evening", SIZE);
 }
 
 #[test]
 fn every_screen_is_usable_on_a_small_laptop_screen() {
     // 1280 × 720 with a panel and a title bar leaves about 720 × 650 for the window's inside:
     // every screen still shows what it needs, or scrolls and says so.
-    WINDOW.with(|w| *w.borrow_mut() = [720.0, 650.0]);
-    every_screen("Evening");
+    every_screen("Evening", [720.0, 650.0]);
 }
 
 #[test]
 fn every_screen_looks_as_it_should_in_the_light_theme() {
-    every_screen("Light");
+    every_screen("Light", SIZE);
+}
+
+#[test]
+fn a_wait_that_fails_leaves_a_picture_of_the_window_named_in_its_message() {
+    use common::app::HarnessExt;
+    let rig = Rig::new();
+    let mut harness = rig.harness();
+    harness.get_by_label("Start").click();
+    let frames = harness.step_until("the session to start", |h| h.state().is_in_session());
+    assert!(frames >= 1);
+
+    let waited = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        harness.step_until("a label that never comes", |h| {
+            h.query_by_label("Never shown").is_some()
+        })
+    }));
+    let message = match waited {
+        Ok(frames) => panic!("the wait was met after {frames} frames"),
+        Err(panic) => panic
+            .downcast::<String>()
+            .map(|text| *text)
+            .unwrap_or_default(),
+    };
+    assert!(
+        message.starts_with("a label that never comes: not within"),
+        "{message}"
+    );
+    let path = message
+        .split_once("the window as it was: ")
+        .map(|(_, path)| std::path::PathBuf::from(path))
+        .unwrap_or_else(|| panic!("no picture named: {message}"));
+    let png = std::fs::read(&path).expect("the picture is there");
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{} is a PNG",
+        path.display()
+    );
+    // The header's width and height: the window's, in pixels.
+    let size = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+    assert_eq!((size(16), size(20)), (720, 760));
+    std::fs::remove_file(&path).expect("removed");
 }

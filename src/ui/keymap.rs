@@ -168,3 +168,98 @@ pub fn commands(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every screen, typing or not. A screen added to `ScreenKind` must be added here: the
+    /// match below stops compiling until it is.
+    fn every_screen() -> Vec<(ScreenKind, bool)> {
+        let screens = [
+            ScreenKind::Home,
+            ScreenKind::Session,
+            ScreenKind::Summary,
+            ScreenKind::Settings,
+            ScreenKind::Rating,
+            ScreenKind::History,
+            ScreenKind::Editor,
+            ScreenKind::Safety,
+            ScreenKind::About,
+            ScreenKind::CheckIn,
+            ScreenKind::YourDays,
+        ];
+        for screen in screens {
+            match screen {
+                ScreenKind::Home
+                | ScreenKind::Session
+                | ScreenKind::Summary
+                | ScreenKind::Settings
+                | ScreenKind::Rating
+                | ScreenKind::History
+                | ScreenKind::Editor
+                | ScreenKind::Safety
+                | ScreenKind::About
+                | ScreenKind::CheckIn
+                | ScreenKind::YourDays => {}
+            }
+        }
+        screens
+            .into_iter()
+            .flat_map(|screen| [(screen, false), (screen, true)])
+            .collect()
+    }
+
+    /// Whether one key press can match both: egui matches the modifiers logically (an extra
+    /// Shift or Alt still matches), so the press with both sets of modifiers is the test.
+    fn clash(a: &Binding, b: &Binding) -> bool {
+        let pressed = a.modifiers | b.modifiers;
+        a.key == b.key
+            && pressed.matches_logically(a.modifiers)
+            && pressed.matches_logically(b.modifiers)
+    }
+
+    /// Modelled on rerun's `check_for_clashing_command_shortcuts`: on each screen, as
+    /// `commands` reads the tables (the global keys first), no key press means two things; the
+    /// second would never be reached.
+    #[test]
+    fn no_two_commands_on_one_screen_share_a_shortcut() {
+        let mut checked = 0;
+        for (screen, typing) in every_screen() {
+            let bindings: Vec<&Binding> = GLOBAL.iter().chain(table(screen, typing)).collect();
+            for (i, a) in bindings.iter().enumerate() {
+                for b in &bindings[i + 1..] {
+                    checked += 1;
+                    assert!(
+                        !clash(a, b),
+                        "on {screen:?}{}: {} is both {:?} and {:?}",
+                        if typing { " while typing" } else { "" },
+                        egui::KeyboardShortcut::new(a.modifiers, a.key)
+                            .format(&egui::ModifierNames::NAMES, false),
+                        a.command,
+                        b.command
+                    );
+                }
+            }
+        }
+        assert!(
+            checked > 100,
+            "only {checked} pairs: the tables were not read"
+        );
+    }
+
+    #[test]
+    fn the_clash_check_sees_the_same_key_and_tells_ctrl_apart() {
+        let space = key(Key::Space, Command::Start);
+        assert!(clash(&space, &key(Key::Space, Command::TogglePause)));
+        assert!(clash(
+            &space,
+            &binding(Key::Space, Modifiers::SHIFT, Command::Dismiss, false)
+        ));
+        assert!(!clash(&space, &key(Key::Enter, Command::Start)));
+        assert!(!clash(
+            &key(Key::S, Command::SkipStep),
+            &command(Key::S, Command::SavePreset)
+        ));
+    }
+}

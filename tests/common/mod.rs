@@ -1,10 +1,15 @@
-//! Shared by the tests that run processes: every wait has a deadline, so a hung child fails the
-//! test with what it printed instead of hanging the run.
+//! Shared by the tests. For the window and the app: the window opened on a data folder and the
+//! fixed clock (`app`, `clock`), and what a frame painted (`painted`). For the tests that run
+//! processes: every wait has a deadline, so a hung child fails the test with what it printed
+//! instead of hanging the run.
 
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod bus;
+pub mod clock;
+pub mod painted;
 pub mod records;
 pub mod x11;
 
