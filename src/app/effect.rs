@@ -46,8 +46,6 @@ pub enum ViewportEffect {
     /// Ask for attention as the window is (a reminder is up in a notification too): the task
     /// bar may mark it; nothing moves.
     Mark,
-    /// Put the window away (downshift stays in the tray).
-    Hide,
 }
 
 /// For the sound worker.

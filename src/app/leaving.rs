@@ -78,15 +78,14 @@ fn ask_about_unsaved_edits(state: &mut AppState) -> bool {
 }
 
 /// The window closed while downshift stays in the tray: a session running ends (and is
-/// recorded) as it would on quitting, what is on screen is kept, and the window goes away.
+/// recorded) as it would on quitting, what is on screen is kept for the next window, and the
+/// window goes (its close is not cancelled; downshift runs on without one).
 pub(super) fn put_away(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
     save_in_flight(state, now, effects);
     if !matches!(state.screen, Screen::Editor(_)) {
         state.screen = Screen::Home;
     }
     state.desktop.window_away = true;
-    effects.push(ViewportEffect::CancelClose.into());
-    effects.push(ViewportEffect::Hide.into());
     if !state.settings.tray_notice_shown {
         state.settings.tray_notice_shown = true;
         effects.push(DesktopEffect::Inform(IN_THE_TRAY.to_owned()).into());

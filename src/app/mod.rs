@@ -11,6 +11,7 @@ mod editing;
 mod effect;
 mod history_view;
 mod home;
+pub mod host;
 pub mod kept;
 mod leaving;
 mod notices;

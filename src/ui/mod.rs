@@ -20,15 +20,16 @@ mod settings;
 mod summary;
 pub mod theme;
 mod widgets;
+mod window;
 mod your_days;
+
+pub use window::run;
 
 use std::sync::Arc;
 
+use crate::app::host::{AppHost, Startup};
 use crate::app::screen::Screen;
-use crate::app::{
-    self, AppState, Command, Effect, FileEffect, Loaded, Mode, Now, Runtime, SoundStatus,
-    ViewportEffect,
-};
+use crate::app::{self, AppState, Command, Loaded, Mode, Now, SoundStatus, ViewportEffect};
 use crate::clock::Clocks;
 use crate::practice::Practice;
 use crate::store::DataDir;
@@ -67,6 +68,25 @@ pub struct AppOptions {
 }
 
 impl AppOptions {
+    /// How the app starts, as these options say.
+    fn startup(self) -> Startup {
+        Startup {
+            sound: match self.sound {
+                SoundMode::Device => SoundStatus::NotOpened,
+                SoundMode::Off => SoundStatus::Off,
+            },
+            mode: if self.real_window {
+                Mode::Threads
+            } else {
+                Mode::Inline
+            },
+            autostart_entry: self.autostart_entry,
+            autostart_on: self.autostart_on,
+            background: self.background,
+            begin: self.start.map(|request| (request.practice, request.muted)),
+        }
+    }
+
     pub fn new(clocks: Clocks, sound: SoundMode) -> Self {
         AppOptions {
             clocks,
@@ -81,15 +101,39 @@ impl AppOptions {
     }
 }
 
-pub struct DownshiftApp {
-    state: AppState,
-    runtime: Runtime,
-    clocks: Clocks,
+/// The app as a window holds it: its own (tests, benchmarks), or lent for as long as the window
+/// is open (`run`, where the app outlives its windows).
+enum HostRef<'h> {
+    Own(Box<AppHost>),
+    Lent(&'h mut AppHost),
+}
+
+impl std::ops::Deref for HostRef<'_> {
+    type Target = AppHost;
+    fn deref(&self) -> &AppHost {
+        match self {
+            HostRef::Own(host) => host,
+            HostRef::Lent(host) => host,
+        }
+    }
+}
+
+impl std::ops::DerefMut for HostRef<'_> {
+    fn deref_mut(&mut self) -> &mut AppHost {
+        match self {
+            HostRef::Own(host) => host,
+            HostRef::Lent(host) => host,
+        }
+    }
+}
+
+/// The window over the app: draws it, turns keys and clicks into commands, and carries out the
+/// viewport's effects.
+pub struct WindowApp<'h> {
+    host: HostRef<'h>,
     real_window: bool,
     /// Pushed by the screens and the keymap during a frame; applied after it.
     commands: Vec<Command>,
-    /// Returned by `update`; carried out at once.
-    effects: Vec<Effect>,
     /// The theme and reduced motion as last applied to egui's style.
     applied_look: Option<(crate::store::settings::Theme, bool)>,
     /// When the program started, if the first frame's time is to be reported
@@ -100,8 +144,6 @@ pub struct DownshiftApp {
     report_history: Option<crate::practice::Micros>,
     /// The home screen's practice rows, as last drawn: Space on one of them starts it.
     home_rows: Vec<egui::Id>,
-    /// Set by a signal (logout, shutdown, the terminal closed): leave as soon as possible.
-    end_request: Option<crate::desktop::ending::EndRequest>,
     /// What the screen reader is told as screens open and a session goes on.
     announcer: announce::Announcer,
     /// The work area the window must fit, until it has been checked at the first frames.
@@ -113,69 +155,45 @@ pub struct DownshiftApp {
     frame_now: Option<Now>,
 }
 
+/// The window that owns its app: what the tests and benchmarks drive.
+pub type DownshiftApp = WindowApp<'static>;
+
 impl DownshiftApp {
     /// The app for tests: reads the data folder here, and carries effects out inline.
     pub fn new(data_dir: DataDir, options: AppOptions) -> Self {
         let loaded = Loaded::read(&data_dir);
-        Self::with_loaded(data_dir, loaded, options, Arc::new(|| {}))
+        let real_window = options.real_window;
+        let work_area = options.work_area;
+        let host = AppHost::start(
+            data_dir,
+            loaded,
+            options.clocks.clone(),
+            options.startup(),
+            Arc::new(|| {}),
+        );
+        WindowApp::over(HostRef::Own(Box::new(host)), real_window, work_area)
     }
+}
 
-    /// The app over what was read beforehand; `wake` is called from the runtime's workers when
-    /// a result is waiting (it asks the window for a frame).
-    pub fn with_loaded(
-        data_dir: DataDir,
-        loaded: Loaded,
-        options: AppOptions,
-        wake: app::runtime::Wake,
+impl<'h> WindowApp<'h> {
+    fn over(
+        host: HostRef<'h>,
+        real_window: bool,
+        work_area: Option<crate::desktop::WorkArea>,
     ) -> Self {
-        let now = now_of(&options.clocks);
-        let sound = match options.sound {
-            SoundMode::Device => SoundStatus::NotOpened,
-            SoundMode::Off => SoundStatus::Off,
-        };
-        let mode = if options.real_window {
-            Mode::Threads
-        } else {
-            Mode::Inline
-        };
-        let runtime = Runtime::start(data_dir.clone(), options.clocks.clone(), mode, wake);
-        let mut app = DownshiftApp {
-            state: AppState::new(data_dir, loaded, sound, &now),
-            runtime,
-            clocks: options.clocks,
-            real_window: options.real_window,
+        WindowApp {
+            host,
+            real_window,
             commands: Vec::new(),
-            effects: vec![
-                FileEffect::RecoverInterrupted.into(),
-                FileEffect::LoadHistory.into(),
-                FileEffect::LoadCheckIns.into(),
-            ],
             applied_look: None,
             report_first_frame: None,
             report_history: None,
             home_rows: Vec::new(),
-            end_request: None,
             announcer: announce::Announcer::default(),
-            fit_to: options.work_area,
+            fit_to: work_area,
             nothing_focused: true,
             frame_now: None,
-        };
-        app.state.desktop.autostart = options.autostart_on;
-        app.state.desktop.autostart_entry = options.autostart_entry;
-        app.state.desktop.window_away = options.background;
-        if let Some(request) = options.start {
-            if request.muted {
-                app.state.settings.muted = true;
-            }
-            app::begin_practice(&mut app.state, request.practice, &now, &mut app.effects);
         }
-        app.carry_out(None, &now);
-        if options.background {
-            // Done at the first frame: a Wayland window cannot start hidden (winit shows it
-            // regardless), so there it is minimised then.
-            app.effects.push(ViewportEffect::Hide.into());
-        }
-        app
     }
 
     /// What the screen reader was last told (for tests).
@@ -185,96 +203,69 @@ impl DownshiftApp {
 
     /// The app's state, as the screens see it.
     pub fn state(&self) -> &AppState {
-        &self.state
+        &self.host.state
     }
 
     pub fn settings(&self) -> &crate::store::Settings {
-        &self.state.settings
+        &self.host.state.settings
     }
 
     pub fn is_in_session(&self) -> bool {
-        self.state.is_in_session()
-    }
-
-    fn now(&self) -> Now {
-        now_of(&self.clocks)
+        self.host.state.is_in_session()
     }
 
     /// Applies a command as a screen would push it (tests, benchmarks); its effects are
     /// carried out, but none for the viewport.
     pub fn apply(&mut self, command: Command) {
-        let now = self.now();
-        app::update(&mut self.state, command, &now, &mut self.effects);
-        self.carry_out(None, &now);
+        let now = self.host.now();
+        let _ = self.host.apply(command, &now);
     }
 
     /// Hands the app a message as the runtime would report it (tests: the tray's state).
     pub fn receive(&mut self, message: app::Message) {
-        let now = self.now();
-        app::receive(&mut self.state, message, &now, &mut self.effects);
-        self.carry_out(None, &now);
+        let now = self.host.now();
+        let _ = self.host.receive(message, &now);
     }
 
-    /// Carries out the effects waiting, and applies what comes back at once (inline, results
-    /// are there already; from the workers, whatever has arrived).
-    fn carry_out(&mut self, ctx: Option<&egui::Context>, now: &Now) {
-        loop {
-            for effect in std::mem::take(&mut self.effects) {
-                let Some(viewport) = self.runtime.dispatch(effect) else {
-                    continue;
-                };
-                match ctx {
-                    // A reminder is marked on the task bar only by the real window.
-                    Some(_) if viewport == ViewportEffect::Mark && !self.real_window => {}
-                    Some(ctx) => send_viewport(ctx, viewport),
-                    None => {}
-                }
+    /// Carries out the viewport's effects on this window.
+    fn steer(&self, ctx: &egui::Context, effects: Vec<ViewportEffect>) {
+        for effect in effects {
+            // A reminder is marked on the task bar only by the real window.
+            if effect == ViewportEffect::Mark && !self.real_window {
+                continue;
             }
-            let mut received = false;
-            while let Some(message) = self.runtime.try_message() {
-                app::receive(&mut self.state, message, now, &mut self.effects);
-                received = true;
-            }
-            if !received && self.effects.is_empty() {
-                return;
-            }
+            send_viewport(ctx, effect);
         }
     }
 
-    /// The work that must happen even while the window is hidden: messages from the workers,
-    /// a practice reaching its end, reminders.
+    /// The work that must happen even while the window is covered or minimised: messages from
+    /// the workers, a practice reaching its end, reminders; and the window's own close.
     fn keep_time(&mut self, ctx: &egui::Context) {
         self.fit_to_work_area(ctx);
-        let now = self.now();
+        let now = self.host.now();
         self.frame_now = Some(now.clone());
-        self.runtime.poll();
-        if self.end_request.as_ref().is_some_and(|r| r.is_set()) {
-            app::update(&mut self.state, Command::Leave, &now, &mut self.effects);
-        }
         // Here rather than in `show`: a minimised or covered window is closed without a frame
         // being drawn, and what is in flight must still be saved.
         if ctx.input(|i| i.viewport().close_requested()) {
-            app::update(
-                &mut self.state,
-                Command::CloseRequested,
-                &now,
-                &mut self.effects,
-            );
+            self.host.update(Command::CloseRequested, &now);
         }
-        // The desktop first: watching begins before the first reminder can fall due.
-        app::background::follow_desktop(&mut self.state, &now, &mut self.effects);
-        app::tick(&mut self.state, &now, &mut self.effects);
-        self.carry_out(Some(ctx), &now);
+        let effects = self.host.keep_time(&now);
+        self.steer(ctx, effects);
+        if self.host.state.desktop.window_away {
+            // Put away in the tray: the window goes (its close is not cancelled) and the app
+            // runs on without one (`run`).
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         if let Some(launched) = self.report_history
-            && !matches!(self.state.history, app::HistoryCache::Loading)
+            && !matches!(self.host.state.history, app::HistoryCache::Loading)
         {
             // For scripts/measure-startup.sh: the history is read off the window's thread.
-            let sessions = self.state.history.records().map_or(0, |r| r.len());
+            let sessions = self.host.state.history.records().map_or(0, |r| r.len());
             let elapsed = now.mono.saturating_sub(launched) / 1_000;
             eprintln!("history loaded after {elapsed} ms ({sessions} sessions)");
             self.report_history = None;
         }
-        if let Some(wait) = app::next_reminder_check(&self.state, &now) {
+        if let Some(wait) = app::next_reminder_check(&self.host.state, &now) {
             // At least once a minute: the window's timers do not count time the computer slept.
             ctx.request_repaint_after(wait.clamp(
                 std::time::Duration::from_secs(1),
@@ -286,7 +277,7 @@ impl DownshiftApp {
     /// Draws the current screen into `ui`, then applies what it asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let settings = &self.state.settings;
+        let settings = &self.host.state.settings;
         let look = (settings.theme, settings.reduced_motion);
         if self.applied_look != Some(look) {
             theme::apply(&ctx, settings.theme, settings.reduced_motion);
@@ -309,24 +300,25 @@ impl DownshiftApp {
             .is_some_and(|id| !self.home_rows.contains(&id));
         keymap::commands(
             &ctx,
-            self.state.screen.kind(),
+            self.host.state.screen.kind(),
             button_focused,
             &mut self.commands,
         );
-        let now = self.frame_now.take().unwrap_or_else(|| self.now());
+        let now = self.frame_now.take().unwrap_or_else(|| self.host.now());
         self.draw(ui, &now);
         for command in std::mem::take(&mut self.commands) {
-            app::update(&mut self.state, command, &now, &mut self.effects);
+            self.host.update(command, &now);
         }
-        self.carry_out(Some(&ctx), &now);
+        let effects = self.host.carry_out(&now);
+        self.steer(&ctx, effects);
         // The window's name, as the reader says it when the window takes the focus.
         ctx.accesskit_node_builder(egui::accesskit_root_id(), |root| {
             root.set_label("downshift");
         });
         self.announcer
-            .update(&ctx, &self.state, now.mono, self.real_window);
-        let settings = &self.state.settings;
-        match &self.state.screen {
+            .update(&ctx, &self.host.state, now.mono, self.real_window);
+        let settings = &self.host.state.settings;
+        match &self.host.state.screen {
             Screen::Session(live) => {
                 let wait = session::next_repaint(live, now.mono, settings);
                 ctx.request_repaint_after(wait);
@@ -340,7 +332,7 @@ impl DownshiftApp {
     }
 
     fn draw(&mut self, ui: &mut egui::Ui, wall_now: &Now) {
-        let state = &mut self.state;
+        let state = &mut self.host.state;
         let commands = &mut self.commands;
         let palette = theme::Palette::of(state.settings.theme);
         let now = wall_now.mono;
@@ -431,13 +423,6 @@ impl DownshiftApp {
     }
 }
 
-fn now_of(clocks: &Clocks) -> Now {
-    Now {
-        mono: clocks.now(),
-        wall: clocks.wall(),
-    }
-}
-
 fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
     use egui::ViewportCommand as V;
     match viewport {
@@ -448,13 +433,6 @@ fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
             ctx.send_viewport_cmd(V::Visible(true));
             ctx.send_viewport_cmd(V::Minimized(false));
             ctx.send_viewport_cmd(V::Focus);
-        }
-        ViewportEffect::Hide => {
-            ctx.send_viewport_cmd(V::Visible(false));
-            // A Wayland window cannot be hidden (winit ignores it there): it goes to the dock.
-            if std::env::var_os("WAYLAND_DISPLAY").is_some() {
-                ctx.send_viewport_cmd(V::Minimized(true));
-            }
         }
         ViewportEffect::Mark => ctx.send_viewport_cmd(V::RequestUserAttention(
             egui::UserAttentionType::Informational,
@@ -469,20 +447,7 @@ fn send_viewport(ctx: &egui::Context, viewport: ViewportEffect) {
     }
 }
 
-/// The default size (720 × 760 points), or less where the work area is smaller: room is left
-/// for a title bar. The smallest size the window may be made shrinks with it.
-fn fitted_size(work_area: Option<crate::desktop::WorkArea>) -> ([f32; 2], [f32; 2]) {
-    const TITLE_BAR: f32 = 40.0;
-    const BORDERS: f32 = 16.0;
-    let Some(area) = work_area else {
-        return ([720.0, 760.0], [420.0, 520.0]);
-    };
-    let width = (area.width - BORDERS).clamp(320.0, 720.0);
-    let height = (area.height - TITLE_BAR - BORDERS).clamp(320.0, 760.0);
-    ([width, height], [width.min(420.0), height.min(520.0)])
-}
-
-impl DownshiftApp {
+impl WindowApp<'_> {
     /// Once the window is there: a size kept from a larger screen, or a title bar taller than
     /// guessed, is brought inside the work area, so nothing is below the bottom of the screen.
     fn fit_to_work_area(&mut self, ctx: &egui::Context) {
@@ -551,18 +516,17 @@ fn scale_to_window(ctx: &egui::Context) {
 /// However the window goes, a session still running is recorded as ended early first (the
 /// connection to a Wayland compositor lost, the event loop failing): the runtime, dropped after
 /// this, finishes writing what was asked.
-impl Drop for DownshiftApp {
+impl Drop for WindowApp<'_> {
     fn drop(&mut self) {
-        if matches!(self.state.screen, Screen::Session(_)) {
+        if matches!(self.host.state.screen, Screen::Session(_)) {
             log::info!("the window went with a session running; recording it");
-            let now = self.now();
-            app::update(&mut self.state, Command::Leave, &now, &mut self.effects);
-            self.carry_out(None, &now);
+            let now = self.host.now();
+            let _ = self.host.apply(Command::Leave, &now);
         }
     }
 }
 
-impl eframe::App for DownshiftApp {
+impl eframe::App for WindowApp<'_> {
     /// Runs before every `ui`, and alone while the window is hidden.
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.keep_time(ctx);
@@ -572,155 +536,18 @@ impl eframe::App for DownshiftApp {
         self.show(ui);
         if let Some(launched) = self.report_first_frame.take() {
             // For scripts/bench.sh: how long from launch until the first frame was built.
-            let elapsed = self.clocks.now().saturating_sub(launched);
+            let elapsed = self.host.now().mono.saturating_sub(launched);
             eprintln!("first frame after {} ms", elapsed / 1_000);
         }
     }
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
-        theme::Palette::of(self.state.settings.theme)
+        theme::Palette::of(self.host.state.settings.theme)
             .background
             .to_normalized_gamma_f32()
     }
 
     fn persist_egui_memory(&self) -> bool {
         false
-    }
-}
-
-/// Opens the window and runs until it is closed. `activations`, when this is the one copy
-/// running, are the requests of later starts to bring the window to the front.
-pub fn run(
-    data_dir: DataDir,
-    start: Option<StartRequest>,
-    activations: Option<crate::desktop::single_copy::Activations>,
-    background: bool,
-) -> Result<(), String> {
-    let clocks = Clocks::system();
-    let launched = clocks.now();
-    // What the first frame needs is read before the window opens, never on its thread.
-    let loaded = Loaded::read(&data_dir);
-    let autostart_entry = crate::desktop::autostart::entry_path();
-    // Window size and position are kept beside the person's other files. eframe writes over a
-    // window.ron it cannot read: one that does not read is kept aside first.
-    let persistence_path = data_dir
-        .ensure_exists()
-        .ok()
-        .map(|_| data_dir.root().join("window.ron"));
-    let mut kept_aside = None;
-    if let Some(path) = &persistence_path {
-        match crate::store::keep_aside_if_unreadable(path, window_file_reads) {
-            Ok(kept) => kept_aside = kept.map(|k| k.to_string()),
-            Err(e) => log::warn!("{} could not be checked: {e}", path.display()),
-        }
-    }
-    crate::desktop::last_words::watch_x11();
-    let (work_area, asked_on) = crate::desktop::work_area();
-    let (size, min_size) = fitted_size(work_area);
-    let mut viewport = egui::ViewportBuilder::default()
-        .with_title("downshift")
-        // The launcher's name: the desktop groups the window with it and shows its icon.
-        .with_app_id(crate::APP_ID)
-        .with_inner_size(size)
-        .with_min_inner_size(min_size)
-        // `--background`: the tray and the reminders only, until the window is asked for.
-        .with_visible(!background);
-    if let Some(icon) = crate::desktop::app_icon() {
-        viewport = viewport.with_icon(egui::IconData {
-            rgba: icon.rgba.clone(),
-            width: icon.width,
-            height: icon.height,
-        });
-    }
-    let options = eframe::NativeOptions {
-        viewport,
-        renderer: renderer(),
-        persist_window: persistence_path.is_some(),
-        persistence_path,
-        ..Default::default()
-    };
-    let app_options = AppOptions {
-        start,
-        real_window: true,
-        autostart_on: autostart_entry
-            .as_deref()
-            .is_some_and(std::path::Path::exists),
-        autostart_entry,
-        background,
-        work_area,
-        ..AppOptions::new(clocks, SoundMode::Device)
-    };
-    eframe::run_native(
-        "downshift",
-        options,
-        Box::new(move |cc| {
-            // The window's connection is open now: the one the work area was asked on may go.
-            drop(asked_on);
-            let ctx = cc.egui_ctx.clone();
-            let wake: app::runtime::Wake = Arc::new(move || ctx.request_repaint());
-            let mut loaded = loaded;
-            loaded.problems.extend(kept_aside);
-            let mut app =
-                DownshiftApp::with_loaded(data_dir, loaded, app_options, Arc::clone(&wake));
-            if let Some(activations) = activations {
-                let report = app.runtime.reporter();
-                activations.deliver_to(move || report(app::Message::Activated));
-            }
-            app.end_request = Some(crate::desktop::ending::watch(
-                crate::desktop::ending::WINDOW_GRACE,
-                move || wake(),
-            ));
-            if std::env::var_os("DOWNSHIFT_REPORT_FIRST_FRAME").is_some() {
-                app.report_first_frame = Some(launched);
-                app.report_history = Some(launched);
-            }
-            Ok(Box::new(app))
-        }),
-    )
-    .map_err(|e| format!("the window failed: {e}"))
-}
-
-/// Whether eframe can read a window.ron (a RON map of text to text).
-fn window_file_reads(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes)
-        .is_ok_and(|text| ron::from_str::<std::collections::HashMap<String, String>>(text).is_ok())
-}
-
-/// OpenGL (glow) draws the window: measured lighter than wgpu under software rendering (see the
-/// README's Performance section). A build with the `wgpu` feature can be asked for wgpu with
-/// `DOWNSHIFT_RENDERER=wgpu`, to compare the two.
-fn renderer() -> eframe::Renderer {
-    #[cfg(feature = "wgpu")]
-    if std::env::var("DOWNSHIFT_RENDERER").as_deref() == Ok("wgpu") {
-        return eframe::Renderer::Wgpu;
-    }
-    eframe::Renderer::Glow
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::desktop::WorkArea;
-
-    #[test]
-    fn the_window_opens_no_larger_than_the_work_area_less_a_title_bar() {
-        let area = |width, height| {
-            Some(WorkArea {
-                x: 0.0,
-                y: 28.0,
-                width,
-                height,
-            })
-        };
-        assert_eq!(fitted_size(None), ([720.0, 760.0], [420.0, 520.0]));
-        assert_eq!(fitted_size(area(1920.0, 1052.0)).0, [720.0, 760.0]);
-        // 1366 x 768 with a 28-pixel panel.
-        let (size, min) = fitted_size(area(1366.0, 740.0));
-        assert_eq!(size, [720.0, 684.0]);
-        assert_eq!(min, [420.0, 520.0]);
-        // 1280 x 720 with a panel: smaller still, and so is the smallest it may be made.
-        let (size, min) = fitted_size(area(1280.0, 480.0));
-        assert_eq!(size, [720.0, 424.0]);
-        assert_eq!(min, [420.0, 424.0]);
     }
 }
