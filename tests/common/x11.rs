@@ -117,6 +117,41 @@ impl X {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// Whether any window named exactly `name` exists on this display, shown or not (a window
+    /// made and never mapped is one too: it would be what flashes at a start).
+    pub fn has_window(&self, name: &str) -> bool {
+        self.command("xdotool")
+            .args(["search", "--name", &format!("^{name}$")])
+            .status()
+            .expect("xdotool runs")
+            .success()
+    }
+
+    /// A window manager (openbox) on this display, as a desktop has: it closes a window the
+    /// polite way (`WM_DELETE_WINDOW`) when asked with `wmctrl -c`.
+    pub fn window_manager(&self) -> Started {
+        need("openbox");
+        need("wmctrl");
+        let started = Started(
+            self.command("openbox")
+                .arg("--sm-disable")
+                .spawn()
+                .expect("openbox starts"),
+        );
+        super::eventually("openbox to manage the display", PATIENCE, || {
+            let check = self
+                .command("xprop")
+                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                .stdout(Stdio::piped())
+                .output()
+                .ok()?;
+            String::from_utf8_lossy(&check.stdout)
+                .contains("window id")
+                .then_some(())
+        });
+        started
+    }
+
     /// Whether a window named exactly `name` is shown.
     pub fn shows(&self, name: &str) -> bool {
         self.command("xdotool")
