@@ -52,7 +52,7 @@ pub(super) fn spawn_worker(
                 Err(RecvTimeoutError::Disconnected) => break,
             };
             // The lock is let go before the window is woken.
-            let messages = lock(&files).carry_out(effect);
+            let messages = lock(&files).write(effect);
             for message in messages {
                 let _ = send.send(message);
                 wake();
@@ -76,7 +76,7 @@ impl Files {
     }
 
     /// Carries out one effect on files; returns what to report.
-    pub(super) fn carry_out(&mut self, effect: FileEffect) -> Vec<Message> {
+    pub(super) fn write(&mut self, effect: FileEffect) -> Vec<Message> {
         use crate::store::{load_history, write_atomic};
         let data_dir = &self.data_dir;
         let message = match effect {

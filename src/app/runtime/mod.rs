@@ -131,7 +131,7 @@ impl Runtime {
                 }
             }
             FilesPlace::Inline(files) => {
-                for message in files.carry_out(effect) {
+                for message in files.write(effect) {
                     let _ = self.send.send(message);
                 }
             }
