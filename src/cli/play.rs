@@ -126,6 +126,41 @@ pub(super) fn play_in_terminal(
         clock_text(total),
         session.session().practice().summary()
     );
+    print_until_done(&mut session);
+    let outcome = session.end();
+    say!(
+        std::io::stdout(),
+        "{} {} minutes, {} breaths.",
+        if outcome.completed {
+            "Completed:"
+        } else {
+            "Ended early:"
+        },
+        format_minutes(outcome.practised),
+        outcome.breaths
+    );
+    let record = match session.save() {
+        None => return Ok(()),
+        Some(Ok(record)) => record,
+        Some(Err(e)) => {
+            return Err(Failure::runtime(format!(
+                "the session could not be saved to {}: {e}",
+                data_dir.history_path().display()
+            )));
+        }
+    };
+    move_progress_on(
+        data_dir,
+        &mut progress,
+        session.session().practice(),
+        &record,
+        settings.gentle_mode || gentle,
+    );
+    Ok(())
+}
+
+/// The session's lines, a step and a phase at a time, until it is over or a signal ends it.
+fn print_until_done(session: &mut SessionHost) {
     let mut last: Option<(usize, Phase, u32)> = None;
     let stdout = std::io::stdout();
     while !session.is_asked_to_end() {
@@ -158,36 +193,18 @@ pub(super) fn play_in_terminal(
         let wait = Duration::from_micros(moment.phase_remaining.clamp(1_000, 50_000));
         std::thread::sleep(wait);
     }
-    let outcome = session.end();
-    say!(
-        std::io::stdout(),
-        "{} {} minutes, {} breaths.",
-        if outcome.completed {
-            "Completed:"
-        } else {
-            "Ended early:"
-        },
-        format_minutes(outcome.practised),
-        outcome.breaths
-    );
-    let record = match session.save() {
-        None => return Ok(()),
-        Some(Ok(record)) => record,
-        Some(Err(e)) => {
-            return Err(Failure::runtime(format!(
-                "the session could not be saved to {}: {e}",
-                data_dir.history_path().display()
-            )));
-        }
-    };
-    // Progress moves on as it does after a session in the window; a step is only offered
-    // there, where it can be answered.
-    let (changed, offer) = progression::progress_after(
-        &mut progress,
-        session.session().practice(),
-        &record,
-        settings.gentle_mode || gentle,
-    );
+}
+
+/// Progress moves on as it does after a session in the window; a step is only offered there,
+/// where it can be answered.
+fn move_progress_on(
+    data_dir: &DataDir,
+    progress: &mut ProgressBook,
+    practice: &Practice,
+    record: &crate::store::SessionRecord,
+    gentle_mode: bool,
+) {
+    let (changed, offer) = progression::progress_after(progress, practice, record, gentle_mode);
     if changed {
         match progress.save(&data_dir.progress_path()) {
             Ok(None) => {}
@@ -207,7 +224,6 @@ pub(super) fn play_in_terminal(
             offer.to
         );
     }
-    Ok(())
 }
 
 fn format_minutes(micros: Micros) -> String {
