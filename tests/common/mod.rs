@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod bus;
+pub mod heart;
 pub mod records;
 pub mod x11;
 

@@ -205,7 +205,8 @@ fn measure(cleaned: &Cleaned, step: &StepPlan) -> (StepResult, Vec<f64>) {
     let beats = &cleaned.beats[first..last.max(first)];
     let dropped = cleaned.dropped.iter().filter(|d| within(d.at)).count();
     let length = step.span.end.saturating_sub(step.span.start) as f64;
-    let covered: f64 = beats.iter().map(|b| b.rr_ms * 1000.0).sum();
+    // Folded from +0: an empty float sum is -0, which would print as "-0 %".
+    let covered = beats.iter().fold(0.0, |sum, b| sum + b.rr_ms * 1000.0);
     let coverage = if length > 0.0 {
         (covered / length).min(1.0)
     } else {
@@ -243,7 +244,12 @@ fn measure(cleaned: &Cleaned, step: &StepPlan) -> (StepResult, Vec<f64>) {
         breaths_with_swing: swings.len(),
         swing: mean(&swings),
         swing_spread: standard_deviation(&swings),
-        low_frequency: low_frequency(around, step.span.clone()),
+        // A step with fewer than two beats of its own has no spectrum to speak of.
+        low_frequency: if beats.len() >= 2 {
+            low_frequency(around, step.span.clone())
+        } else {
+            None
+        },
         rmssd: rmssd(beats),
         mean_heart_rate: mean_heart_rate(beats),
         verdict,
