@@ -570,6 +570,9 @@ mod linux {
                     match changes.as_mut() {
                         Some(changes) => {
                             let _ = within(options.retry, changes.next()).await;
+                            // One look answers everything said meanwhile (signal strengths
+                            // come often while discovering).
+                            while let Some(Some(_)) = future::poll_once(changes.next()).await {}
                         }
                         None => {
                             async_io::Timer::after(options.retry).await;
@@ -605,7 +608,9 @@ mod linux {
             .msg_type(zbus::message::Type::Signal)
             .sender(BLUEZ)?
             .build();
-        let stream = zbus::MessageStream::for_match_rule(rule, bus, Some(64)).await?;
+        // Room for a crowded room's worth of signals while a look is under way: a full queue
+        // would hold up the look's own reply.
+        let stream = zbus::MessageStream::for_match_rule(rule, bus, Some(1024)).await?;
         Ok(stream)
     }
 
@@ -688,6 +693,7 @@ mod linux {
         };
         let mut link = Link::default();
         loop {
+            let mut news = listen_for_news(&bus).await.ok();
             let attempt = future::or(
                 async { Some(attempt(&bus, &address, &options, &mut out, &mut link).await) },
                 async {
@@ -699,7 +705,11 @@ mod linux {
             match attempt {
                 None => break,
                 Some(Attempt::Problem(words)) => out.problem(words),
-                Some(Attempt::Lost(why)) => out.send(HeartEvent::Lost { why }),
+                Some(Attempt::Lost(why)) => {
+                    out.send(HeartEvent::Lost { why });
+                    // Looked for at once: discovery starts now, not a retry later.
+                    continue;
+                }
                 Some(Attempt::Away(words)) => {
                     if let Some(words) = words {
                         out.problem(words);
@@ -708,7 +718,7 @@ mod linux {
             }
             let stopped_now = future::or(
                 async {
-                    async_io::Timer::after(options.retry).await;
+                    news_or_timeout(news.as_mut(), options.retry).await;
                     false
                 },
                 async {
@@ -722,6 +732,44 @@ mod linux {
             }
         }
         tidy_up(&bus, &link).await;
+    }
+
+    type News = futures_lite::stream::Or<zbus::MessageStream, zbus::MessageStream>;
+
+    /// BlueZ's news that may bring the strap back: an object added (the strap seen again, or an
+    /// adapter plugged in) or an adapter's properties changed (powered on). Listened to from
+    /// before each attempt, so that nothing said during it is missed; both are rare, so the
+    /// queue cannot fill while the attempt runs.
+    async fn listen_for_news(bus: &zbus::Connection) -> zbus::Result<News> {
+        let added = zbus::MatchRule::builder()
+            .msg_type(zbus::message::Type::Signal)
+            .sender(BLUEZ)?
+            .interface("org.freedesktop.DBus.ObjectManager")?
+            .member("InterfacesAdded")?
+            .build();
+        let adapter_changed = zbus::MatchRule::builder()
+            .msg_type(zbus::message::Type::Signal)
+            .sender(BLUEZ)?
+            .interface("org.freedesktop.DBus.Properties")?
+            .member("PropertiesChanged")?
+            .arg(0, ADAPTER)?
+            .build();
+        Ok(futures_lite::stream::or(
+            zbus::MessageStream::for_match_rule(added, bus, Some(1024)).await?,
+            zbus::MessageStream::for_match_rule(adapter_changed, bus, Some(1024)).await?,
+        ))
+    }
+
+    /// Waits for news, or until `limit` has passed.
+    async fn news_or_timeout(news: Option<&mut News>, limit: Duration) {
+        match news {
+            Some(news) => {
+                let _ = within(limit, news.next()).await;
+            }
+            None => {
+                async_io::Timer::after(limit).await;
+            }
+        }
     }
 
     /// Undoes what this connection asked for: notifications, its own connection, discovery.
