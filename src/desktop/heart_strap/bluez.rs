@@ -648,6 +648,10 @@ mod linux {
     #[derive(Default)]
     struct Link {
         ever_connected: bool,
+        /// The strap's object, once found.
+        strap: Option<OwnedObjectPath>,
+        /// BlueZ's news, listened to between streams only (see `listen_for_news`).
+        news: Option<News>,
         /// The device this connected (not one that was connected already).
         connected_by_us: Option<OwnedObjectPath>,
         notifying: Option<OwnedObjectPath>,
@@ -693,7 +697,7 @@ mod linux {
         };
         let mut link = Link::default();
         loop {
-            let mut news = listen_for_news(&bus).await.ok();
+            link.news = listen_for_news(&bus, link.strap.as_ref()).await.ok();
             let attempt = future::or(
                 async { Some(attempt(&bus, &address, &options, &mut out, &mut link).await) },
                 async {
@@ -718,7 +722,7 @@ mod linux {
             }
             let stopped_now = future::or(
                 async {
-                    news_or_timeout(news.as_mut(), options.retry).await;
+                    news_or_timeout(link.news.as_mut(), options.retry).await;
                     false
                 },
                 async {
@@ -734,30 +738,47 @@ mod linux {
         tidy_up(&bus, &link).await;
     }
 
-    type News = futures_lite::stream::Or<zbus::MessageStream, zbus::MessageStream>;
+    type News =
+        std::pin::Pin<Box<dyn futures_lite::Stream<Item = zbus::Result<zbus::Message>> + Send>>;
 
     /// BlueZ's news that may bring the strap back: an object added (the strap seen again, or an
-    /// adapter plugged in) or an adapter's properties changed (powered on). Listened to from
-    /// before each attempt, so that nothing said during it is missed; both are rare, so the
-    /// queue cannot fill while the attempt runs.
-    async fn listen_for_news(bus: &zbus::Connection) -> zbus::Result<News> {
-        let added = zbus::MatchRule::builder()
-            .msg_type(zbus::message::Type::Signal)
-            .sender(BLUEZ)?
+    /// adapter plugged in), an adapter's properties changed (powered on), or the strap's own
+    /// properties changed (heard advertising again, or connected by another program).
+    /// Listened to from before each attempt, so that nothing said during it is missed; all are
+    /// rare enough that the queue cannot fill while the attempt runs.
+    async fn listen_for_news(
+        bus: &zbus::Connection,
+        strap: Option<&OwnedObjectPath>,
+    ) -> zbus::Result<News> {
+        let signal = || {
+            zbus::MatchRule::builder()
+                .msg_type(zbus::message::Type::Signal)
+                .sender(BLUEZ)
+        };
+        let added = signal()?
             .interface("org.freedesktop.DBus.ObjectManager")?
             .member("InterfacesAdded")?
             .build();
-        let adapter_changed = zbus::MatchRule::builder()
-            .msg_type(zbus::message::Type::Signal)
-            .sender(BLUEZ)?
+        let adapter_changed = signal()?
             .interface("org.freedesktop.DBus.Properties")?
             .member("PropertiesChanged")?
             .arg(0, ADAPTER)?
             .build();
-        Ok(futures_lite::stream::or(
+        let mut news: News = Box::pin(futures_lite::stream::or(
             zbus::MessageStream::for_match_rule(added, bus, Some(1024)).await?,
             zbus::MessageStream::for_match_rule(adapter_changed, bus, Some(1024)).await?,
-        ))
+        ));
+        if let Some(strap) = strap {
+            let strap_changed = signal()?
+                .interface("org.freedesktop.DBus.Properties")?
+                .member("PropertiesChanged")?
+                .path(strap.clone())?
+                .build();
+            let changes =
+                zbus::MessageStream::for_match_rule(strap_changed, bus, Some(1024)).await?;
+            news = Box::pin(futures_lite::stream::or(news, changes));
+        }
+        Ok(news)
     }
 
     /// Waits for news, or until `limit` has passed.
@@ -849,11 +870,21 @@ mod linux {
                 (!link.ever_connected).then(|| NOT_NEARBY.to_owned()),
             ));
         };
+        link.strap = Some(device.path.clone());
         let device_properties = properties(bus, &device.path).await?;
         let mut device_changes = device_properties.receive_properties_changed().await?;
         let mut removals = manager.receive_interfaces_removed().await?;
         if !device.connected {
-            match within(options.patience, call(bus, &device.path, DEVICE, "Connect")).await {
+            let connected =
+                within(options.patience, call(bus, &device.path, DEVICE, "Connect")).await;
+            if !matches!(connected, Some(Ok(()))) && link.discovering.is_none() {
+                // Out of range, most likely: look for it, so it is heard when it is back.
+                match start_discovery(bus, &adapters[0]).await {
+                    Ok(()) => link.discovering = Some(adapters[0].clone()),
+                    Err(e) => log::info!("heart rate strap: {}", discovery_words(&e)),
+                }
+            }
+            match connected {
                 Some(Ok(())) => link.connected_by_us = Some(device.path.clone()),
                 Some(Err(e)) => {
                     return Ok(Attempt::Away((!link.ever_connected).then(|| {
@@ -933,6 +964,9 @@ mod linux {
             )));
         }
         link.notifying = Some(measurement.clone());
+        // While it streams, no news is needed: the queue is let go, so that an hour of other
+        // programs' discoveries cannot fill it and hold up the measurements.
+        link.news = None;
         out.send(if link.ever_connected {
             HeartEvent::Back
         } else {
