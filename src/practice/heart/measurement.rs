@@ -254,6 +254,32 @@ mod tests {
         }
     }
 
+    /// Every flags byte with every length from 0 to 24 bytes, each once (the property below
+    /// also varies the bytes themselves).
+    #[test]
+    fn every_flags_byte_with_every_length_is_read_exactly_when_it_fits() {
+        for flags in 0..=u8::MAX {
+            for length in 0..=24usize {
+                let body: Vec<u8> = (0..length)
+                    .map(|i| (i as u8).wrapping_mul(37) ^ flags)
+                    .collect();
+                let mut payload = vec![flags];
+                payload.extend_from_slice(&body);
+                match (parse_measurement(&payload), expected(flags, &body)) {
+                    (Ok(m), Ok((rate, intervals))) => {
+                        assert_eq!(
+                            (m.heart_rate, m.rr_1024.len()),
+                            (rate, intervals),
+                            "{payload:?}"
+                        )
+                    }
+                    (Err(_), Err(())) => {}
+                    (parsed, wanted) => panic!("{payload:?}: {parsed:?}, expected {wanted:?}"),
+                }
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4096))]
 
