@@ -107,10 +107,83 @@ impl LiveHeart {
     }
 }
 
+/// How far the beats laid end to end may drift from the measurements' arrival before they are
+/// placed by arrival again.
+pub const MOST_DRIFT: Micros = 1_500_000;
+
+/// Places each measurement's intervals on the caller's clock. A strap's intervals are exact
+/// while the times its measurements arrive jitter by tens of milliseconds, so beats are laid
+/// end to end from the first measurement's arrival. When the two drift apart by more than
+/// 1.5 s (a measurement lost over the air takes its intervals with it), the beats are placed
+/// by arrival again: the last interval of a measurement ends when it arrived.
+#[derive(Clone, Debug, Default)]
+pub struct BeatTimes {
+    last_beat: Option<Micros>,
+}
+
+impl BeatTimes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The intervals of a measurement that arrived at `at`, each with its beat's time.
+    pub fn place(&mut self, at: Micros, rr_ms: &[f64]) -> Vec<Interval> {
+        let micros = |rr: f64| {
+            if rr.is_finite() && rr > 0.0 {
+                (rr * 1000.0).round() as Micros
+            } else {
+                0
+            }
+        };
+        let total: Micros = rr_ms.iter().map(|&rr| micros(rr)).sum();
+        let laid_end = self.last_beat.map(|last| last + total);
+        let end = match laid_end {
+            Some(end) if end.abs_diff(at) <= MOST_DRIFT => end,
+            _ => at,
+        };
+        let mut beat = end.saturating_sub(total);
+        let placed: Vec<Interval> = rr_ms
+            .iter()
+            .map(|&rr| {
+                beat += micros(rr);
+                Interval {
+                    at: beat,
+                    rr_ms: rr,
+                }
+            })
+            .collect();
+        if !placed.is_empty() {
+            self.last_beat = Some(end);
+        }
+        placed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::practice::heart::clean::intervals_from;
+
+    #[test]
+    fn beats_are_laid_end_to_end_through_arrival_jitter_and_placed_again_after_a_loss() {
+        let mut times = BeatTimes::new();
+        // The first measurement ends when it arrives.
+        let first = times.place(10_000_000, &[1000.0, 800.0]);
+        assert_eq!(
+            first.iter().map(|i| i.at).collect::<Vec<_>>(),
+            [9_200_000, 10_000_000]
+        );
+        // The next arrives 40 ms late: its beat is still 900 ms after the last one.
+        let next = times.place(10_940_000, &[900.0]);
+        assert_eq!(next[0].at, 10_900_000);
+        // A measurement without intervals places nothing and changes nothing.
+        assert!(times.place(11_500_000, &[]).is_empty());
+        assert_eq!(times.place(11_920_000, &[1000.0])[0].at, 11_900_000);
+        // Two measurements lost over the air: the beats are placed by arrival again.
+        let after_loss = times.place(14_950_000, &[1000.0]);
+        assert_eq!(after_loss[0].at, 14_950_000);
+        assert_eq!(times.place(15_960_000, &[1000.0])[0].at, 15_950_000);
+    }
 
     #[test]
     fn the_live_heart_counts_drops_and_averages_the_last_breaths() {

@@ -11,7 +11,7 @@ pub mod spectrum;
 pub mod swing;
 
 pub use clean::{CleanBeat, Cleaned, DropReason, DroppedBeat, Interval, clean, intervals_from};
-pub use live::{HeartNow, HeartSummary, LiveHeart};
+pub use live::{BeatTimes, HeartNow, HeartSummary, LiveHeart};
 pub use measurement::{
     Contact, Measurement, MeasurementError, encode_measurement, parse_measurement,
 };
