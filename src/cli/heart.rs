@@ -18,7 +18,7 @@ pub enum HeartCommand {
     /// Rank the breathing rates of a resonance test recorded as an RR interval file.
     ///
     /// FILE holds one beat-to-beat interval in milliseconds a line (as Polar and Elite HRV
-    /// export them; lines starting with # and blank lines are skipped), recorded while pacing
+    /// export them; # starts a comment and blank lines are skipped), recorded while pacing
     /// the --rates in that order for --minutes-each minutes each, from the file's first beat.
     /// Each step is measured by the heart's mean swing per breath (peak-to-trough beats a
     /// minute) and its low-frequency power (0.04-0.15 Hz) over the whole step; missed and extra
