@@ -77,6 +77,7 @@ expected=(
   "share/man/man1/downshift-checkin.1"
   "share/man/man1/downshift-checkins.1"
   "share/man/man1/downshift-patterns.1"
+  "share/man/man1/downshift-heart-analyze.1"
   "share/bash-completion/completions/downshift"
   "share/zsh/site-functions/_downshift"
   "share/fish/vendor_completions.d/downshift.fish"

@@ -116,6 +116,11 @@ fn write_main_page(path: &Path) -> std::io::Result<()> {
             "where each progressive practice stands for you",
         ),
         ("window.ron", "the window's size and position"),
+        (
+            "heart/*.rr",
+            "each session's raw beat-to-beat intervals from a heart rate strap, kept only if you \
+             ask for them in Settings (one interval in milliseconds a line)",
+        ),
     ] {
         roff.control("TP", NO_ARGS);
         roff.text([italic(file)]);
@@ -124,7 +129,8 @@ fn write_main_page(path: &Path) -> std::io::Result<()> {
     roff.control("SH", ["SEE ALSO"]);
     roff.text([roman(
         "downshift-play(1), downshift-presets(1), downshift-history(1), downshift-checkin(1), \
-         downshift-checkins(1), downshift-patterns(1). Not medical advice: \
+         downshift-checkins(1), downshift-patterns(1), downshift-heart-analyze(1). Not medical \
+         advice: \
          stop and breathe normally if you feel light-headed, dizzy, tingly or your heart races.",
     )]);
     roff.to_writer(&mut file)?;

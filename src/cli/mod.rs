@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod assets;
 mod checkin;
+mod heart;
 mod history;
 mod play;
 mod presets;
@@ -71,6 +72,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = checkin::PatternsFormat::Text)]
         format: checkin::PatternsFormat,
     },
+    /// The heart during slow breathing: a resonance test recorded with another device.
+    #[command(subcommand)]
+    Heart(heart::HeartCommand),
 }
 
 #[derive(clap::Args, Debug)]
@@ -259,6 +263,7 @@ pub fn run(cli: Cli) -> CommandResult {
         }) => checkin::delete(&data_dir, &id),
         Some(Command::Checkins { format, .. }) => checkin::checkins(&data_dir, format),
         Some(Command::Patterns { format }) => checkin::patterns(&data_dir, format),
+        Some(Command::Heart(command)) => heart::heart(command),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod autostart;
 pub mod ending;
+pub mod heart_strap;
 pub mod keep_awake;
 pub mod last_words;
 pub mod notify;

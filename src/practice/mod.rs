@@ -2,6 +2,7 @@
 //! time is always passed in, so the screen, the sound and the record all agree.
 
 mod clock;
+pub mod heart;
 mod model;
 pub mod paced_sitting;
 pub mod pacing;

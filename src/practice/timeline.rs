@@ -245,6 +245,22 @@ impl Timeline {
         self.segments[self.segment_index_at(t)].breaths_before
     }
 
+    /// Each breath's span, in order: from its inhale's start to the start of the next breath
+    /// (its holds included). Prompts hold no breath.
+    pub fn breath_spans(&self) -> Vec<std::ops::Range<Micros>> {
+        let mut spans: Vec<std::ops::Range<Micros>> =
+            Vec::with_capacity(self.breaths_total as usize);
+        let mut current: Option<u32> = None;
+        for segment in self.segments.iter().filter(|s| s.phase != Phase::Prompt) {
+            match spans.last_mut() {
+                Some(span) if current == Some(segment.breaths_before) => span.end = segment.end(),
+                _ => spans.push(segment.start..segment.end()),
+            }
+            current = Some(segment.breaths_before);
+        }
+        spans
+    }
+
     /// Where the step after the one playing at `t` begins (the end, for the last step).
     pub fn next_step_start(&self, t: Micros) -> Micros {
         if t >= self.total {
@@ -640,6 +656,34 @@ mod tests {
             .filter(|e| matches!(e.kind, CueKind::StepStart { .. }))
             .count();
         assert_eq!(step_starts, 3);
+    }
+
+    #[test]
+    fn breath_spans_run_from_each_inhale_to_the_next_and_skip_prompts() {
+        let held = Pattern {
+            hold_after_exhale: 2.0,
+            ..Pattern::in_out(4.0, 6.0)
+        };
+        let t = timeline(&Practice::new(
+            "spans",
+            vec![
+                Step::Breathe(BreatheBlock::breaths(held, 2)),
+                Step::Prompt(PromptStep {
+                    text: "Rest.".into(),
+                    seconds: 5.0,
+                }),
+                Step::Breathe(BreatheBlock::breaths(Pattern::in_out(4.0, 6.0), 1)),
+            ],
+        ));
+        assert_eq!(
+            t.breath_spans(),
+            [
+                0..12_000_000,
+                12_000_000..24_000_000,
+                29_000_000..39_000_000
+            ]
+        );
+        assert_eq!(t.breath_spans().len() as u32, t.breaths_total());
     }
 
     #[test]

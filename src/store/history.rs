@@ -5,5 +5,7 @@ pub use super::export::{EXPORT_COLUMNS, ExportRow, write_csv, write_json, write_
 pub use super::history_log::{
     History, append_record, append_record_once, delete_record, load_history, read_history_with,
 };
-pub use super::record::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime, new_record_id};
+pub use super::record::{
+    HeartRecord, RECORD_VERSION, SessionEnd, SessionRecord, StartTime, new_record_id,
+};
 pub use super::record_codec::{parse_record_line, record_line};

@@ -16,6 +16,7 @@ pub(crate) mod record;
 mod record_codec;
 pub mod reminder_days;
 mod ron_file;
+pub mod rr_file;
 pub mod settings;
 pub mod small_tests;
 

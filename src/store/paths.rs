@@ -76,6 +76,12 @@ impl DataDir {
         self.root.join("checkpoints")
     }
 
+    /// The raw beat-to-beat intervals of sessions with a heart rate strap, one file a session
+    /// (`<record id>.rr`), kept only when the person asks for them.
+    pub fn heart_dir(&self) -> PathBuf {
+        self.root.join("heart")
+    }
+
     /// Creates the folder (readable by its owner only) if it is not there yet.
     pub fn ensure_exists(&self) -> std::io::Result<()> {
         create_private_dir(&self.root)

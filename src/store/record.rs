@@ -114,6 +114,43 @@ impl SessionRecord {
     }
 }
 
+/// What a session with a heart rate strap keeps of the heart: a few numbers, never the beats
+/// (those go to a file of their own only when the person asks, see `rr_file`). A session
+/// without a strap has none of it.
+///
+/// It is to become the record's optional `heart` field, written as
+/// `heart: (mean_heart_rate: 63.2, mean_swing: 9.4, rmssd: 41.7, clean_beats: 602, dropped_beats: 3)`
+/// once the session flow fills it in; records without it read as before.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeartRecord {
+    /// Beats a minute over the session's clean beats.
+    pub mean_heart_rate: f64,
+    /// The heart's mean swing per breath (beats a minute); none when the strap sent no
+    /// beat-to-beat intervals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_swing: Option<f64>,
+    /// RMSSD in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rmssd: Option<f64>,
+    pub clean_beats: u32,
+    pub dropped_beats: u32,
+}
+
+impl HeartRecord {
+    /// The summary as kept: to a tenth, which is all a strap's numbers are worth.
+    pub fn of(summary: &crate::practice::heart::HeartSummary) -> Self {
+        let tenth = |value: f64| (value * 10.0).round() / 10.0;
+        HeartRecord {
+            mean_heart_rate: tenth(summary.mean_heart_rate),
+            mean_swing: summary.mean_swing.map(tenth),
+            rmssd: summary.rmssd.map(tenth),
+            clean_beats: summary.clean_beats,
+            dropped_beats: summary.dropped_beats,
+        }
+    }
+}
+
 /// A new record's id: a UUID version 7 whose time part is the session's start, so ids sort by
 /// when sessions began (to the second; ids of one second are in no particular order), and whose
 /// 74 random bits keep two ids from ever being the same. Reads no clock.

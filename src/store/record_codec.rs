@@ -5,7 +5,7 @@
 
 use ron::extensions::Extensions;
 
-use super::record::{SessionEnd, SessionRecord};
+use super::record::{HeartRecord, SessionEnd, SessionRecord};
 
 /// The RON options history lines are written and read with.
 pub(crate) fn ron_options() -> ron::Options {
@@ -132,6 +132,41 @@ impl<'a> Cursor<'a> {
             "Interrupted" => Some(SessionEnd::Interrupted { step: step(self)? }),
             _ => None,
         }
+    }
+
+    /// A heart summary as `record_line` writes it: `(mean_heart_rate: 63.2, ...)`.
+    // Read by `read_compact` once the record has its `heart` field (issue #29, phase 2).
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn heart(&mut self) -> Option<HeartRecord> {
+        self.expect(b'(')?;
+        let (mut rate, mut swing, mut rmssd, mut clean, mut dropped) =
+            (None, None, None, None, None);
+        loop {
+            if self.eat(b')') {
+                break;
+            }
+            let key = self.ident()?;
+            self.expect(b':')?;
+            match key {
+                "mean_heart_rate" => fill(&mut rate, self.float())?,
+                "mean_swing" => fill(&mut swing, self.float())?,
+                "rmssd" => fill(&mut rmssd, self.float())?,
+                "clean_beats" => fill(&mut clean, self.unsigned())?,
+                "dropped_beats" => fill(&mut dropped, self.unsigned())?,
+                _ => return None,
+            }
+            if !self.eat(b',') {
+                self.expect(b')')?;
+                break;
+            }
+        }
+        Some(HeartRecord {
+            mean_heart_rate: rate?,
+            mean_swing: swing,
+            rmssd,
+            clean_beats: clean?,
+            dropped_beats: dropped?,
+        })
     }
 
     /// The character after a backslash: one of `escape_debug`'s escapes, or `None`.
@@ -391,6 +426,77 @@ mod tests {
             }
             // Whichever path reads it, the log's reader gives ron's answer.
             assert_eq!(parse_record_line(&line).ok(), ron, "{line}");
+        }
+    }
+
+    /// The heart summary's text, as the record's writer writes it.
+    fn heart_text(heart: &HeartRecord) -> String {
+        let compact = ron::ser::PrettyConfig::new()
+            .new_line("")
+            .indentor("")
+            .compact_structs(true);
+        ron_options()
+            .to_string_pretty(heart, compact)
+            .expect("writes")
+    }
+
+    fn read_heart(text: &str) -> Option<HeartRecord> {
+        let mut c = Cursor {
+            bytes: text.as_bytes(),
+            at: 0,
+        };
+        let heart = c.heart()?;
+        c.skip_spaces();
+        (c.at == c.bytes.len()).then_some(heart)
+    }
+
+    #[test]
+    fn a_heart_summary_is_read_as_ron_reads_it() {
+        let full = HeartRecord {
+            mean_heart_rate: 63.2,
+            mean_swing: Some(9.4),
+            rmssd: Some(41.7),
+            clean_beats: 602,
+            dropped_beats: 3,
+        };
+        let text = heart_text(&full);
+        assert_eq!(
+            text,
+            "(mean_heart_rate: 63.2, mean_swing: 9.4, rmssd: 41.7, clean_beats: 602, dropped_beats: 3)"
+        );
+        let rate_only = HeartRecord {
+            mean_swing: None,
+            rmssd: None,
+            ..full
+        };
+        for (text, fast_reads, ron_reads_it) in [
+            (text.clone(), true, true),
+            (heart_text(&rate_only), true, true),
+            (
+                text.replace("rmssd: 41.7, ", "rmssd: 41.7, rmssd: 2.0, "),
+                false,
+                false,
+            ),
+            (
+                text.replace("clean_beats: 602", "clean_beats: -1"),
+                false,
+                false,
+            ),
+            (text.replace("mean_heart_rate: 63.2, ", ""), false, false),
+            (text.replace("dropped_beats", "colour"), false, false),
+            (
+                text.replace("mean_swing: 9.4", "mean_swing: Some(9.4)"),
+                false,
+                true,
+            ),
+        ] {
+            let fast = read_heart(&text);
+            let ron = ron_options().from_str::<HeartRecord>(&text).ok();
+            assert_eq!(fast.is_some(), fast_reads, "fast reader on {text}");
+            assert_eq!(ron.is_some(), ron_reads_it, "ron on {text}");
+            if fast.is_some() {
+                assert_eq!(fast, ron, "{text}");
+            }
         }
     }
 

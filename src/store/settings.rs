@@ -58,6 +58,33 @@ pub struct Settings {
     pub tray_notice_shown: bool,
     /// The daily check-in: when it is offered, how, and one's own marks.
     pub checkin: CheckInSettings,
+    /// A Bluetooth heart rate strap: off unless the person switches it on.
+    pub heart_strap: HeartStrapSettings,
+}
+
+/// The heart rate strap. While `on` is false nothing at all is asked of Bluetooth.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HeartStrapSettings {
+    pub on: bool,
+    /// The chosen strap's Bluetooth address ("A0:9E:1A:12:34:56"); none until one is picked.
+    pub address: Option<String>,
+    /// Its name as it gave it ("Polar H10 12345678"), to show.
+    pub name: Option<String>,
+    /// Keep each session's raw beat-to-beat intervals in a file of their own (`heart/`).
+    pub keep_raw_intervals: bool,
+}
+
+/// The longest name a Bluetooth device can give (the Core spec's 248 bytes).
+pub const STRAP_NAME_MAX_BYTES: usize = 248;
+
+/// Whether `address` is a Bluetooth device address: six two-digit hex numbers joined by colons.
+pub fn is_bluetooth_address(address: &str) -> bool {
+    let parts: Vec<&str> = address.split(':').collect();
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// When the daily check-in is offered ("Pain today, on average?"), and the marks of one's own.
@@ -151,6 +178,7 @@ impl Default for Settings {
             keep_in_tray: true,
             tray_notice_shown: false,
             checkin: CheckInSettings::default(),
+            heart_strap: HeartStrapSettings::default(),
         }
     }
 }
@@ -227,6 +255,7 @@ impl Sanitize for Settings {
         );
         notes.extend(sanitize_pacing(reminders, file));
         notes.extend(sanitize_checkin(&mut self.checkin, file));
+        notes.extend(sanitize_heart_strap(&mut self.heart_strap, file));
         notes
     }
 }
@@ -266,6 +295,32 @@ fn sanitize_checkin(checkin: &mut CheckInSettings, file: &str) -> Vec<String> {
             super::checkins::OWN_MARKS_MAX
         ));
         checkin.own_marks.truncate(super::checkins::OWN_MARKS_MAX);
+    }
+    notes
+}
+
+/// The strap's values: an address that is not a Bluetooth address is forgotten with its name
+/// (the strap is picked again); a name too long or with control characters is left out.
+fn sanitize_heart_strap(strap: &mut HeartStrapSettings, file: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(address) = &strap.address
+        && !is_bluetooth_address(address)
+    {
+        notes.push(format!(
+            "{file}: heart_strap.address: {address:?} is not a Bluetooth address \
+             (like A0:9E:1A:12:34:56), so no strap is chosen"
+        ));
+        strap.address = None;
+        strap.name = None;
+    }
+    if let Some(name) = &strap.name
+        && (name.len() > STRAP_NAME_MAX_BYTES || name.chars().any(char::is_control))
+    {
+        notes.push(format!(
+            "{file}: heart_strap.name: not a device's name (at most {STRAP_NAME_MAX_BYTES} bytes, \
+             no control characters), so it is left out"
+        ));
+        strap.name = None;
     }
     notes
 }
@@ -460,6 +515,58 @@ mod tests {
         let kept = settings.save(&path).expect("saves").expect("kept aside");
         assert_eq!(std::fs::read_to_string(&kept.kept).expect("read"), original);
         assert_eq!(Settings::load(&path), (settings, None));
+    }
+
+    #[test]
+    fn the_strap_is_off_by_default_and_a_bad_address_is_forgotten_with_its_name() {
+        let defaults = Settings::default().heart_strap;
+        assert!(!defaults.on && !defaults.keep_raw_intervals);
+        assert_eq!((defaults.address, defaults.name), (None, None));
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.ron");
+        let good = "(heart_strap: (on: true, address: Some(\"a0:9e:1A:12:34:56\"), \
+                    name: Some(\"Polar H10 1234\"), keep_raw_intervals: true))";
+        std::fs::write(&path, good).expect("write");
+        let (settings, notice) = Settings::load(&path);
+        assert_eq!(notice, None);
+        assert!(settings.heart_strap.on && settings.heart_strap.keep_raw_intervals);
+        assert_eq!(settings.heart_strap.name.as_deref(), Some("Polar H10 1234"));
+
+        for (address, name, field) in [
+            (
+                "A0:9E:1A:12:34",
+                "H10",
+                "heart_strap.address: \"A0:9E:1A:12:34\" is not a Bluetooth address",
+            ),
+            ("A0:9E:1A:12:34:5G", "H10", "heart_strap.address"),
+            (
+                "A0:9E:1A:12:34:56",
+                "H10\\u{7}",
+                "heart_strap.name: not a device's name",
+            ),
+        ] {
+            let text = format!(
+                "(heart_strap: (on: true, address: Some({address:?}), name: Some(\"{name}\")))"
+            );
+            std::fs::write(&path, &text).expect("write");
+            let (settings, notice) = Settings::load(&path);
+            let notice = notice.expect("a notice");
+            assert!(
+                notice.contains(&format!("{}: {field}", path.display())),
+                "{text}: {notice}"
+            );
+            assert!(settings.heart_strap.on, "the switch stays as it was");
+            assert_eq!(settings.heart_strap.name, None, "{text}");
+        }
+        let long = "x".repeat(STRAP_NAME_MAX_BYTES + 1);
+        std::fs::write(&path, format!("(heart_strap: (name: Some({long:?})))")).expect("write");
+        assert!(
+            Settings::load(&path)
+                .1
+                .expect("a notice")
+                .contains("heart_strap.name")
+        );
     }
 
     #[test]

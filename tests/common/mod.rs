@@ -9,6 +9,7 @@
 pub mod app;
 pub mod bus;
 pub mod clock;
+pub mod heart;
 pub mod painted;
 pub mod records;
 pub mod x11;
