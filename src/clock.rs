@@ -83,6 +83,11 @@ impl Deadline {
     pub fn passed(&self) -> bool {
         self.clocks.now() >= self.at
     }
+
+    /// How long until the deadline (zero once it has passed).
+    pub fn left(&self) -> Duration {
+        Duration::from_micros(self.at.saturating_sub(self.clocks.now()))
+    }
 }
 
 /// A wall clock fixed at one local time in UTC (tests and benchmarks).
@@ -106,10 +111,15 @@ mod tests {
         let clocks = Clocks::from_fns(move || reading.load(Ordering::SeqCst), fixed_wall(at));
         let deadline = clocks.deadline(Duration::from_secs(2));
         assert!(!deadline.passed());
+        assert_eq!(deadline.left(), Duration::from_secs(2));
         now.store(6_999_999, Ordering::SeqCst);
         assert!(!deadline.passed());
+        assert_eq!(deadline.left(), Duration::from_micros(1));
         now.store(7_000_000, Ordering::SeqCst);
         assert!(deadline.passed());
+        assert_eq!(deadline.left(), Duration::ZERO);
+        now.store(9_000_000, Ordering::SeqCst);
+        assert_eq!(deadline.left(), Duration::ZERO);
         assert_eq!(clocks.local(), at);
     }
 }

@@ -29,6 +29,7 @@ fn places_on(bus: &Bus, proc_root: &Path) -> Places {
     Places {
         bus: Some(bus.address.clone()),
         x11_display: None,
+        wayland_socket: None,
         proc_root: proc_root.to_owned(),
     }
 }
@@ -233,6 +234,7 @@ fn without_a_bus_nothing_is_said_and_nothing_fails() {
             proc_root.path().join("no-bus").display()
         )),
         x11_display: None,
+        wayland_socket: None,
         proc_root: proc_root.path().to_owned(),
     };
     assert!(SessionBus::connect(places.bus.as_deref()).is_err());
@@ -675,4 +677,153 @@ fn a_focused_window_that_has_gone_is_not_full_screen_and_not_a_crash() {
     claim_active_window(&x.display, 0);
     assert_eq!(screen.full_screen(), Some(false), "no window has the focus");
     assert!(screen.idle().is_some(), "the connection still answers");
+}
+
+// --- GNOME: a program keeping the session from going idle ---------------------------------------
+
+/// GNOME's session manager as a film or a presentation leaves it: `InhibitedActions` and the
+/// inhibitors behind it.
+struct SessionManager {
+    inhibited_actions: Arc<std::sync::atomic::AtomicU32>,
+    inhibitors: Vec<zbus::zvariant::OwnedObjectPath>,
+}
+
+#[zbus::interface(name = "org.gnome.SessionManager")]
+impl SessionManager {
+    #[zbus(property)]
+    fn inhibited_actions(&self) -> u32 {
+        self.inhibited_actions.load(Ordering::SeqCst)
+    }
+
+    fn get_inhibitors(&self) -> Vec<zbus::zvariant::OwnedObjectPath> {
+        self.inhibitors.clone()
+    }
+}
+
+/// An older session manager: the property, and no list of inhibitors.
+struct OldSessionManager;
+
+#[zbus::interface(name = "org.gnome.SessionManager")]
+impl OldSessionManager {
+    #[zbus(property)]
+    fn inhibited_actions(&self) -> u32 {
+        8
+    }
+}
+
+struct Inhibitor {
+    app_id: &'static str,
+    flags: u32,
+}
+
+#[zbus::interface(name = "org.gnome.SessionManager.Inhibitor")]
+impl Inhibitor {
+    fn get_app_id(&self) -> String {
+        self.app_id.to_owned()
+    }
+
+    fn get_flags(&self) -> u32 {
+        self.flags
+    }
+}
+
+/// Serves a session manager whose inhibitors are `inhibitors` (app id, flags), with
+/// `InhibitedActions` their flags together.
+fn session_manager(
+    bus: &Bus,
+    inhibitors: &[(&'static str, u32)],
+) -> (zbus::Connection, Arc<std::sync::atomic::AtomicU32>) {
+    let actions = Arc::new(std::sync::atomic::AtomicU32::new(
+        inhibitors.iter().fold(0, |all, (_, flags)| all | flags),
+    ));
+    let paths: Vec<String> = (1..=inhibitors.len())
+        .map(|n| format!("/org/gnome/SessionManager/Inhibitor{n}"))
+        .collect();
+    let connection = async_io::block_on(async {
+        let mut builder = zbus::connection::Builder::address(bus.address.as_str())?
+            .name("org.gnome.SessionManager")?
+            .serve_at(
+                "/org/gnome/SessionManager",
+                SessionManager {
+                    inhibited_actions: Arc::clone(&actions),
+                    inhibitors: paths
+                        .iter()
+                        .map(|p| zbus::zvariant::OwnedObjectPath::try_from(p.as_str()))
+                        .collect::<Result<_, _>>()?,
+                },
+            )?;
+        for (path, (app_id, flags)) in paths.iter().zip(inhibitors) {
+            builder = builder.serve_at(
+                path.as_str(),
+                Inhibitor {
+                    app_id,
+                    flags: *flags,
+                },
+            )?;
+        }
+        builder.build().await
+    })
+    .expect("the stand-in serves");
+    (connection, actions)
+}
+
+const IDLE_INHIBITED: &str = "GNOME session manager (idle inhibited)";
+
+#[test]
+fn on_gnome_a_program_keeping_the_session_from_idling_makes_a_nudge_wait() {
+    let bus = Bus::start();
+    // A video player holds off idle (8) and suspend (4); a music player only suspend.
+    let (_manager, actions) =
+        session_manager(&bus, &[("org.gnome.Totem", 12), ("org.gnome.Rhythmbox", 4)]);
+    let session = SessionBus::connect(Some(&bus.address)).expect("connects");
+    let said = session.idle_inhibited().expect("an answer");
+    assert!(said.value);
+    assert_eq!(said.source, IDLE_INHIBITED);
+    let proc_root = empty_proc();
+    let places = places_on(&bus, proc_root.path());
+    assert_eq!(read_once(&places).busy, Some(Busy::FullScreen));
+
+    // The film ends: only suspend is held off, which says nothing of the screen.
+    actions.store(4, Ordering::SeqCst);
+    let said = session.idle_inhibited().expect("an answer");
+    assert!(!said.value);
+    assert_eq!(read_once(&places).busy, None);
+}
+
+#[test]
+fn downshifts_own_keep_awake_on_gnome_does_not_count() {
+    let bus = Bus::start();
+    let (_manager, _) = session_manager(
+        &bus,
+        &[
+            (downshift::desktop::APPLICATION_NAME, 8),
+            ("org.gnome.Rhythmbox", 4),
+        ],
+    );
+    let session = SessionBus::connect(Some(&bus.address)).expect("connects");
+    assert_eq!(
+        session.idle_inhibited().map(|said| said.value),
+        Some(false),
+        "only downshift itself holds idle off"
+    );
+}
+
+#[test]
+fn a_session_manager_without_a_list_of_inhibitors_is_taken_at_its_word() {
+    let bus = Bus::start();
+    let _manager = serve(
+        &bus,
+        "org.gnome.SessionManager",
+        "/org/gnome/SessionManager",
+        OldSessionManager,
+    );
+    let session = SessionBus::connect(Some(&bus.address)).expect("connects");
+    assert_eq!(session.idle_inhibited().map(|said| said.value), Some(true));
+}
+
+#[test]
+fn without_a_gnome_session_manager_nothing_is_said_of_it() {
+    let bus = Bus::start();
+    let session = SessionBus::connect(Some(&bus.address)).expect("connects");
+    assert_eq!(session.idle_inhibited(), None);
 }

@@ -4,6 +4,9 @@
 
 use std::sync::mpsc::{Sender, channel};
 
+#[cfg(target_os = "linux")]
+use super::APPLICATION_NAME;
+
 /// While this lives, the screen saver is held off (if the desktop agreed).
 pub struct KeepAwake {
     release: Option<Sender<()>>,
@@ -68,7 +71,7 @@ fn inhibit(reason: &str) -> Result<Held, zbus::Error> {
                 path,
                 Some(interface),
                 "Inhibit",
-                &("downshift", reason),
+                &(APPLICATION_NAME, reason),
             )
             .await?;
         let cookie: u32 = reply.body().deserialize()?;

@@ -14,6 +14,10 @@ pub mod tray;
 
 use std::sync::{Arc, OnceLock};
 
+/// The application name downshift asks the desktop under (the keep-awake hold: GNOME's session
+/// manager lists it as the hold's app id, and `presence` passes over downshift's own).
+pub const APPLICATION_NAME: &str = "downshift";
+
 /// The part of the screen a window may take (the screen less the panels), in pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WorkArea {

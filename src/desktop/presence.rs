@@ -2,19 +2,25 @@
 //! last key press or pointer movement, and whether a nudge must wait (do-not-disturb, a camera in
 //! use, a full-screen window with the focus). Read on a thread of its own every few seconds
 //! ([`Presence`]); each source can also be read alone ([`SessionBus`], [`X11Screen`],
-//! [`camera_in_use`], [`read_once`]). Nothing read is stored, and nothing of it is logged above
-//! debug level.
+//! [`WaylandDesktop`], [`camera_in_use`], [`read_once`]). Nothing read is stored, and nothing of
+//! it is logged above debug level (and there only which sources answered, never what they said).
 //!
 //! Idle time, from the first source that answers:
 //! 1. X11: the MIT-SCREEN-SAVER extension (only on an X11 session: on a Wayland one XWayland
 //!    only sees the input of X11 windows and would take someone typing elsewhere for away);
-//! 2. GNOME (Mutter, Wayland and X11): `org.gnome.Mutter.IdleMonitor.GetIdletime`;
-//! 3. KDE Plasma on X11 and others: `org.freedesktop.ScreenSaver.GetSessionIdleTime`, read as
+//! 2. Wayland: `ext-idle-notify-v1`, else KDE's `org_kde_kwin_idle`, on a connection of
+//!    downshift's own (see `wayland.rs`: they say only when a minute passes without input);
+//! 3. GNOME (Mutter, Wayland and X11): `org.gnome.Mutter.IdleMonitor.GetIdletime`;
+//! 4. KDE Plasma on X11 and others: `org.freedesktop.ScreenSaver.GetSessionIdleTime`, read as
 //!    milliseconds (KDE's); light-locker answers in seconds, which is why X11 is asked first.
 //!
-//! Where none answers (Plasma on Wayland, wlroots compositors, ...) idle time is `None` and
-//! nobody is ever taken to be away. Wayland's ext-idle-notify-v1 would answer there, but it needs
-//! a Wayland client connection of its own (the wayland-client crates): not done.
+//! Where none answers (Weston, a Wayland compositor without either protocol) idle time is `None`
+//! and nobody is ever taken to be away.
+//!
+//! Full screen, from the first source that answers: the X11 window manager's active window (X11
+//! sessions); Wayland's `wlr-foreign-toplevel-management` or KDE's plasma window management; on
+//! GNOME, which shows no program the others' windows, the session manager's inhibited idle that
+//! video players and presentations set while they play (`bus.rs`).
 //!
 //! Why a nudge must wait, in this order when several are true: do-not-disturb (the person said
 //! so), then a camera in use (a call), then a full-screen window (see [`Busy`]). Screen sharing is
@@ -25,6 +31,9 @@ use std::path::PathBuf;
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
+use jiff::SignedDuration;
+
+use crate::clock::Clocks;
 pub use crate::practice::reminders::{Busy, Surroundings};
 
 mod camera;
@@ -40,6 +49,11 @@ mod x11;
 #[cfg(target_os = "linux")]
 pub use x11::X11Screen;
 
+#[cfg(target_os = "linux")]
+pub mod wayland;
+#[cfg(target_os = "linux")]
+pub use wayland::WaylandDesktop;
+
 /// How often [`Presence::start`] reads the surroundings.
 pub const EVERY: Duration = Duration::from_secs(5);
 
@@ -50,6 +64,26 @@ pub struct Said<T> {
     pub source: &'static str,
 }
 
+/// How long since the last input, as a source can tell it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdleTime {
+    /// This long (X11, Mutter, ScreenSaver; Wayland once its minute has passed).
+    Exactly(SignedDuration),
+    /// Less than this: a Wayland compositor says only when a set time passes without input.
+    Under(SignedDuration),
+}
+
+impl IdleTime {
+    /// As the reminders read it: a time under the threshold Wayland was asked about is read as
+    /// none at all (every away threshold is at least that long, so nobody is taken for away).
+    pub fn at_least(self) -> SignedDuration {
+        match self {
+            IdleTime::Exactly(idle) => idle,
+            IdleTime::Under(_) => SignedDuration::ZERO,
+        }
+    }
+}
+
 /// Where to look.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Places {
@@ -57,23 +91,74 @@ pub struct Places {
     pub bus: Option<String>,
     /// The X display to ask about idle time and full screen; `None`: no X11.
     pub x11_display: Option<String>,
+    /// The Wayland compositor's socket to ask about idle time and full screen; `None`: no
+    /// Wayland.
+    pub wayland_socket: Option<PathBuf>,
     /// Where the processes are listed (`/proc`), to see who holds a camera open.
     pub proc_root: PathBuf,
 }
 
 impl Places {
-    /// This desktop session's: its session bus, its X display (unless the session is Wayland's:
-    /// see the module's notes) and `/proc`.
+    /// This desktop session's: its session bus, its Wayland compositor, its X display (unless
+    /// the session is Wayland's: see the module's notes) and `/proc`.
     pub fn of_this_session() -> Places {
-        let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
-            || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland");
+        let wayland_display = std::env::var_os("WAYLAND_DISPLAY").filter(|d| !d.is_empty());
+        let wayland_session = std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland");
+        let wayland = wayland_display.is_some() || wayland_session;
         let x11_display = std::env::var("DISPLAY")
             .ok()
             .filter(|display| !display.is_empty() && !wayland);
+        let wayland_socket = wayland
+            .then(|| {
+                wayland_socket(
+                    wayland_display.as_deref(),
+                    std::env::var_os("XDG_RUNTIME_DIR").as_deref(),
+                )
+            })
+            .flatten();
         Places {
             bus: None,
             x11_display,
+            wayland_socket,
             proc_root: PathBuf::from("/proc"),
+        }
+    }
+}
+
+/// Where a Wayland display's socket is, as libwayland finds it: `WAYLAND_DISPLAY` as a path if
+/// absolute, else in `XDG_RUNTIME_DIR` (`wayland-0` when the session is Wayland's but
+/// `WAYLAND_DISPLAY` is not set).
+pub fn wayland_socket(
+    display: Option<&std::ffi::OsStr>,
+    runtime_dir: Option<&std::ffi::OsStr>,
+) -> Option<PathBuf> {
+    let display = PathBuf::from(display.unwrap_or(std::ffi::OsStr::new("wayland-0")));
+    if display.is_absolute() {
+        return Some(display);
+    }
+    let runtime_dir = runtime_dir.filter(|dir| !dir.is_empty())?;
+    Some(PathBuf::from(runtime_dir).join(display))
+}
+
+/// One reading of every source: what each question's first answering source said.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub idle: Option<Said<IdleTime>>,
+    pub full_screen: Option<Said<bool>>,
+    pub do_not_disturb: Option<Said<bool>>,
+    pub camera: bool,
+}
+
+impl Reading {
+    /// What the reminders see of it.
+    pub fn surroundings(&self) -> Surroundings {
+        Surroundings {
+            idle: self.idle.map(|said| said.value.at_least()),
+            busy: busy(
+                self.do_not_disturb.is_some_and(|said| said.value),
+                self.camera,
+                self.full_screen.is_some_and(|said| said.value),
+            ),
         }
     }
 }
@@ -86,6 +171,14 @@ pub struct Probes {
     bus: Option<SessionBus>,
     #[cfg(target_os = "linux")]
     x11: Option<X11Screen>,
+    /// The compositor, connected to again at a later reading when it was not there or went.
+    #[cfg(target_os = "linux")]
+    wayland: Option<WaylandDesktop>,
+    /// Why there is no Wayland connection, for the log (once) and `downshift doctor`.
+    #[cfg(target_os = "linux")]
+    wayland_missing: Option<String>,
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    clocks: Clocks,
     /// The sources that answered at the last reading, to log only when they change.
     answered: Option<String>,
     /// Whether the log already says that no source gives idle time.
@@ -94,6 +187,11 @@ pub struct Probes {
 
 impl Probes {
     pub fn open(places: Places) -> Probes {
+        Probes::open_with(places, Clocks::system())
+    }
+
+    /// As [`Probes::open`], with the clock that times Wayland's idle notifications.
+    pub fn open_with(places: Places, clocks: Clocks) -> Probes {
         #[cfg(target_os = "linux")]
         let x11 = places.x11_display.as_deref().and_then(|display| {
             match X11Screen::open(Some(display)) {
@@ -104,24 +202,84 @@ impl Probes {
                 }
             }
         });
-        Probes {
+        let mut probes = Probes {
             places,
             #[cfg(target_os = "linux")]
             bus: None,
             #[cfg(target_os = "linux")]
             x11,
+            #[cfg(target_os = "linux")]
+            wayland: None,
+            #[cfg(target_os = "linux")]
+            wayland_missing: None,
+            clocks,
             answered: None,
             said_no_idle: false,
+        };
+        // Asked at once: a Wayland idle notification counts from when it is asked for.
+        #[cfg(target_os = "linux")]
+        probes.follow_wayland();
+        probes
+    }
+
+    /// Reads every source once: what the reminders see.
+    pub fn read(&mut self) -> Surroundings {
+        self.read_all().surroundings()
+    }
+
+    /// The compositor's connection: made when there is none, read again when there is. A
+    /// compositor that went away is connected to afresh at the next reading.
+    #[cfg(target_os = "linux")]
+    fn follow_wayland(&mut self) {
+        let Some(socket) = &self.places.wayland_socket else {
+            return;
+        };
+        if let Some(wayland) = &mut self.wayland {
+            match wayland.refresh() {
+                Ok(()) => return,
+                Err(wayland::Silent::NoAnswer) => {
+                    log::debug!("presence: the Wayland compositor did not answer in time");
+                    return;
+                }
+                Err(wayland::Silent::Gone(e)) => {
+                    log::debug!("presence: the Wayland connection broke ({e})");
+                    self.wayland = None;
+                }
+            }
+        }
+        match WaylandDesktop::connect(socket, self.clocks.clone()) {
+            Ok(wayland) => {
+                self.wayland = Some(wayland);
+                self.wayland_missing = None;
+            }
+            Err(e) => {
+                if self.wayland_missing.as_ref() != Some(&e) {
+                    log::debug!("presence: no Wayland ({e})");
+                }
+                self.wayland_missing = Some(e);
+            }
         }
     }
 
-    /// Reads every source once.
+    /// The compositor's connection, if there is one (`downshift doctor` lists what it offers),
+    /// or why there is none; `None` outside a Wayland session.
+    #[cfg(target_os = "linux")]
+    pub fn wayland(&self) -> Option<Result<&WaylandDesktop, &str>> {
+        self.places.wayland_socket.as_ref()?;
+        Some(match &self.wayland {
+            Some(wayland) => Ok(wayland),
+            None => Err(self
+                .wayland_missing
+                .as_deref()
+                .unwrap_or("not connected yet")),
+        })
+    }
+
+    /// Reads every source once, and says which answered each question.
     #[cfg_attr(not(target_os = "linux"), allow(unused_mut))]
-    pub fn read(&mut self) -> Surroundings {
+    pub fn read_all(&mut self) -> Reading {
         let mut answered: Vec<&'static str> = Vec::new();
-        let mut idle = None;
-        let mut do_not_disturb = false;
-        let mut full_screen = false;
+        let mut reading = Reading::default();
 
         #[cfg(target_os = "linux")]
         {
@@ -142,35 +300,51 @@ impl Probes {
             if let Some(x11) = &self.x11
                 && let Some(value) = x11.idle()
             {
-                answered.push("X11 screen saver extension");
-                idle = Some(value);
+                reading.idle = Some(Said {
+                    value: IdleTime::Exactly(value),
+                    source: "X11 screen saver extension",
+                });
+            }
+            self.follow_wayland();
+            let wayland = self.wayland.as_ref();
+            if reading.idle.is_none() {
+                reading.idle = wayland.and_then(WaylandDesktop::idle);
             }
             if let Some(bus) = &self.bus {
-                if idle.is_none()
+                if reading.idle.is_none()
                     && let Some(said) = bus.idle()
                 {
-                    answered.push(said.source);
-                    idle = Some(said.value);
+                    reading.idle = Some(Said {
+                        value: IdleTime::Exactly(said.value),
+                        source: said.source,
+                    });
                 }
-                if let Some(said) = bus.do_not_disturb() {
-                    answered.push(said.source);
-                    do_not_disturb = said.value;
-                }
+                reading.do_not_disturb = bus.do_not_disturb();
             }
             if let Some(x11) = &self.x11
                 && let Some(value) = x11.full_screen()
             {
-                answered.push("X11 active window");
-                full_screen = value;
+                reading.full_screen = Some(Said {
+                    value,
+                    source: "X11 active window",
+                });
             }
+            if reading.full_screen.is_none() {
+                reading.full_screen = wayland.and_then(WaylandDesktop::full_screen);
+            }
+            if reading.full_screen.is_none()
+                && let Some(bus) = &self.bus
+            {
+                reading.full_screen = bus.idle_inhibited();
+            }
+            answered.extend(reading.idle.map(|said| said.source));
+            answered.extend(reading.do_not_disturb.map(|said| said.source));
+            answered.extend(reading.full_screen.map(|said| said.source));
         }
 
-        let camera = camera_in_use(&self.places.proc_root);
-        self.log_sources(&answered, idle.is_some());
-        Surroundings {
-            idle,
-            busy: busy(do_not_disturb, camera, full_screen),
-        }
+        reading.camera = camera_in_use(&self.places.proc_root);
+        self.log_sources(&answered, reading.idle.is_some());
+        reading
     }
 
     fn log_sources(&mut self, answered: &[&'static str], has_idle: bool) {
@@ -192,8 +366,8 @@ impl Probes {
         } else if !self.said_no_idle {
             log::info!(
                 "the desktop does not say how long the keyboard and mouse have been left alone \
-                 (no Mutter IdleMonitor, freedesktop ScreenSaver or X11 screen saver extension): \
-                 time away is not noticed"
+                 (no X11 screen saver extension, Wayland ext-idle-notify-v1 or org_kde_kwin_idle, \
+                 Mutter IdleMonitor or freedesktop ScreenSaver): time away is not noticed"
             );
             self.said_no_idle = true;
         }

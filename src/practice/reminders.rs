@@ -570,7 +570,7 @@ impl ReminderState {
 }
 
 /// Idle at least this long is being away, however short the micro-rest practice.
-const AWAY_AT_LEAST: SignedDuration = SignedDuration::from_mins(1);
+pub const AWAY_AT_LEAST: SignedDuration = SignedDuration::from_mins(1);
 
 /// Whether the person counts as away: idle for at least a rest's length, and a minute. Where
 /// the desktop does not say, never.

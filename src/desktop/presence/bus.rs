@@ -15,6 +15,11 @@
 //!   here it is read through the desktop portal's Settings, which needs no program of GNOME's);
 //! - Xfce: xfconf's `/do-not-disturb` in channel `xfce4-notifyd`.
 //!
+//! Full screen on GNOME, which shows no program the others' windows: the session manager's
+//! `InhibitedActions` has the idle bit (8) while a program keeps the session from going idle, as
+//! video players and presentations do while they play (through the portal's or the session
+//! manager's `Inhibit`); downshift's own keep-awake during a session does not count.
+//!
 //! Nothing is started to answer (the calls carry NO_AUTO_START), except the desktop portal, which
 //! is meant to be started by any program that asks. Each call waits at most [`CALL_LIMIT`].
 
@@ -50,6 +55,15 @@ const PORTAL: (&str, &str, &str) = (
 const GNOME_NOTIFICATIONS: (&str, &str) = ("org.gnome.desktop.notifications", "show-banners");
 const XFCONF: (&str, &str, &str) = ("org.xfce.Xfconf", "/org/xfce/Xfconf", "org.xfce.Xfconf");
 const PROPERTIES: &str = "org.freedesktop.DBus.Properties";
+const SESSION_MANAGER: (&str, &str, &str) = (
+    "org.gnome.SessionManager",
+    "/org/gnome/SessionManager",
+    "org.gnome.SessionManager",
+);
+const INHIBITOR: &str = "org.gnome.SessionManager.Inhibitor";
+/// The session manager's inhibit flag for going idle (1 log out, 2 switch user, 4 suspend, 8
+/// idle, 16 automount).
+const INHIBIT_IDLE: u32 = 8;
 
 /// A connection to a session bus, to ask it about idle time and do-not-disturb.
 pub struct SessionBus {
@@ -134,6 +148,58 @@ impl SessionBus {
         answered
     }
 
+    /// Whether a program other than downshift keeps the GNOME session from going idle (a film or
+    /// a presentation playing): `None` where there is no GNOME session manager.
+    pub fn idle_inhibited(&self) -> Option<Said<bool>> {
+        let source = "GNOME session manager (idle inhibited)";
+        let (name, path, interface) = SESSION_MANAGER;
+        let flags = self.call::<OwnedValue>(
+            name,
+            path,
+            PROPERTIES,
+            "Get",
+            &(interface, "InhibitedActions"),
+            false,
+        );
+        let flags = number("session manager's InhibitedActions", flags)?;
+        if flags & INHIBIT_IDLE == 0 {
+            return Some(Said {
+                value: false,
+                source,
+            });
+        }
+        // Whose: downshift's own hold (keep-awake) does not count. When the list cannot be
+        // read, the bit alone says it.
+        let inhibitors = self.call::<Vec<zbus::zvariant::OwnedObjectPath>>(
+            name,
+            path,
+            interface,
+            "GetInhibitors",
+            &(),
+            false,
+        );
+        let value = match inhibitors {
+            Ok(inhibitors) => inhibitors
+                .iter()
+                .any(|inhibitor| !self.is_our_idle_hold(name, inhibitor.as_str())),
+            Err(e) => {
+                log::trace!("presence: the session manager's inhibitors: {e}");
+                true
+            }
+        };
+        Some(Said { value, source })
+    }
+
+    /// Whether an inhibitor holds nothing of idle, or is downshift's own.
+    fn is_our_idle_hold(&self, name: &str, inhibitor: &str) -> bool {
+        let flags = self.call::<u32>(name, inhibitor, INHIBITOR, "GetFlags", &(), false);
+        if flags.is_ok_and(|flags| flags & INHIBIT_IDLE == 0) {
+            return true;
+        }
+        let app = self.call::<String>(name, inhibitor, INHIBITOR, "GetAppId", &(), false);
+        app.is_ok_and(|app| app == crate::desktop::APPLICATION_NAME || app == crate::APP_ID)
+    }
+
     fn notifications_inhibited(&self) -> Option<bool> {
         let (name, path) = NOTIFICATIONS;
         let value =
@@ -200,6 +266,31 @@ impl SessionBus {
 
 fn milliseconds(millis: u64) -> SignedDuration {
     SignedDuration::from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
+}
+
+/// A number out of a reply, however many variants it is wrapped in.
+fn number(what: &str, reply: zbus::Result<OwnedValue>) -> Option<u32> {
+    let value = match reply {
+        Ok(value) => value,
+        Err(e) => {
+            log::trace!("presence: {what}: {e}");
+            return None;
+        }
+    };
+    let mut value: &Value = &value;
+    while let Value::Value(inner) = value {
+        value = inner;
+    }
+    match value {
+        Value::U32(number) => Some(*number),
+        other => {
+            log::debug!(
+                "presence: {what} is not a number but a {}",
+                other.value_signature()
+            );
+            None
+        }
+    }
 }
 
 /// A yes or no out of a reply, however many variants it is wrapped in.
