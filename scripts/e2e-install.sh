@@ -78,6 +78,7 @@ expected=(
   "share/man/man1/downshift-checkins.1"
   "share/man/man1/downshift-patterns.1"
   "share/man/man1/downshift-heart-analyze.1"
+  "share/man/man1/downshift-doctor.1"
   "share/bash-completion/completions/downshift"
   "share/zsh/site-functions/_downshift"
   "share/fish/vendor_completions.d/downshift.fish"
@@ -105,8 +106,11 @@ keywords = d["Keywords"].split(";")
 for word in ("breathing", "relax", "calm", "stress", "back pain", "micro-break"):
     assert word in keywords, f"{word} not in Keywords: {keywords}"
 assert "Utility" in d["Categories"].split(";"), d["Categories"]
+# KWin lists other programs' windows (full screen holds reminders back) only to a program whose
+# launcher, found by the path in Exec, asks for it.
+assert d["X-KDE-Wayland-Interfaces"] == "org_kde_plasma_window_management", dict(d)
 PY
-ok "the launcher is clean under desktop-file-validate and names the installed binary, the icon and the window's class"
+ok "the launcher is clean under desktop-file-validate and names the installed binary, the icon, the window's class and the KDE window list it reads"
 
 metainfo="$prefix/share/metainfo/$APP_ID.metainfo.xml"
 appstreamcli validate --no-net "$metainfo" >"$work/appstream.log" 2>&1 || die "appstreamcli validate failed: $(cat "$work/appstream.log")"

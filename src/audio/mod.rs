@@ -5,6 +5,8 @@
 mod lag;
 mod output;
 pub mod priority;
+#[cfg(unix)]
+pub mod server;
 mod sounds;
 pub mod stream;
 mod track;

@@ -79,6 +79,30 @@ pub struct DeviceStream {
     pub buffer_frames: u32,
 }
 
+/// The default output device as `open` would find it, for `downshift doctor`: its name and the
+/// format it offers ("default (ALSA): 44100 Hz, 2 channels, f32"), or why there is none. Opens no
+/// stream.
+pub fn describe_default() -> Result<String, String> {
+    let host = cpal::default_host();
+    let device = host
+        .default_output_device()
+        .ok_or_else(|| format!("no output device ({})", host.id().name()))?;
+    let name = device
+        .description()
+        .map(|description| description.name().to_owned())
+        .unwrap_or_else(|e| format!("a device with no name ({e})"));
+    let config = device
+        .default_output_config()
+        .map_err(|e| format!("{name} ({}): not usable: {e}", host.id().name()))?;
+    Ok(format!(
+        "{name} ({}): {} Hz, {} channels, {}",
+        host.id().name(),
+        config.sample_rate(),
+        config.channels(),
+        config.sample_format()
+    ))
+}
+
 /// Opens the default output device.
 pub fn open(on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<DeviceStream, String> {
     let device = cpal::default_host()

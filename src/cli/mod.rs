@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod assets;
 mod checkin;
+mod doctor;
 mod heart;
 mod history;
 mod play;
@@ -75,6 +76,9 @@ pub enum Command {
     /// The heart during slow breathing: a resonance test recorded with another device.
     #[command(subcommand)]
     Heart(heart::HeartCommand),
+    /// What this desktop offers (tray, notifications, idle time, full screen, do-not-disturb,
+    /// keep-awake, sound) and what downshift uses, a line each, for a bug report. Reads only.
+    Doctor(doctor::DoctorArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -264,6 +268,7 @@ pub fn run(cli: Cli) -> CommandResult {
         Some(Command::Checkins { format, .. }) => checkin::checkins(&data_dir, format),
         Some(Command::Patterns { format }) => checkin::patterns(&data_dir, format),
         Some(Command::Heart(command)) => heart::heart(command),
+        Some(Command::Doctor(args)) => doctor::doctor(args),
     }
 }
 

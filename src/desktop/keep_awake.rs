@@ -94,6 +94,13 @@ fn uninhibit(held: Held) {
     }
 }
 
+/// Who would keep the screen on when asked (the owner of the freedesktop ScreenSaver
+/// interface on `bus`), for `downshift doctor`.
+#[cfg(target_os = "linux")]
+pub fn provider(bus: &crate::desktop::presence::SessionBus) -> Option<String> {
+    bus.name_owner(SCREEN_SAVER.0)
+}
+
 #[cfg(not(target_os = "linux"))]
 struct Held;
 

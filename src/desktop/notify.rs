@@ -270,3 +270,40 @@ fn serve(
         }
     }
 }
+
+/// The notification server, as `downshift doctor` says it.
+#[cfg(target_os = "linux")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Server {
+    pub name: String,
+    pub vendor: String,
+    pub version: String,
+    pub spec_version: String,
+    /// `GetCapabilities`: "actions", "body", "persistence", ...
+    pub capabilities: Vec<String>,
+}
+
+/// Who answers notifications on `bus` (`GetServerInformation`, `GetCapabilities`), without
+/// starting one: `Err` says why there is none (and whether the bus would start one).
+#[cfg(target_os = "linux")]
+pub fn server(bus: &crate::desktop::presence::SessionBus) -> Result<Server, String> {
+    let (name, vendor, version, spec_version) = bus
+        .ask::<(String, String, String, String)>(NOTIFICATIONS, "GetServerInformation", &())
+        .map_err(|e| {
+            if bus.activatable(NOTIFICATIONS.0) {
+                format!("none running (the bus would start one when asked: {e})")
+            } else {
+                format!("none ({e})")
+            }
+        })?;
+    let capabilities = bus
+        .ask::<Vec<String>>(NOTIFICATIONS, "GetCapabilities", &())
+        .unwrap_or_default();
+    Ok(Server {
+        name,
+        vendor,
+        version,
+        spec_version,
+        capabilities,
+    })
+}

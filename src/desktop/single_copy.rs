@@ -96,6 +96,18 @@ pub fn object_path(app_id: &str) -> String {
     format!("/{}", app_id.replace('.', "/").replace('-', "_"))
 }
 
+/// Who owns `app_id` on `bus` (a running downshift): its unique name and process, for
+/// `downshift doctor`. Asks nothing of that copy.
+#[cfg(target_os = "linux")]
+pub fn owner(
+    bus: &crate::desktop::presence::SessionBus,
+    app_id: &str,
+) -> Option<(String, Option<u32>)> {
+    let owner = bus.name_owner(app_id)?;
+    let process = bus.process_of(&owner);
+    Some((owner, process))
+}
+
 /// Claims `app_id` on the bus at `address` (`None`: the session bus), or asks the copy that owns
 /// it to come to the front. Each call waits at most [`PATIENCE`]; connecting to a bus that never
 /// answers is given up after twice that.

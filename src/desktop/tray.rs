@@ -268,3 +268,43 @@ fn tray_icon() -> Option<ksni::Icon> {
     })
     .clone()
 }
+
+/// What the desktop's tray offers, as `downshift doctor` says it: who keeps the list of items
+/// (the StatusNotifierWatcher), and whether a tray that shows them (a host) is registered.
+#[cfg(target_os = "linux")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Watcher {
+    /// The watcher's unique name on the bus.
+    pub owner: String,
+    /// `IsStatusNotifierHostRegistered`; `None` when it could not be read.
+    pub host_registered: Option<bool>,
+    /// How many items it lists.
+    pub items: Option<usize>,
+}
+
+#[cfg(target_os = "linux")]
+const WATCHER: (&str, &str, &str) = (
+    "org.kde.StatusNotifierWatcher",
+    "/StatusNotifierWatcher",
+    "org.kde.StatusNotifierWatcher",
+);
+
+/// The tray's watcher on `bus`, if one runs (none is started to answer).
+#[cfg(target_os = "linux")]
+pub fn watcher(bus: &crate::desktop::presence::SessionBus) -> Option<Watcher> {
+    let owner = bus.name_owner(WATCHER.0)?;
+    let host_registered = bus
+        .property(WATCHER, "IsStatusNotifierHostRegistered")
+        .ok()
+        .and_then(|value| bool::try_from(value).ok());
+    let items = bus
+        .property(WATCHER, "RegisteredStatusNotifierItems")
+        .ok()
+        .and_then(|value| Vec::<String>::try_from(value).ok())
+        .map(|items| items.len());
+    Some(Watcher {
+        owner,
+        host_registered,
+        items,
+    })
+}

@@ -55,6 +55,7 @@ const PORTAL: (&str, &str, &str) = (
 const GNOME_NOTIFICATIONS: (&str, &str) = ("org.gnome.desktop.notifications", "show-banners");
 const XFCONF: (&str, &str, &str) = ("org.xfce.Xfconf", "/org/xfce/Xfconf", "org.xfce.Xfconf");
 const PROPERTIES: &str = "org.freedesktop.DBus.Properties";
+const DBUS: (&str, &str) = ("org.freedesktop.DBus", "/org/freedesktop/DBus");
 const SESSION_MANAGER: (&str, &str, &str) = (
     "org.gnome.SessionManager",
     "/org/gnome/SessionManager",
@@ -65,7 +66,8 @@ const INHIBITOR: &str = "org.gnome.SessionManager.Inhibitor";
 /// idle, 16 automount).
 const INHIBIT_IDLE: u32 = 8;
 
-/// A connection to a session bus, to ask it about idle time and do-not-disturb.
+/// A connection to a session bus, to ask it about idle time and do-not-disturb (and, for
+/// `downshift doctor`, who owns a name): questions only, never a service started to answer.
 pub struct SessionBus {
     connection: Connection,
 }
@@ -230,6 +232,60 @@ impl SessionBus {
             false,
         );
         answer("xfconf's /do-not-disturb", value)
+    }
+
+    /// The unique name of whoever owns `name` on the bus, if anyone does.
+    pub fn name_owner(&self, name: &str) -> Option<String> {
+        self.call::<String>(DBUS.0, DBUS.1, DBUS.0, "GetNameOwner", &(name,), false)
+            .map_err(|e| log::trace!("presence: the owner of {name}: {e}"))
+            .ok()
+    }
+
+    /// The process behind a connection (a unique or well-known name), if the bus says.
+    pub fn process_of(&self, name: &str) -> Option<u32> {
+        self.call::<u32>(
+            DBUS.0,
+            DBUS.1,
+            DBUS.0,
+            "GetConnectionUnixProcessID",
+            &(name,),
+            false,
+        )
+        .ok()
+    }
+
+    /// Whether the bus would start a service for `name` when asked (a D-Bus activation file).
+    pub fn activatable(&self, name: &str) -> bool {
+        self.call::<Vec<String>>(DBUS.0, DBUS.1, DBUS.0, "ListActivatableNames", &(), false)
+            .is_ok_and(|names| names.iter().any(|n| n == name))
+    }
+
+    /// A method call that starts no service and waits at most [`CALL_LIMIT`].
+    pub(crate) fn ask<R>(
+        &self,
+        (name, path, interface): (&str, &str, &str),
+        method: &str,
+        body: &(impl serde::Serialize + DynamicType),
+    ) -> zbus::Result<R>
+    where
+        R: for<'d> DynamicDeserialize<'d>,
+    {
+        self.call(name, path, interface, method, body, false)
+    }
+
+    /// A property, read without starting a service, however many variants it is wrapped in.
+    pub(crate) fn property(
+        &self,
+        (name, path, interface): (&str, &str, &str),
+        property: &str,
+    ) -> zbus::Result<OwnedValue> {
+        let value: OwnedValue =
+            self.call(name, path, PROPERTIES, "Get", &(interface, property), false)?;
+        let mut inner: &Value = &value;
+        while let Value::Value(wrapped) = inner {
+            inner = wrapped;
+        }
+        Ok(OwnedValue::try_from(inner.try_clone()?)?)
     }
 
     fn call<R>(
