@@ -65,6 +65,7 @@ e2e: build
 	scripts/e2e-small-screen.sh
 	scripts/e2e-endings.sh
 	scripts/e2e-wayland.sh
+	scripts/e2e-sway.sh
 	scripts/e2e-install.sh
 	scripts/e2e-single-copy.sh
 

@@ -5,6 +5,8 @@
 #   a window the compositor does not draw  (Weston's kiosk shell here; a hidden window elsewhere)
 #                                          checkpoints still come every few seconds, and SIGTERM
 #                                          still records the session as ended early
+#   what Weston offers                     `downshift doctor` says: none of the idle and window
+#                                          protocols (so nobody is taken for away)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-x11.sh
@@ -78,6 +80,16 @@ for row in csv.DictReader(sys.stdin):
 }
 
 start_weston desktop
+echo "version: $(weston --version 2>&1 | head -n1) (headless backend)"
+XDG_SESSION_TYPE=wayland "$BIN" doctor >"$work/doctor.txt" 2>/dev/null || die "doctor failed"
+echo "--- downshift doctor under $(weston --version 2>&1 | head -n1):"
+grep -E "^(session|wayland|idle|full screen|busy): " "$work/doctor.txt"
+echo "---"
+grep -q "^wayland: offers .*; not ext_idle_notifier_v1, org_kde_kwin_idle, zwlr_foreign_toplevel_manager_v1, org_kde_plasma_window_management" "$work/doctor.txt" \
+  || die "Weston offers an idle or window protocol now: $(grep '^wayland: ' "$work/doctor.txt")"
+grep -q "^idle: none (" "$work/doctor.txt" || die "$(grep '^idle: ' "$work/doctor.txt")"
+grep -q "^full screen: none (" "$work/doctor.txt" || die "$(grep '^full screen: ' "$work/doctor.txt")"
+echo "ok: under Weston, doctor says it offers no idle or window protocol: nobody is taken for away, full screen is not seen"
 start_session lost
 wait_for_checkpoint 3
 kill "$WESTON_PID"
@@ -100,4 +112,4 @@ echo "ok: an undrawn window keeps checkpointing, and SIGTERM records its session
 kill "$WESTON_PID"
 wait "$WESTON_PID" 2>/dev/null || true
 WESTON_PID=
-echo "e2e wayland: 2 passed, 0 failed"
+echo "e2e wayland: 3 passed, 0 failed"

@@ -21,6 +21,10 @@ test_packages=(stress-ng xvfb xdotool x11-utils imagemagick pulseaudio pulseaudi
 # script (bsdutils) so that its debug log is written line by line; Orca itself, 46 or newer, is
 # installed by ensure_orca below.
 test_packages+=(at-spi2-core speech-dispatcher python3-gi python3-speechd gir1.2-atspi-2.0 procps bsdutils)
+# The Wayland working-day test (scripts/e2e-sway.sh) runs sway headless as an unprivileged user
+# (setpriv, util-linux), types with wtype, makes weston-terminal (package weston) full screen, and
+# reads mako's notifications back with makoctl, which calls busctl (package systemd).
+test_packages+=(sway wtype mako-notifier util-linux systemd)
 ORCA_MIN_VERSION=46
 # cargo-deb, built from crates.io when missing (about a minute on two cores).
 CARGO_DEB_VERSION=3.8.0

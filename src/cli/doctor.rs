@@ -268,7 +268,10 @@ fn full_screen(reading: &Reading, probes: &Probes) -> String {
     let listed = wayland
         .filter(|_| version.is_some())
         .and_then(|desktop| desktop.windows_listed())
-        .map(|n| format!(" ({n} windows listed)"));
+        .map(|n| match n {
+            1 => " (1 window listed)".to_owned(),
+            n => format!(" ({n} windows listed)"),
+        });
     format!(
         "{}{} — {}{}",
         said.source,
