@@ -519,9 +519,18 @@ pub(super) fn checkin_date(state: &mut AppState, days: i32) {
 /// Ticks or unticks the check-in's mark (its index).
 pub(super) fn checkin_mark(state: &mut AppState, index: usize) {
     if let Screen::CheckIn(screen) = &mut state.screen
-        && let Some((_, ticked)) = screen.marks.get_mut(index)
+        && let Some(mark) = screen.marks.get_mut(index)
     {
-        *ticked = !*ticked;
+        mark.ticked = !mark.ticked;
+    }
+}
+
+/// The check-in's mark (its index) has been wholly on the screen: it counts as offered.
+pub(super) fn checkin_mark_shown(state: &mut AppState, index: usize) {
+    if let Screen::CheckIn(screen) = &mut state.screen
+        && let Some(mark) = screen.marks.get_mut(index)
+    {
+        mark.shown = true;
     }
 }
 

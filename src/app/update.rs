@@ -70,6 +70,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         Command::CheckInBack => pain_days::checkin_back(state),
         Command::CheckInDate(days) => pain_days::checkin_date(state, days),
         Command::CheckInMark(index) => pain_days::checkin_mark(state, index),
+        Command::CheckInMarkShown(index) => pain_days::checkin_mark_shown(state, index),
         Command::CheckInConfirm => pain_days::checkin_confirm(state, now, effects),
         Command::CheckInDone => pain_days::checkin_done(state, now, effects),
         Command::NotToday => pain_days::not_today(state, now, effects),

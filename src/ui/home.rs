@@ -267,6 +267,8 @@ fn practice_list(
         .id_salt("practices")
         .max_height(area_height)
         .auto_shrink([false, true])
+        // Always there, so the list keeps its width when the foot below grows and the bar
+        // comes (nothing on home moves); its handle says how much of the list is in view.
         .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .show(ui, |ui| {
             for (title, members) in &groups {

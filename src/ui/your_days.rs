@@ -44,8 +44,6 @@ pub fn show(
     };
     ui.label(RichText::new(span).color(palette.quiet_text));
     egui::ScrollArea::vertical()
-        // The bar always shows: on a small screen it says there is more below.
-        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if !screen.days.is_empty() {

@@ -77,6 +77,16 @@ pub enum CheckInStage {
     },
 }
 
+/// A mark offered on the page after the questions ("travel").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MarkChoice {
+    pub name: String,
+    pub ticked: bool,
+    /// It has been wholly on the screen: only such marks count as offered (one below the fold
+    /// of a small window, never scrolled to, was not asked).
+    pub shown: bool,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckInScreen {
     /// The day it is about (earlier for a missed day filled in later).
@@ -88,8 +98,8 @@ pub struct CheckInScreen {
     pub current: usize,
     /// "1" was typed on a 0-10 question: "0" makes it 10, Enter keeps 1.
     pub pending_one: bool,
-    /// The marks offered, and whether each is ticked.
-    pub marks: Vec<(String, bool)>,
+    /// The marks on offer, whether each is ticked, and whether it has been on the screen.
+    pub marks: Vec<MarkChoice>,
     pub note: String,
     pub stage: CheckInStage,
 }
@@ -108,7 +118,14 @@ impl CheckInScreen {
             questions,
             current: 0,
             pending_one: false,
-            marks: marks.into_iter().map(|m| (m, false)).collect(),
+            marks: marks
+                .into_iter()
+                .map(|name| MarkChoice {
+                    name,
+                    ticked: false,
+                    shown: false,
+                })
+                .collect(),
             note: String::new(),
             stage: CheckInStage::Questions,
         }
@@ -198,20 +215,23 @@ impl CheckInScreen {
     }
 
     /// What was different and the note, as an addition to the written check-in: every mark
-    /// shown counts as offered, so "not ticked" is kept apart from "not asked".
+    /// that was on the screen counts as offered, so "not ticked" is kept apart from "not
+    /// asked", and a mark never seen is not asked.
     pub fn addition(&self, written: crate::store::history::StartTime) -> Option<CheckIn> {
         let CheckInStage::Answered { written: first, .. } = &self.stage else {
             return None;
         };
         let mut addition = CheckIn::new(first.date, written);
         addition.adds_to = Some(first.id.clone());
-        addition.offered = self.marks.iter().map(|(m, _)| m.clone()).collect();
-        addition.marked = self
-            .marks
-            .iter()
-            .filter(|(_, ticked)| *ticked)
-            .map(|(m, _)| m.clone())
-            .collect();
+        let names = |keep: fn(&MarkChoice) -> bool| -> Vec<String> {
+            self.marks
+                .iter()
+                .filter(|m| keep(m))
+                .map(|m| m.name.clone())
+                .collect()
+        };
+        addition.offered = names(|m| m.shown || m.ticked);
+        addition.marked = names(|m| m.ticked);
         addition.note = self.note.trim().to_owned();
         Some(addition)
     }
