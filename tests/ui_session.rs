@@ -1295,6 +1295,84 @@ fn a_small_test_draws_its_schedule_says_todays_side_and_a_stopped_one_gives_no_v
     );
 }
 
+/// A small test that started `days_ago` days ago (10 blocks of 4 days, with the change on the
+/// blocks `with_change` says), and a check-in on each of its days: pain 3 with the change and
+/// 6 without.
+fn finished_small_test(rig: &Rig, days_ago: i32, with_change: [bool; 10]) {
+    use downshift::store::checkins::{CheckIn, checkin_line};
+    let start = day(-days_ago);
+    let flags: Vec<String> = with_change.iter().map(bool::to_string).collect();
+    std::fs::write(
+        rig.data_dir().small_tests_path(),
+        format!(
+            "(version: 1, tests: [(change: \"a pillow under the knees\", start: \"{start}\", \
+             block_days: 4, with_change: [{}])])",
+            flags.join(", ")
+        ),
+    )
+    .expect("small tests");
+    let written = downshift::store::history::StartTime::of(&common::clock::wall(today_at(21, 0)));
+    let mut log = String::new();
+    for offset in 0..40 {
+        let date = day(offset - days_ago);
+        let mut checkin = CheckIn::new(date, written);
+        let on = with_change[(offset / 4) as usize];
+        checkin.pain = Some(if on { 3 } else { 6 });
+        log.push_str(&checkin_line(&checkin).expect("line"));
+        log.push('\n');
+    }
+    std::fs::write(rig.data_dir().checkins_path(), log).expect("check-ins");
+}
+
+#[test]
+fn a_finished_small_test_keeps_its_verdict_once_closed_and_after_another_starts() {
+    let rig = Rig::new();
+    let with_change = [
+        true, false, false, true, true, false, true, false, false, true,
+    ];
+    // Ended five days ago.
+    finished_small_test(&rig, 45, with_change);
+    // Tall enough that "Your days" needs no scrolling.
+    let tall = [720.0, 1400.0];
+    let mut harness = rig.window().size(tall).at(today_at(10, 0)).open();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Your days")
+        .click();
+    harness.run();
+    harness.get_by_label("Softened it");
+    harness.get_by_label_contains("Pain with the change was 3.0 points lower");
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Close this test")
+        .click();
+    harness.run();
+    harness.get_by_label("The last test, \u{201c}a pillow under the knees\u{201d}: Softened it");
+    assert!(
+        harness.query_by_label_contains("stopped early").is_none(),
+        "a finished test is not called stopped early"
+    );
+    // Another test: the last one still says what it found.
+    harness
+        .get_by_role_and_label(egui::Role::Button, "a short walk after lunch")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Start the test")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Testing: \u{201c}a short walk after lunch\u{201d}");
+    harness.get_by_label("The last test, \u{201c}a pillow under the knees\u{201d}: Softened it");
+    drop(harness);
+    // And after downshift is opened again.
+    let mut harness = rig.window().size(tall).at(day(1).at(10, 0, 0, 0)).open();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Your days")
+        .click();
+    harness.run();
+    harness.get_by_label("The last test, \u{201c}a pillow under the knees\u{201d}: Softened it");
+}
+
 #[test]
 fn the_evening_wind_down_offers_the_checkin_on_its_summary_even_before_the_chosen_time() {
     let rig = Rig::new();

@@ -353,7 +353,7 @@ fn your_days(state: &AppState, now: &Now) -> YourDaysScreen {
     let view = |test: &SmallTest| {
         let schedule = test.schedule();
         let over = today >= schedule.end();
-        let analysis = if over && test.stopped.is_none() {
+        let analysis = if test.ran_its_course(today) {
             small_test::analyse(&schedule, &days)
         } else {
             small_test::so_far(&schedule, &days, test.stopped.unwrap_or(today))

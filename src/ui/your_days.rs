@@ -345,6 +345,7 @@ fn small_test(
                 }
             }
         });
+        last_test(ui, screen, palette);
         return;
     }
     ui.label(
@@ -372,6 +373,11 @@ fn small_test(
             commands.push(Command::StartSmallTest);
         }
     });
+    last_test(ui, screen, palette);
+}
+
+/// The test before, as it ended: its verdict, or what it had when it was stopped early.
+fn last_test(ui: &mut egui::Ui, screen: &YourDaysScreen, palette: &Palette) {
     if let Some(view) = &screen.last_test {
         ui.add_space(8.0);
         ui.label(
