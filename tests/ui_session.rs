@@ -1489,6 +1489,57 @@ fn a_screen_reader_hears_the_window_the_list_each_screen_and_every_phase_once() 
 }
 
 #[test]
+fn a_checkin_that_cannot_be_written_is_said_to_be_not_saved_with_why() {
+    use downshift::app::Command;
+    let rig = Rig::new();
+    // A file where the data folder should be: nothing can be written inside it.
+    let blocked = rig.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").expect("write");
+    let mut harness = rig.window().data_dir(DataDir::new(&blocked)).open();
+    harness.run();
+    harness.state_mut().apply(Command::OpenCheckIn(None));
+    harness.run();
+    assert_eq!(
+        announced(&harness),
+        "Pain today, on average? 0 no pain, 10 as bad as you can imagine. Question 1 of 4."
+    );
+    for key in [
+        egui::Key::Num6,
+        egui::Key::Num4,
+        egui::Key::Num3,
+        egui::Key::Num2,
+    ] {
+        harness.key_press(key);
+        harness.run();
+    }
+    harness.get_by_label("Not saved.");
+    // Why, as the screen says it under "Not saved.".
+    let why = match &harness.state().state().screen {
+        downshift::app::screen::Screen::CheckIn(screen) => match &screen.stage {
+            downshift::app::screen::CheckInStage::Answered {
+                saved: Some(Err(why)),
+                ..
+            } => why.clone(),
+            other => panic!("not a failed write: {other:?}"),
+        },
+        _ => panic!("not the check-in"),
+    };
+    harness.get_by_label(&why);
+    let said = announced(&harness);
+    assert!(said.starts_with("Thank you. Not saved: "), "{said}");
+    assert!(
+        said.contains(why.trim_end_matches('.')),
+        "says why ({why}): {said}"
+    );
+    assert!(!said.contains("Saved."), "{said}");
+    assert!(
+        said.ends_with("Different in the last day or two? Optional."),
+        "{said}"
+    );
+    assert_eq!(std::fs::read_to_string(&blocked).expect("untouched"), "x");
+}
+
+#[test]
 fn a_prompts_words_are_announced_once_and_its_countdown_never() {
     let rig = Rig::new();
     let mut harness = rig.window().at(today_at(18, 10)).open();

@@ -184,14 +184,32 @@ pub fn what_to_say(state: &AppState, now: Micros, last_key: Option<&str>) -> Opt
                     checkin.questions.len()
                 ),
             ),
-            (CheckInStage::Answered { changes, .. }, _) => {
-                let mut text = "Thank you. Saved.".to_owned();
-                if !changes.is_empty() {
-                    text.push_str(" What changed in the last 3 days: ");
-                    text.push_str(&changes.join(" "));
+            (
+                CheckInStage::Answered {
+                    written,
+                    saved,
+                    changes,
+                },
+                _,
+            ) => {
+                // What is said follows the write: "Saving…" while it is on its way, then what
+                // became of it (a quick write replaces the first before it is spoken).
+                let (state, mut text) = match saved {
+                    None => ("saving", "Thank you. Saving…".to_owned()),
+                    Some(Ok(())) => ("saved", "Thank you. Saved.".to_owned()),
+                    Some(Err(reason)) => (
+                        "not saved",
+                        format!("Thank you. Not saved: {}.", reason.trim_end_matches('.')),
+                    ),
+                };
+                if saved.is_some() {
+                    if !changes.is_empty() {
+                        text.push_str(" What changed in the last 3 days: ");
+                        text.push_str(&changes.join(" "));
+                    }
+                    text.push_str(" Different in the last day or two? Optional.");
                 }
-                text.push_str(" Different in the last day or two? Optional.");
-                ("checkin:answered".to_owned(), text)
+                (format!("checkin:{}:{state}", written.id), text)
             }
             _ => return None,
         },
@@ -203,6 +221,58 @@ pub fn what_to_say(state: &AppState, now: Micros, last_key: Option<&str>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::screen::CheckInScreen;
+    use crate::app::{Loaded, Now, SoundStatus};
+    use crate::store::{DataDir, Library, Settings};
+
+    #[test]
+    fn a_checkin_is_said_to_be_saving_then_saved_or_not_saved_with_why() {
+        let local = jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0);
+        let now = Now {
+            mono: 0,
+            wall: crate::clock::fixed_wall(local)(),
+        };
+        let loaded = Loaded {
+            small_tests: Default::default(),
+            reminder_days: Default::default(),
+            library: Library::built_in(),
+            settings: Settings::default(),
+            progress: Default::default(),
+            problems: Vec::new(),
+        };
+        let mut state = AppState::new(DataDir::new("/nowhere"), loaded, SoundStatus::Off, &now);
+        let today = local.date();
+        let mut screen = CheckInScreen::new(today, today, false, vec!["travel".to_owned()]);
+        let written = screen.checkin(crate::store::history::StartTime::of(&now.wall));
+        let mut said = |saved: Option<Result<(), String>>| {
+            screen.stage = CheckInStage::Answered {
+                written: Box::new(written.clone()),
+                saved,
+                changes: vec!["Sleep 3, usually 7.".to_owned()],
+            };
+            state.screen = Screen::CheckIn(Box::new(screen.clone()));
+            what_to_say(&state, 0, None).expect("something is said")
+        };
+        let saving = said(None);
+        assert_eq!(saving.text, "Thank you. Saving…");
+        let saved = said(Some(Ok(())));
+        assert_eq!(
+            saved.text,
+            "Thank you. Saved. What changed in the last 3 days: Sleep 3, usually 7. \
+             Different in the last day or two? Optional."
+        );
+        let failed = said(Some(Err("No space left on device".to_owned())));
+        assert!(
+            failed
+                .text
+                .starts_with("Thank you. Not saved: No space left on device. What changed"),
+            "{}",
+            failed.text
+        );
+        // Each is a new announcement: the outcome is said even after "Saving…" was.
+        assert_ne!(saving.key, saved.key);
+        assert_ne!(saved.key, failed.key);
+    }
 
     #[test]
     fn lengths_are_said_as_people_say_them() {
