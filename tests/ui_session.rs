@@ -1209,9 +1209,12 @@ fn before_the_chosen_time_no_checkin_is_offered_and_a_missed_day_can_be_filled_i
         .get_by_role_and_label(egui::Role::Button, "Check in or fill in a missed day")
         .click();
     harness.run();
+    harness.get_by_label("Question 1 of 4");
     harness.key_press(egui::Key::ArrowLeft);
     harness.run();
-    harness.get_by_label_contains("Yesterday");
+    // Yesterday was Sunday, the weekly day: the PEG items come with it.
+    harness.get_by_label_contains("Yesterday, Sunday 22 November");
+    harness.get_by_label("Question 1 of 7");
     for key in [
         egui::Key::Num2,
         egui::Key::Num1,
@@ -1222,10 +1225,80 @@ fn before_the_chosen_time_no_checkin_is_offered_and_a_missed_day_can_be_filled_i
         harness.key_press(key);
         harness.run();
     }
+    assert!(
+        checkins_of(&rig).is_empty(),
+        "the PEG items are still to come"
+    );
+    harness.get_by_label("What number best describes your pain on average in the past week?");
+    for key in [egui::Key::Num3, egui::Key::Num2, egui::Key::Num4] {
+        harness.key_press(key);
+        harness.run();
+    }
     let kept = checkins_of(&rig);
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].date, day(-1));
     assert_eq!((kept[0].pain, kept[0].interference), (Some(2), Some(1)));
+    let peg = kept[0].peg.expect("the PEG items, kept with Sunday");
+    assert_eq!((peg.pain, peg.enjoyment, peg.activity), (3, 2, 4));
+}
+
+/// Answers the check-in's questions on screen with `digits`, one key each.
+fn answer_checkin(harness: &mut Harness<'static, DownshiftApp>, digits: &[u8]) {
+    for digit in digits {
+        harness.key_press(egui::Key::from_name(&digit.to_string()).expect("a digit key"));
+        harness.run();
+    }
+}
+
+#[test]
+fn the_peg_items_come_once_on_the_weekly_day_whichever_day_the_checkin_is_opened_on() {
+    use downshift::app::Command;
+    let sunday = day(-1);
+    assert_eq!(sunday.weekday(), jiff::civil::Weekday::Sunday);
+    let rig = Rig::new();
+    let mut harness = rig.window().at(sunday.at(21, 0, 0, 0)).open();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Check in")
+        .click();
+    harness.run();
+    harness.get_by_label("Question 1 of 7");
+    answer_checkin(&mut harness, &[5, 4, 6, 2, 6, 7, 5]);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let kept = checkins_of(&rig);
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].peg.is_some(), "Sunday brings them");
+
+    // A second check-in the same Sunday: the week's PEG is answered already.
+    harness.state_mut().apply(Command::OpenCheckIn(None));
+    harness.run();
+    harness.get_by_label("Question 1 of 4");
+    answer_checkin(&mut harness, &[3, 3, 6, 2]);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let kept = checkins_of(&rig);
+    assert_eq!(kept.len(), 2, "four keys wrote it");
+    assert!(kept[1].peg.is_none());
+
+    // From Sunday, Saturday filled in: no PEG.
+    harness.state_mut().apply(Command::OpenCheckIn(None));
+    harness.run();
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run();
+    harness.get_by_label_contains("Yesterday, Saturday 21 November");
+    harness.get_by_label("Question 1 of 4");
+    // And back to Sunday: answered already, so still none.
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    harness.get_by_label("Question 1 of 4");
+    // A week back, the Sunday before with no PEG: they come.
+    for _ in 0..7 {
+        harness.key_press(egui::Key::ArrowLeft);
+        harness.run();
+    }
+    harness.get_by_label_contains("Sunday 15 November");
+    harness.get_by_label("Question 1 of 7");
 }
 
 #[test]

@@ -66,13 +66,24 @@ pub fn offer(state: &AppState, now: &Now) -> Option<CheckInOffer> {
 pub(super) fn open_checkin(state: &mut AppState, date: Option<Date>, now: &Now) {
     let today = now.today();
     let date = date.filter(|d| *d <= today).unwrap_or(today);
-    let weekly = state.settings.checkin.is_weekly_day(date);
+    let weekly = asks_peg(state, date);
     state.screen = Screen::CheckIn(Box::new(CheckInScreen::new(
         date,
         today,
         weekly,
         state.settings.checkin.marks(),
     )));
+}
+
+/// Whether a check-in about `date` asks the weekly PEG items: on the weekly day, once (a
+/// second check-in that day, or one after PEG was answered for it, does not).
+fn asks_peg(state: &AppState, date: Date) -> bool {
+    state.settings.checkin.is_weekly_day(date)
+        && !state
+            .checkins
+            .entries()
+            .iter()
+            .any(|c| c.date == date && c.peg.is_some())
 }
 
 /// A key on the check-in's question; the last answer writes it.
@@ -509,10 +520,17 @@ pub(super) fn checkin_back(state: &mut AppState) {
 /// The check-in's day, this many days earlier (negative) or later: only while its questions
 /// are being answered.
 pub(super) fn checkin_date(state: &mut AppState, days: i32) {
-    if let Screen::CheckIn(screen) = &mut state.screen
-        && screen.stage == CheckInStage::Questions
-    {
-        screen.move_date(days);
+    let Screen::CheckIn(screen) = &mut state.screen else {
+        return;
+    };
+    if screen.stage != CheckInStage::Questions {
+        return;
+    }
+    screen.move_date(days);
+    let date = screen.date;
+    let weekly = asks_peg(state, date);
+    if let Screen::CheckIn(screen) = &mut state.screen {
+        screen.set_weekly(weekly);
     }
 }
 

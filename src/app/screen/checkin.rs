@@ -61,6 +61,11 @@ pub const PEG_ACTIVITY: Question = Question {
     scale: "0 does not interfere, 10 completely interferes",
 };
 
+/// The questions of every check-in.
+const DAILY: [Question; 4] = [PAIN, INTERFERENCE, SLEEP, STRESS];
+/// The weekly PEG items, after the daily ones.
+const PEG: [Question; 3] = [PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY];
+
 /// Where the check-in is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckInStage {
@@ -107,15 +112,11 @@ pub struct CheckInScreen {
 impl CheckInScreen {
     /// A check-in about `date`; the PEG items come too when `weekly`.
     pub fn new(date: Date, today: Date, weekly: bool, marks: Vec<String>) -> Self {
-        let mut questions = vec![PAIN, INTERFERENCE, SLEEP, STRESS];
-        if weekly {
-            questions.extend([PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY]);
-        }
-        CheckInScreen {
+        let mut screen = CheckInScreen {
             date,
             today,
-            answers: vec![None; questions.len()],
-            questions,
+            answers: vec![None; DAILY.len()],
+            questions: DAILY.to_vec(),
             current: 0,
             pending_one: false,
             marks: marks
@@ -128,6 +129,27 @@ impl CheckInScreen {
                 .collect(),
             note: String::new(),
             stage: CheckInStage::Questions,
+        };
+        screen.set_weekly(weekly);
+        screen
+    }
+
+    /// Whether the three PEG items follow the daily four: set again when the day moves (a
+    /// missed Sunday filled in on Monday asks them; Saturday filled in on Sunday does not).
+    /// Taken away mid-way, the last daily question is asked again, so its answer writes it.
+    pub fn set_weekly(&mut self, weekly: bool) {
+        if weekly == (self.questions.len() > DAILY.len()) {
+            return;
+        }
+        if weekly {
+            self.questions.extend(PEG);
+        } else {
+            self.questions.truncate(DAILY.len());
+        }
+        self.answers.resize(self.questions.len(), None);
+        if self.current >= self.questions.len() {
+            self.current = self.questions.len() - 1;
+            self.pending_one = false;
         }
     }
 
@@ -278,6 +300,29 @@ mod tests {
         assert_eq!((peg.pain, peg.enjoyment, peg.activity), (6, 7, 5));
         assert!((peg.score() - 6.0).abs() < 1e-9);
         assert_eq!(screen(false).questions.len(), 4);
+    }
+
+    #[test]
+    fn the_peg_items_come_and_go_with_the_day_and_never_leave_a_checkin_unwritable() {
+        let mut s = screen(false);
+        s.set_weekly(true);
+        assert_eq!(s.questions.len(), 7);
+        for digit in [5, 4, 6, 2, 6] {
+            s.key(RatingKey::Digit(digit));
+        }
+        assert_eq!(s.current, 5, "on the second PEG item");
+        s.set_weekly(false);
+        assert_eq!(s.questions.len(), 4);
+        assert_eq!(s.answers, vec![Some(5), Some(4), Some(6), Some(2)]);
+        assert_eq!(s.current, 3, "stress again: its answer writes it");
+        assert!(!s.is_complete());
+        assert!(s.key(RatingKey::Digit(3)));
+        assert!(s.is_complete());
+        assert_eq!(
+            s.checkin("2026-11-23T21:00:00+00:00".parse().expect("time"))
+                .peg,
+            None
+        );
     }
 
     #[test]
