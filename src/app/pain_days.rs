@@ -569,3 +569,103 @@ pub(super) fn your_days_span(state: &mut AppState, days: usize) {
         screen.chart_days = days;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SessionEnd;
+    use crate::store::reminder_days::ReminderAnswer;
+    use jiff::civil::date;
+
+    fn written() -> StartTime {
+        "2026-11-23T21:00:00+00:00".parse().expect("time")
+    }
+
+    fn checkin(day: Date, pain: Option<u8>, sleep: Option<u8>) -> CheckIn {
+        let mut checkin = CheckIn::new(day, written());
+        checkin.pain = pain;
+        checkin.sleep = sleep;
+        checkin
+    }
+
+    fn session(started: &str, practice: &str, seconds: f32) -> KeptSession {
+        KeptSession {
+            id: "s".into(),
+            started: started.parse().expect("time"),
+            practice: practice.into(),
+            breathed_seconds: seconds,
+            end: SessionEnd::Completed,
+            tension_before: None,
+            tension_after: None,
+        }
+    }
+
+    #[test]
+    fn a_day_of_several_checkins_is_their_mean_and_a_missing_answer_is_never_zero() {
+        let monday = date(2026, 11, 16);
+        let wednesday = date(2026, 11, 18);
+        let mut first = checkin(monday, Some(4), Some(8));
+        first.offered = vec!["travel".to_owned(), "long sitting".to_owned()];
+        first.marked = vec!["travel".to_owned()];
+        // The second that day left sleep out, and was offered long sitting and ticked it.
+        let mut second = checkin(monday, Some(6), None);
+        second.offered = vec!["long sitting".to_owned()];
+        second.marked = vec!["long sitting".to_owned()];
+        let third = checkin(wednesday, None, Some(5));
+        let sessions = [
+            session("2026-11-16T12:00:00+00:00", "Micro-rest reset", 90.0),
+            session("2026-11-16T15:00:00+00:00", "micro-rest reset", 90.0),
+            session("2026-11-17T22:00:00+00:00", WIND_DOWN, 600.0),
+        ];
+        let mut reminders = ReminderDays::default();
+        reminders.count(ReminderAnswer::NudgeShown, date(2026, 11, 17));
+        let days = days_of(
+            &[first, second, third],
+            &sessions,
+            &reminders,
+            "Micro-rest reset",
+            date(2026, 11, 19),
+        );
+        let dates: Vec<Date> = days.iter().map(|d| d.date).collect();
+        assert_eq!(
+            dates,
+            [monday, date(2026, 11, 17), wednesday, date(2026, 11, 19)],
+            "every day from the first check-in to today"
+        );
+        let monday = &days[0];
+        assert_eq!(monday.pain, Some(5.0), "the mean of 4 and 6");
+        assert_eq!(monday.sleep, Some(8.0), "the one answer, not halved");
+        assert_eq!(monday.interference, None, "never answered: not zero");
+        assert_eq!(monday.marks.get("travel"), Some(&true));
+        assert_eq!(
+            monday.marks.get("long sitting"),
+            Some(&true),
+            "ticked once that day"
+        );
+        assert_eq!(monday.micro_rests, 2);
+        assert!((monday.minutes_breathed - 3.0).abs() < 1e-9);
+        assert_eq!(monday.nudges, None, "before the reminders were counted");
+        let tuesday = &days[1];
+        assert_eq!((tuesday.pain, tuesday.sleep), (None, None), "no check-in");
+        assert!(tuesday.marks.is_empty(), "nothing asked");
+        assert!(tuesday.wind_down);
+        assert_eq!(tuesday.nudges.map(|n| n.shown), Some(1));
+        let wednesday = &days[2];
+        assert_eq!((wednesday.pain, wednesday.sleep), (None, Some(5.0)));
+        assert_eq!(
+            wednesday.nudges,
+            Some(Default::default()),
+            "counted from Tuesday on: a day without counts had none"
+        );
+        assert!(
+            days_of(
+                &[],
+                &sessions,
+                &reminders,
+                "Micro-rest reset",
+                date(2026, 11, 19)
+            )
+            .is_empty()
+        );
+    }
+}
