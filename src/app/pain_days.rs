@@ -238,11 +238,7 @@ pub(super) fn checkin_written(state: &mut AppState, checkin: CheckIn, result: Re
                 match &checkin.adds_to {
                     Some(target) => {
                         if let Some(first) = entries.iter_mut().find(|c| &c.id == target) {
-                            first.offered = checkin.offered.clone();
-                            first.marked = checkin.marked.clone();
-                            if !checkin.note.is_empty() {
-                                first.note = checkin.note.clone();
-                            }
+                            crate::store::checkins::fold_in(first, checkin);
                         }
                     }
                     None => entries.push(checkin),
@@ -392,6 +388,7 @@ fn your_days(state: &AppState, now: &Now) -> YourDaysScreen {
         chart_days: 90,
         change: String::new(),
         confirming_stop: false,
+        focus_change: false,
         message: None,
     }
 }
@@ -432,6 +429,42 @@ pub(super) fn start_small_test(state: &mut AppState, now: &Now, effects: &mut Ve
     let mut fresh = your_days(state, now);
     fresh.message = Some("Started. Each day the home screen says which side today is.".to_owned());
     state.screen = Screen::YourDays(Box::new(fresh));
+}
+
+/// Readies a small test of `change` (a finding's "Test it"), or of one to type ("Test a small
+/// change?"): on Your days, its words in the form's field and the keyboard there. With a test
+/// running, or one over and not yet closed, the form is not there: the screen says why.
+pub(super) fn test_change(state: &mut AppState, change: Option<String>, now: &Now) {
+    if !matches!(state.screen, Screen::YourDays(_)) {
+        open_your_days(state, now);
+    }
+    let why_not = state.small_tests.current().map(|test| {
+        if test.is_running(now.today()) {
+            format!(
+                "A test of \u{201c}{}\u{201d} is running: one at a time. Stop it first to test \
+                 another change.",
+                test.change
+            )
+        } else {
+            format!(
+                "The test of \u{201c}{}\u{201d} is over: close it first to test another change.",
+                test.change
+            )
+        }
+    });
+    let Screen::YourDays(screen) = &mut state.screen else {
+        return;
+    };
+    match why_not {
+        Some(why) => screen.message = Some(why),
+        None => {
+            if let Some(change) = change {
+                screen.change = change;
+            }
+            screen.focus_change = true;
+            screen.message = None;
+        }
+    }
 }
 
 /// Ask (true) or stop asking whether to stop the running test.

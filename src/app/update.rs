@@ -78,6 +78,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         Command::OpenYourDays => pain_days::open_your_days(state, now),
         Command::YourDaysSpan(days) => pain_days::your_days_span(state, days),
         Command::StartSmallTest => pain_days::start_small_test(state, now, effects),
+        Command::TestChange(change) => pain_days::test_change(state, change, now),
         Command::AskStopSmallTest(asking) => pain_days::ask_stop_small_test(state, asking),
         Command::StopSmallTest => pain_days::stop_small_test(state, now, effects),
         Command::DismissNotice(id) => state.notices.dismiss(id),

@@ -237,7 +237,7 @@ fn answered(
                     .clicked()
                 {
                     commands.push(Command::CheckInDone);
-                    commands.push(Command::OpenYourDays);
+                    commands.push(Command::TestChange(None));
                 }
             });
     }
