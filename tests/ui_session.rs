@@ -1613,6 +1613,72 @@ fn a_checkin_that_cannot_be_written_is_said_to_be_not_saved_with_why() {
 }
 
 #[test]
+fn every_other_screen_says_what_it_is_as_it_opens_and_a_completed_session_its_outcome() {
+    use downshift::app::Command;
+    use egui::accesskit::Role;
+    // The tension question on: it is read with its scale.
+    let rig = Rig::returning("()");
+    let mut harness = rig.harness();
+    harness.run();
+    harness.state_mut().apply(Command::OpenHistory);
+    harness.run();
+    assert_eq!(announced(&harness), "History");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.state_mut().apply(Command::OpenSafety);
+    harness.run();
+    assert_eq!(announced(&harness), "Before you breathe with downshift");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Your days")
+        .click();
+    harness.run();
+    assert_eq!(announced(&harness), "Your days");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "New").click();
+    harness.run_steps(3);
+    assert_eq!(announced(&harness), "Editing My practice");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert_eq!(announced(&harness), "Home. Choose a practice.");
+
+    // 4-7-8, four breaths: its tension question, then the whole session to its end.
+    for _ in 0..9 {
+        harness.key_press(egui::Key::ArrowDown);
+    }
+    harness.run();
+    harness.get_by_label_contains("In 4, hold 7, out 8");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(
+        announced(&harness),
+        "How tense do you feel right now? 0 is completely relaxed, 10 the most tense you can \
+         imagine. Press a number key."
+    );
+    harness.key_press(egui::Key::S);
+    harness.run();
+    rig.advance(4 * S + 1);
+    harness.run();
+    rig.advance(80 * S);
+    harness.run();
+    assert_eq!(
+        announced(&harness),
+        "And how tense do you feel now? 0 is completely relaxed, 10 the most tense you can \
+         imagine. Press a number key."
+    );
+    harness.key_press(egui::Key::S);
+    harness.run();
+    harness.get_by_label("Well done.");
+    let said = announced(&harness);
+    assert!(
+        said.starts_with("Well done. 4-7-8. Completed, ") && said.contains("4 breaths"),
+        "{said}"
+    );
+}
+
+#[test]
 fn a_prompts_words_are_announced_once_and_its_countdown_never() {
     let rig = Rig::new();
     let mut harness = rig.window().at(today_at(18, 10)).open();
