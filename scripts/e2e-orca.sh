@@ -127,8 +127,14 @@ speech-dispatcher --run-single --timeout 0 --config-dir "$XDG_CONFIG_HOME/speech
 started+=($!)
 for _ in $(seq 100); do [[ -S "$speechd_socket" ]] && break; sleep 0.1; done
 [[ -S "$speechd_socket" ]] || die "speech-dispatcher made no socket: $(cat "$work/speechd.log")"
-wait_for_line "Module dummy started successfully" "$work/speechd/speech-dispatcher.log" 10 ||
-  die "speech-dispatcher did not start its dummy module: $(tail -n 5 "$work/speechd/speech-dispatcher.log")"
+# It says so on its standard error or in its log file, whichever it has opened by then (0.11.4
+# starts its modules before it opens the file).
+dummy_started() {
+  grep -q "Module dummy started successfully" "$work/speechd.log" "$work/speechd/speech-dispatcher.log" 2>/dev/null
+}
+for _ in $(seq 100); do dummy_started && break; sleep 0.1; done
+dummy_started ||
+  die "speech-dispatcher did not start its dummy module: $(tail -n 5 "$work/speechd.log" "$work/speechd/speech-dispatcher.log" 2>&1)"
 export SPEECHD_ADDRESS="unix_socket:$speechd_socket"
 
 # Orca, with its settings in a folder of its own and everything in its debug log. Its log file
