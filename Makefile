@@ -49,6 +49,7 @@ deps-deb:
 check:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	python3 scripts/make-changelog.py --check
 
 # The window snapshots render with Mesa; its shader cache would otherwise grow in ~/.cache.
 unit:

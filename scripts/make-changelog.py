@@ -3,6 +3,7 @@
 (one entry per <release>, newest first), so the two never disagree.
 
     scripts/make-changelog.py METAINFO CARGO_TOML OUT
+    scripts/make-changelog.py --check      (make check: the notes' words are all kept)
 
 The maintainer is the one Cargo.toml's [package.metadata.deb] names."""
 
@@ -14,17 +15,43 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 
+def words(element):
+    """All the text of an element, inline markup (<em>, <code>) and what follows it included."""
+    return " ".join("".join(element.itertext()).split())
+
+
 def bullets(description):
     """The release notes as changelog lines: each paragraph and list item one bullet."""
     for element in description:
         if element.tag == "p":
-            yield " ".join(element.text.split())
+            yield words(element)
         elif element.tag in ("ul", "ol"):
             for item in element.findall("li"):
-                yield " ".join(item.text.split())
+                yield words(item)
+
+
+def check():
+    """Release notes with inline markup keep every word (element.text alone stopped at it)."""
+    description = ET.fromstring(
+        "<description><p>A <em>calmer</em> evening theme, and <code>checkin --date</code> for a"
+        " missed day.</p><ul><li><em>Your days</em> shows the course.</li><li>Plain.</li></ul>"
+        "</description>"
+    )
+    got = list(bullets(description))
+    wanted = [
+        "A calmer evening theme, and checkin --date for a missed day.",
+        "Your days shows the course.",
+        "Plain.",
+    ]
+    if got != wanted:
+        sys.exit(f"make-changelog.py --check: {got} is not {wanted}")
+    print("make-changelog.py: release notes with inline markup keep every word")
 
 
 def main():
+    if sys.argv[1:] == ["--check"]:
+        check()
+        return
     if len(sys.argv) != 4:
         sys.exit("usage: make-changelog.py METAINFO CARGO_TOML OUT")
     metainfo, cargo_toml, out = sys.argv[1:]

@@ -806,6 +806,94 @@ fn the_checkin_notification_comes_once_at_its_time_only_when_asked_for_and_not_a
 }
 
 #[test]
+fn the_checkin_notification_never_comes_before_its_chosen_time_nor_during_a_session() {
+    let (_rig, mut state) = app(SoundStatus::Off);
+    state.settings.checkin.notify = true;
+    state.settings.checkin.from = "19:30".to_owned();
+    receive(
+        &mut state,
+        Message::CheckInsLoaded(Ok(Default::default())),
+        &at(1),
+    );
+    let informs = |state: &mut AppState, hour: i8, minute: i8, mono: u64| {
+        let mut effects = Vec::new();
+        app::tick(
+            state,
+            &now_at(today_at(hour, minute), mono * S),
+            &mut effects,
+        );
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Desktop(DesktopEffect::Inform(text)) if text.contains("check-in")))
+            .count()
+    };
+    for (hour, minute) in [(0, 5), (12, 0), (17, 0), (19, 29)] {
+        assert_eq!(
+            informs(&mut state, hour, minute, 2),
+            0,
+            "not at {hour}:{minute:02}, before 19:30"
+        );
+    }
+    // At its time, but in a session: it waits for the session's end.
+    apply(&mut state, Command::Start, &now_at(today_at(19, 29), 3 * S));
+    assert!(state.is_in_session());
+    assert_eq!(informs(&mut state, 19, 30, 4), 0, "not during a session");
+    apply(
+        &mut state,
+        Command::EndSession,
+        &now_at(today_at(19, 31), 5 * S),
+    );
+    apply(
+        &mut state,
+        Command::Dismiss,
+        &now_at(today_at(19, 31), 5 * S),
+    );
+    assert_eq!(informs(&mut state, 19, 31, 6), 1, "after it");
+}
+
+#[test]
+fn the_checkins_the_app_keeps_read_as_the_log_does_after_two_additions() {
+    use downshift::store::checkins::{CheckIn, append_checkin, load_checkins};
+    let (rig, mut state) = app(SoundStatus::Off);
+    receive(
+        &mut state,
+        Message::CheckInsLoaded(Ok(Default::default())),
+        &at(1),
+    );
+    let path = rig.data_dir().checkins_path();
+    let written = StartTime::of(&wall(today_at(21, 0)));
+    let mut first = CheckIn::new(TODAY, written);
+    first.pain = Some(5);
+    let mut marks = CheckIn::new(TODAY, written);
+    marks.adds_to = Some(first.id.clone());
+    marks.offered = vec!["travel".to_owned(), "long sitting".to_owned()];
+    marks.marked = vec!["travel".to_owned()];
+    marks.note = "a long drive".to_owned();
+    let mut more = CheckIn::new(TODAY, written);
+    more.adds_to = Some(first.id.clone());
+    more.offered = vec!["long sitting".to_owned(), "gardening".to_owned()];
+    more.marked = vec!["gardening".to_owned()];
+    more.note = "and the hedge".to_owned();
+    for checkin in [first, marks, more] {
+        append_checkin(&path, &checkin).expect("written");
+        receive(
+            &mut state,
+            Message::CheckInWritten {
+                checkin: Box::new(checkin),
+                result: Ok(()),
+            },
+            &at(2),
+        );
+    }
+    let from_the_log = load_checkins(&path).expect("reads");
+    assert_eq!(state.checkins.entries(), from_the_log.entries.as_slice());
+    let kept = &from_the_log.entries[0];
+    assert_eq!(kept.offered, ["travel", "long sitting", "gardening"]);
+    assert_eq!(kept.marked, ["travel", "gardening"]);
+    assert_eq!(kept.note, "a long drive\nand the hedge");
+}
+
+#[test]
 fn nudges_shown_started_and_put_off_are_counted_by_day_and_kept_for_what_changed() {
     let (_rig, mut state) = app_with_nudges("Micro-rest reset");
     let today = TODAY;

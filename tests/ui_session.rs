@@ -1209,9 +1209,12 @@ fn before_the_chosen_time_no_checkin_is_offered_and_a_missed_day_can_be_filled_i
         .get_by_role_and_label(egui::Role::Button, "Check in or fill in a missed day")
         .click();
     harness.run();
+    harness.get_by_label("Question 1 of 4");
     harness.key_press(egui::Key::ArrowLeft);
     harness.run();
-    harness.get_by_label_contains("Yesterday");
+    // Yesterday was Sunday, the weekly day: the PEG items come with it.
+    harness.get_by_label_contains("Yesterday, Sunday 22 November");
+    harness.get_by_label("Question 1 of 7");
     for key in [
         egui::Key::Num2,
         egui::Key::Num1,
@@ -1222,10 +1225,80 @@ fn before_the_chosen_time_no_checkin_is_offered_and_a_missed_day_can_be_filled_i
         harness.key_press(key);
         harness.run();
     }
+    assert!(
+        checkins_of(&rig).is_empty(),
+        "the PEG items are still to come"
+    );
+    harness.get_by_label("What number best describes your pain on average in the past week?");
+    for key in [egui::Key::Num3, egui::Key::Num2, egui::Key::Num4] {
+        harness.key_press(key);
+        harness.run();
+    }
     let kept = checkins_of(&rig);
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].date, day(-1));
     assert_eq!((kept[0].pain, kept[0].interference), (Some(2), Some(1)));
+    let peg = kept[0].peg.expect("the PEG items, kept with Sunday");
+    assert_eq!((peg.pain, peg.enjoyment, peg.activity), (3, 2, 4));
+}
+
+/// Answers the check-in's questions on screen with `digits`, one key each.
+fn answer_checkin(harness: &mut Harness<'static, DownshiftApp>, digits: &[u8]) {
+    for digit in digits {
+        harness.key_press(egui::Key::from_name(&digit.to_string()).expect("a digit key"));
+        harness.run();
+    }
+}
+
+#[test]
+fn the_peg_items_come_once_on_the_weekly_day_whichever_day_the_checkin_is_opened_on() {
+    use downshift::app::Command;
+    let sunday = day(-1);
+    assert_eq!(sunday.weekday(), jiff::civil::Weekday::Sunday);
+    let rig = Rig::new();
+    let mut harness = rig.window().at(sunday.at(21, 0, 0, 0)).open();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Check in")
+        .click();
+    harness.run();
+    harness.get_by_label("Question 1 of 7");
+    answer_checkin(&mut harness, &[5, 4, 6, 2, 6, 7, 5]);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let kept = checkins_of(&rig);
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].peg.is_some(), "Sunday brings them");
+
+    // A second check-in the same Sunday: the week's PEG is answered already.
+    harness.state_mut().apply(Command::OpenCheckIn(None));
+    harness.run();
+    harness.get_by_label("Question 1 of 4");
+    answer_checkin(&mut harness, &[3, 3, 6, 2]);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let kept = checkins_of(&rig);
+    assert_eq!(kept.len(), 2, "four keys wrote it");
+    assert!(kept[1].peg.is_none());
+
+    // From Sunday, Saturday filled in: no PEG.
+    harness.state_mut().apply(Command::OpenCheckIn(None));
+    harness.run();
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run();
+    harness.get_by_label_contains("Yesterday, Saturday 21 November");
+    harness.get_by_label("Question 1 of 4");
+    // And back to Sunday: answered already, so still none.
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    harness.get_by_label("Question 1 of 4");
+    // A week back, the Sunday before with no PEG: they come.
+    for _ in 0..7 {
+        harness.key_press(egui::Key::ArrowLeft);
+        harness.run();
+    }
+    harness.get_by_label_contains("Sunday 15 November");
+    harness.get_by_label("Question 1 of 7");
 }
 
 #[test]
@@ -1293,6 +1366,84 @@ fn a_small_test_draws_its_schedule_says_todays_side_and_a_stopped_one_gives_no_v
         tests.tests[0].with_change, test.with_change,
         "the schedule as drawn"
     );
+}
+
+/// A small test that started `days_ago` days ago (10 blocks of 4 days, with the change on the
+/// blocks `with_change` says), and a check-in on each of its days: pain 3 with the change and
+/// 6 without.
+fn finished_small_test(rig: &Rig, days_ago: i32, with_change: [bool; 10]) {
+    use downshift::store::checkins::{CheckIn, checkin_line};
+    let start = day(-days_ago);
+    let flags: Vec<String> = with_change.iter().map(bool::to_string).collect();
+    std::fs::write(
+        rig.data_dir().small_tests_path(),
+        format!(
+            "(version: 1, tests: [(change: \"a pillow under the knees\", start: \"{start}\", \
+             block_days: 4, with_change: [{}])])",
+            flags.join(", ")
+        ),
+    )
+    .expect("small tests");
+    let written = downshift::store::history::StartTime::of(&common::clock::wall(today_at(21, 0)));
+    let mut log = String::new();
+    for offset in 0..40 {
+        let date = day(offset - days_ago);
+        let mut checkin = CheckIn::new(date, written);
+        let on = with_change[(offset / 4) as usize];
+        checkin.pain = Some(if on { 3 } else { 6 });
+        log.push_str(&checkin_line(&checkin).expect("line"));
+        log.push('\n');
+    }
+    std::fs::write(rig.data_dir().checkins_path(), log).expect("check-ins");
+}
+
+#[test]
+fn a_finished_small_test_keeps_its_verdict_once_closed_and_after_another_starts() {
+    let rig = Rig::new();
+    let with_change = [
+        true, false, false, true, true, false, true, false, false, true,
+    ];
+    // Ended five days ago.
+    finished_small_test(&rig, 45, with_change);
+    // Tall enough that "Your days" needs no scrolling.
+    let tall = [720.0, 1400.0];
+    let mut harness = rig.window().size(tall).at(today_at(10, 0)).open();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Your days")
+        .click();
+    harness.run();
+    harness.get_by_label("Softened it");
+    harness.get_by_label_contains("Pain with the change was 3.0 points lower");
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Close this test")
+        .click();
+    harness.run();
+    harness.get_by_label("The last test, \u{201c}a pillow under the knees\u{201d}: Softened it");
+    assert!(
+        harness.query_by_label_contains("stopped early").is_none(),
+        "a finished test is not called stopped early"
+    );
+    // Another test: the last one still says what it found.
+    harness
+        .get_by_role_and_label(egui::Role::Button, "a short walk after lunch")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Start the test")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Testing: \u{201c}a short walk after lunch\u{201d}");
+    harness.get_by_label("The last test, \u{201c}a pillow under the knees\u{201d}: Softened it");
+    drop(harness);
+    // And after downshift is opened again.
+    let mut harness = rig.window().size(tall).at(day(1).at(10, 0, 0, 0)).open();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::Button, "Your days")
+        .click();
+    harness.run();
+    harness.get_by_label("The last test, \u{201c}a pillow under the knees\u{201d}: Softened it");
 }
 
 #[test]
@@ -1407,6 +1558,123 @@ fn a_screen_reader_hears_the_window_the_list_each_screen_and_every_phase_once() 
         announced(&harness).starts_with("Session ended. Extended exhale 4-6. Ended early,"),
         "{}",
         announced(&harness)
+    );
+}
+
+#[test]
+fn a_checkin_that_cannot_be_written_is_said_to_be_not_saved_with_why() {
+    use downshift::app::Command;
+    let rig = Rig::new();
+    // A file where the data folder should be: nothing can be written inside it.
+    let blocked = rig.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").expect("write");
+    let mut harness = rig.window().data_dir(DataDir::new(&blocked)).open();
+    harness.run();
+    harness.state_mut().apply(Command::OpenCheckIn(None));
+    harness.run();
+    assert_eq!(
+        announced(&harness),
+        "Pain today, on average? 0 no pain, 10 as bad as you can imagine. Question 1 of 4."
+    );
+    for key in [
+        egui::Key::Num6,
+        egui::Key::Num4,
+        egui::Key::Num3,
+        egui::Key::Num2,
+    ] {
+        harness.key_press(key);
+        harness.run();
+    }
+    harness.get_by_label("Not saved.");
+    // Why, as the screen says it under "Not saved.".
+    let why = match &harness.state().state().screen {
+        downshift::app::screen::Screen::CheckIn(screen) => match &screen.stage {
+            downshift::app::screen::CheckInStage::Answered {
+                saved: Some(Err(why)),
+                ..
+            } => why.clone(),
+            other => panic!("not a failed write: {other:?}"),
+        },
+        _ => panic!("not the check-in"),
+    };
+    harness.get_by_label(&why);
+    let said = announced(&harness);
+    assert!(said.starts_with("Thank you. Not saved: "), "{said}");
+    assert!(
+        said.contains(why.trim_end_matches('.')),
+        "says why ({why}): {said}"
+    );
+    assert!(!said.contains("Saved."), "{said}");
+    assert!(
+        said.ends_with("Different in the last day or two? Optional."),
+        "{said}"
+    );
+    assert_eq!(std::fs::read_to_string(&blocked).expect("untouched"), "x");
+}
+
+#[test]
+fn every_other_screen_says_what_it_is_as_it_opens_and_a_completed_session_its_outcome() {
+    use downshift::app::Command;
+    use egui::accesskit::Role;
+    // The tension question on: it is read with its scale.
+    let rig = Rig::returning("()");
+    let mut harness = rig.harness();
+    harness.run();
+    harness.state_mut().apply(Command::OpenHistory);
+    harness.run();
+    assert_eq!(announced(&harness), "History");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.state_mut().apply(Command::OpenSafety);
+    harness.run();
+    assert_eq!(announced(&harness), "Before you breathe with downshift");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Your days")
+        .click();
+    harness.run();
+    assert_eq!(announced(&harness), "Your days");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "New").click();
+    harness.run_steps(3);
+    assert_eq!(announced(&harness), "Editing My practice");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert_eq!(announced(&harness), "Home. Choose a practice.");
+
+    // 4-7-8, four breaths: its tension question, then the whole session to its end.
+    for _ in 0..9 {
+        harness.key_press(egui::Key::ArrowDown);
+    }
+    harness.run();
+    harness.get_by_label_contains("In 4, hold 7, out 8");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(
+        announced(&harness),
+        "How tense do you feel right now? 0 is completely relaxed, 10 the most tense you can \
+         imagine. Press a number key."
+    );
+    harness.key_press(egui::Key::S);
+    harness.run();
+    rig.advance(4 * S + 1);
+    harness.run();
+    rig.advance(80 * S);
+    harness.run();
+    assert_eq!(
+        announced(&harness),
+        "And how tense do you feel now? 0 is completely relaxed, 10 the most tense you can \
+         imagine. Press a number key."
+    );
+    harness.key_press(egui::Key::S);
+    harness.run();
+    harness.get_by_label("Well done.");
+    let said = announced(&harness);
+    assert!(
+        said.starts_with("Well done. 4-7-8. Completed, ") && said.contains("4 breaths"),
+        "{said}"
     );
 }
 

@@ -13,7 +13,8 @@ use jiff::civil::DateTime;
 
 mod common;
 use common::app::{Rig, SIZE};
-use common::clock::{TODAY, day, today_at};
+use common::clock::{day, today_at};
+use common::records::checkin_log;
 
 /// The window on the rig's folder, opened at `at`, as the snapshots show it: no pointer drawn,
 /// two frames in.
@@ -214,7 +215,7 @@ fn every_screen(theme: &'static str, size: [f32; 2]) {
     // Pain as data: four months of check-ins, a small test in its third block, and a day whose
     // pain stands out.
     let rig = Rig::with_settings(&format!("(safety_note_seen: true, theme: {theme})"));
-    std::fs::write(rig.data_dir().checkins_path(), checkins(120)).expect("check-ins");
+    std::fs::write(rig.data_dir().checkins_path(), checkin_log(120)).expect("check-ins");
     std::fs::write(
         rig.data_dir().small_tests_path(),
         format!(
@@ -247,36 +248,6 @@ fn every_screen(theme: &'static str, size: [f32; 2]) {
     take(&mut results, &mut harness, &named("your-days"), None);
 
     results.unwrap();
-}
-
-/// `days` days of check-ins up to yesterday, as the log keeps them: pain around 4 that drifts,
-/// sleep around 7, a mark now and then; the last two days slept badly after long sitting.
-fn checkins(days: i64) -> String {
-    use downshift::store::checkins::{BUILT_IN_MARKS, CheckIn, checkin_line};
-    let today = TODAY;
-    let written = downshift::store::history::StartTime::of(&common::clock::wall(today_at(21, 0)));
-    let mut text = String::new();
-    for back in (1..=days).rev() {
-        if back % 9 == 4 {
-            continue; // a day missed now and then
-        }
-        let date = today
-            .checked_sub(jiff::Span::new().days(back))
-            .expect("date");
-        let mut checkin = CheckIn::new(date, written);
-        let wave = [0, 1, 1, 0, -1, -1, 0, 1, 0, -1][(back % 10) as usize];
-        checkin.pain = Some((4 + wave) as u8);
-        checkin.interference = Some((3 + wave) as u8);
-        checkin.sleep = Some(if back <= 2 { 3 } else { (7 - wave) as u8 });
-        checkin.stress = Some((2 + (back % 3)) as u8);
-        checkin.offered = BUILT_IN_MARKS.iter().map(|m| m.to_string()).collect();
-        if back <= 2 || back % 11 == 0 {
-            checkin.marked = vec!["long sitting".to_owned()];
-        }
-        text.push_str(&checkin_line(&checkin).expect("line"));
-        text.push('\n');
-    }
-    text
 }
 
 #[test]

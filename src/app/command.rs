@@ -92,6 +92,11 @@ pub enum Command {
     CheckInDate(i32),
     /// Tick or untick the check-in's mark (its index).
     CheckInMark(usize),
+    /// The check-in's mark (its index) is wholly on the screen: it counts as offered.
+    CheckInMarkShown(usize),
+    /// Your days: ready a small test of this change (a finding's), or of one to type: the
+    /// form's field gets the keyboard, or the screen says why a test cannot start now.
+    TestChange(Option<String>),
     /// Enter on the check-in: confirm a pending 1 on a question, or be done after them.
     CheckInConfirm,
     /// The page after the questions is done: what was different and the note are added.

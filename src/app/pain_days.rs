@@ -66,13 +66,24 @@ pub fn offer(state: &AppState, now: &Now) -> Option<CheckInOffer> {
 pub(super) fn open_checkin(state: &mut AppState, date: Option<Date>, now: &Now) {
     let today = now.today();
     let date = date.filter(|d| *d <= today).unwrap_or(today);
-    let weekly = state.settings.checkin.is_weekly_day(date);
+    let weekly = asks_peg(state, date);
     state.screen = Screen::CheckIn(Box::new(CheckInScreen::new(
         date,
         today,
         weekly,
         state.settings.checkin.marks(),
     )));
+}
+
+/// Whether a check-in about `date` asks the weekly PEG items: on the weekly day, once (a
+/// second check-in that day, or one after PEG was answered for it, does not).
+fn asks_peg(state: &AppState, date: Date) -> bool {
+    state.settings.checkin.is_weekly_day(date)
+        && !state
+            .checkins
+            .entries()
+            .iter()
+            .any(|c| c.date == date && c.peg.is_some())
 }
 
 /// A key on the check-in's question; the last answer writes it.
@@ -227,11 +238,7 @@ pub(super) fn checkin_written(state: &mut AppState, checkin: CheckIn, result: Re
                 match &checkin.adds_to {
                     Some(target) => {
                         if let Some(first) = entries.iter_mut().find(|c| &c.id == target) {
-                            first.offered = checkin.offered.clone();
-                            first.marked = checkin.marked.clone();
-                            if !checkin.note.is_empty() {
-                                first.note = checkin.note.clone();
-                            }
+                            crate::store::checkins::fold_in(first, checkin);
                         }
                     }
                     None => entries.push(checkin),
@@ -353,7 +360,7 @@ fn your_days(state: &AppState, now: &Now) -> YourDaysScreen {
     let view = |test: &SmallTest| {
         let schedule = test.schedule();
         let over = today >= schedule.end();
-        let analysis = if over && test.stopped.is_none() {
+        let analysis = if test.ran_its_course(today) {
             small_test::analyse(&schedule, &days)
         } else {
             small_test::so_far(&schedule, &days, test.stopped.unwrap_or(today))
@@ -381,6 +388,7 @@ fn your_days(state: &AppState, now: &Now) -> YourDaysScreen {
         chart_days: 90,
         change: String::new(),
         confirming_stop: false,
+        focus_change: false,
         message: None,
     }
 }
@@ -421,6 +429,42 @@ pub(super) fn start_small_test(state: &mut AppState, now: &Now, effects: &mut Ve
     let mut fresh = your_days(state, now);
     fresh.message = Some("Started. Each day the home screen says which side today is.".to_owned());
     state.screen = Screen::YourDays(Box::new(fresh));
+}
+
+/// Readies a small test of `change` (a finding's "Test it"), or of one to type ("Test a small
+/// change?"): on Your days, its words in the form's field and the keyboard there. With a test
+/// running, or one over and not yet closed, the form is not there: the screen says why.
+pub(super) fn test_change(state: &mut AppState, change: Option<String>, now: &Now) {
+    if !matches!(state.screen, Screen::YourDays(_)) {
+        open_your_days(state, now);
+    }
+    let why_not = state.small_tests.current().map(|test| {
+        if test.is_running(now.today()) {
+            format!(
+                "A test of \u{201c}{}\u{201d} is running: one at a time. Stop it first to test \
+                 another change.",
+                test.change
+            )
+        } else {
+            format!(
+                "The test of \u{201c}{}\u{201d} is over: close it first to test another change.",
+                test.change
+            )
+        }
+    });
+    let Screen::YourDays(screen) = &mut state.screen else {
+        return;
+    };
+    match why_not {
+        Some(why) => screen.message = Some(why),
+        None => {
+            if let Some(change) = change {
+                screen.change = change;
+            }
+            screen.focus_change = true;
+            screen.message = None;
+        }
+    }
 }
 
 /// Ask (true) or stop asking whether to stop the running test.
@@ -509,19 +553,35 @@ pub(super) fn checkin_back(state: &mut AppState) {
 /// The check-in's day, this many days earlier (negative) or later: only while its questions
 /// are being answered.
 pub(super) fn checkin_date(state: &mut AppState, days: i32) {
-    if let Screen::CheckIn(screen) = &mut state.screen
-        && screen.stage == CheckInStage::Questions
-    {
-        screen.move_date(days);
+    let Screen::CheckIn(screen) = &mut state.screen else {
+        return;
+    };
+    if screen.stage != CheckInStage::Questions {
+        return;
+    }
+    screen.move_date(days);
+    let date = screen.date;
+    let weekly = asks_peg(state, date);
+    if let Screen::CheckIn(screen) = &mut state.screen {
+        screen.set_weekly(weekly);
     }
 }
 
 /// Ticks or unticks the check-in's mark (its index).
 pub(super) fn checkin_mark(state: &mut AppState, index: usize) {
     if let Screen::CheckIn(screen) = &mut state.screen
-        && let Some((_, ticked)) = screen.marks.get_mut(index)
+        && let Some(mark) = screen.marks.get_mut(index)
     {
-        *ticked = !*ticked;
+        mark.ticked = !mark.ticked;
+    }
+}
+
+/// The check-in's mark (its index) has been wholly on the screen: it counts as offered.
+pub(super) fn checkin_mark_shown(state: &mut AppState, index: usize) {
+    if let Screen::CheckIn(screen) = &mut state.screen
+        && let Some(mark) = screen.marks.get_mut(index)
+    {
+        mark.shown = true;
     }
 }
 
@@ -540,5 +600,105 @@ pub(super) fn checkin_confirm(state: &mut AppState, now: &Now, effects: &mut Vec
 pub(super) fn your_days_span(state: &mut AppState, days: usize) {
     if let Screen::YourDays(screen) = &mut state.screen {
         screen.chart_days = days;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SessionEnd;
+    use crate::store::reminder_days::ReminderAnswer;
+    use jiff::civil::date;
+
+    fn written() -> StartTime {
+        "2026-11-23T21:00:00+00:00".parse().expect("time")
+    }
+
+    fn checkin(day: Date, pain: Option<u8>, sleep: Option<u8>) -> CheckIn {
+        let mut checkin = CheckIn::new(day, written());
+        checkin.pain = pain;
+        checkin.sleep = sleep;
+        checkin
+    }
+
+    fn session(started: &str, practice: &str, seconds: f32) -> KeptSession {
+        KeptSession {
+            id: "s".into(),
+            started: started.parse().expect("time"),
+            practice: practice.into(),
+            breathed_seconds: seconds,
+            end: SessionEnd::Completed,
+            tension_before: None,
+            tension_after: None,
+        }
+    }
+
+    #[test]
+    fn a_day_of_several_checkins_is_their_mean_and_a_missing_answer_is_never_zero() {
+        let monday = date(2026, 11, 16);
+        let wednesday = date(2026, 11, 18);
+        let mut first = checkin(monday, Some(4), Some(8));
+        first.offered = vec!["travel".to_owned(), "long sitting".to_owned()];
+        first.marked = vec!["travel".to_owned()];
+        // The second that day left sleep out, and was offered long sitting and ticked it.
+        let mut second = checkin(monday, Some(6), None);
+        second.offered = vec!["long sitting".to_owned()];
+        second.marked = vec!["long sitting".to_owned()];
+        let third = checkin(wednesday, None, Some(5));
+        let sessions = [
+            session("2026-11-16T12:00:00+00:00", "Micro-rest reset", 90.0),
+            session("2026-11-16T15:00:00+00:00", "micro-rest reset", 90.0),
+            session("2026-11-17T22:00:00+00:00", WIND_DOWN, 600.0),
+        ];
+        let mut reminders = ReminderDays::default();
+        reminders.count(ReminderAnswer::NudgeShown, date(2026, 11, 17));
+        let days = days_of(
+            &[first, second, third],
+            &sessions,
+            &reminders,
+            "Micro-rest reset",
+            date(2026, 11, 19),
+        );
+        let dates: Vec<Date> = days.iter().map(|d| d.date).collect();
+        assert_eq!(
+            dates,
+            [monday, date(2026, 11, 17), wednesday, date(2026, 11, 19)],
+            "every day from the first check-in to today"
+        );
+        let monday = &days[0];
+        assert_eq!(monday.pain, Some(5.0), "the mean of 4 and 6");
+        assert_eq!(monday.sleep, Some(8.0), "the one answer, not halved");
+        assert_eq!(monday.interference, None, "never answered: not zero");
+        assert_eq!(monday.marks.get("travel"), Some(&true));
+        assert_eq!(
+            monday.marks.get("long sitting"),
+            Some(&true),
+            "ticked once that day"
+        );
+        assert_eq!(monday.micro_rests, 2);
+        assert!((monday.minutes_breathed - 3.0).abs() < 1e-9);
+        assert_eq!(monday.nudges, None, "before the reminders were counted");
+        let tuesday = &days[1];
+        assert_eq!((tuesday.pain, tuesday.sleep), (None, None), "no check-in");
+        assert!(tuesday.marks.is_empty(), "nothing asked");
+        assert!(tuesday.wind_down);
+        assert_eq!(tuesday.nudges.map(|n| n.shown), Some(1));
+        let wednesday = &days[2];
+        assert_eq!((wednesday.pain, wednesday.sleep), (None, Some(5.0)));
+        assert_eq!(
+            wednesday.nudges,
+            Some(Default::default()),
+            "counted from Tuesday on: a day without counts had none"
+        );
+        assert!(
+            days_of(
+                &[],
+                &sessions,
+                &reminders,
+                "Micro-rest reset",
+                date(2026, 11, 19)
+            )
+            .is_empty()
+        );
     }
 }

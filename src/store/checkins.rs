@@ -260,8 +260,9 @@ pub fn load_checkins(path: &Path) -> io::Result<CheckIns> {
     Ok(read)
 }
 
-/// An addition's marks and note, made part of its check-in.
-fn fold_in(checkin: &mut CheckIn, addition: CheckIn) {
+/// An addition's marks and note, made part of its check-in: as the log is read, and as the app
+/// keeps what it has just written, so both read the same.
+pub fn fold_in(checkin: &mut CheckIn, addition: CheckIn) {
     for mark in addition.offered {
         if !checkin.offered.contains(&mark) {
             checkin.offered.push(mark);

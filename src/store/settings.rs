@@ -386,6 +386,41 @@ mod tests {
     }
 
     #[test]
+    fn at_most_six_marks_of_ones_own_are_kept_and_the_rest_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.ron");
+        std::fs::write(
+            &path,
+            "(checkin: (own_marks: [\"gardening\", \"\", \"a long drive\", \"cold\", \"damp\", \
+             \"a new mattress\", \"carrying a child\", \"painting the hall\"]))",
+        )
+        .expect("write");
+        let (settings, notice) = Settings::load(&path);
+        assert_eq!(
+            settings.checkin.own_marks,
+            [
+                "gardening",
+                "a long drive",
+                "cold",
+                "damp",
+                "a new mattress",
+                "carrying a child"
+            ]
+        );
+        let notice = notice.expect("said");
+        assert!(
+            notice.contains("checkin.own_marks: \"\" is not a mark's name"),
+            "{notice}"
+        );
+        assert!(
+            notice.contains("checkin.own_marks: 7 marks, at most 6 are kept"),
+            "{notice}"
+        );
+        // Offered after the built-in five, each once.
+        assert_eq!(settings.checkin.marks().len(), 11);
+    }
+
+    #[test]
     fn settings_round_trip() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("settings.ron");

@@ -25,7 +25,8 @@ pub struct SmallTest {
     pub block_days: u32,
     /// Each block: with the change (true) or without it.
     pub with_change: Vec<bool>,
-    /// The day it was stopped early, if it was.
+    /// The day it was stopped or closed. Before the schedule's end it was stopped early; on its
+    /// end (the day after its last) it ran its course and was closed, and keeps its verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<Date>,
 }
@@ -52,6 +53,12 @@ impl SmallTest {
     /// Still going on `today`: neither stopped nor past its last day.
     pub fn is_running(&self, today: Date) -> bool {
         self.stopped.is_none() && today < self.schedule().end()
+    }
+
+    /// Over by `today` and not stopped before its end: its result is a verdict.
+    pub fn ran_its_course(&self, today: Date) -> bool {
+        let end = self.schedule().end();
+        today >= end && self.stopped.is_none_or(|stopped| stopped >= end)
     }
 }
 
@@ -120,5 +127,34 @@ impl Sanitize for SmallTests {
             why.is_none()
         });
         notes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_test_closed_on_its_end_ran_its_course_and_one_stopped_before_did_not() {
+        let start = jiff::civil::date(2026, 10, 1);
+        let mut test = SmallTest {
+            change: "a pillow under the knees".to_owned(),
+            start,
+            block_days: 4,
+            with_change: vec![true, false],
+            stopped: None,
+        };
+        let end = test.schedule().end();
+        assert_eq!(end, jiff::civil::date(2026, 10, 9));
+        let last_day = jiff::civil::date(2026, 10, 8);
+        assert!(!test.ran_its_course(last_day), "not over yet");
+        assert!(test.ran_its_course(end));
+        test.stopped = Some(end);
+        assert!(test.ran_its_course(jiff::civil::date(2027, 1, 1)), "closed");
+        test.stopped = Some(last_day);
+        assert!(
+            !test.ran_its_course(jiff::civil::date(2027, 1, 1)),
+            "stopped early"
+        );
     }
 }

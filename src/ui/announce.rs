@@ -27,8 +27,9 @@ const SETTLE_SECONDS: f64 = 0.3;
 #[derive(Default)]
 pub struct Announcer {
     last_key: Option<String>,
-    /// Words waiting for their moment (seconds, egui's clock).
-    pending: Option<(String, f64)>,
+    /// Words waiting for their moment (seconds, egui's clock); no moment yet while no reader
+    /// listens.
+    pending: Option<(String, Option<f64>)>,
     /// The last words given, and their number (a new number is a new node).
     current: Option<(u64, String)>,
     serial: u64,
@@ -48,23 +49,35 @@ impl Announcer {
     pub fn update(&mut self, ctx: &egui::Context, state: &AppState, now: Micros, keep: bool) {
         let spoken = what_to_say(state, now, self.last_key.as_deref());
         let seconds = ctx.input(|i| i.time);
+        // A reader is listening once the accessibility tree is asked for (egui builds it only
+        // then). Words given before would be in the tree a reader first reads, never announced:
+        // home's, at start, were lost whenever Orca came to the window later than they did.
+        let listening = ctx
+            .accesskit_node_builder(egui::accesskit_root_id(), |_| ())
+            .is_some();
         if let Some(spoken) = spoken
             && self.last_key.as_deref() != Some(spoken.key.as_str())
         {
             self.last_key = Some(spoken.key);
-            self.pending = Some((spoken.text, seconds + SETTLE_SECONDS));
+            self.pending = Some((spoken.text, None));
         }
         let mut fresh = false;
         if let Some((text, due)) = self.pending.take() {
-            if seconds >= due {
-                self.serial += 1;
-                self.current = Some((self.serial, text));
-                fresh = true;
-            } else {
-                // Frames until then (a third of a second): a timer alone may not wake a
-                // window that has nothing else to draw.
-                ctx.request_repaint();
-                self.pending = Some((text, due));
+            let due = due.or_else(|| listening.then_some(seconds + SETTLE_SECONDS));
+            match due {
+                Some(due) if seconds >= due => {
+                    self.serial += 1;
+                    self.current = Some((self.serial, text));
+                    fresh = true;
+                }
+                _ => {
+                    if due.is_some() {
+                        // Frames until then (a third of a second): a timer alone may not wake
+                        // a window that has nothing else to draw.
+                        ctx.request_repaint();
+                    }
+                    self.pending = Some((text, due));
+                }
             }
         }
         self.showing = fresh || (keep && self.current.is_some());
@@ -184,14 +197,32 @@ pub fn what_to_say(state: &AppState, now: Micros, last_key: Option<&str>) -> Opt
                     checkin.questions.len()
                 ),
             ),
-            (CheckInStage::Answered { changes, .. }, _) => {
-                let mut text = "Thank you. Saved.".to_owned();
-                if !changes.is_empty() {
-                    text.push_str(" What changed in the last 3 days: ");
-                    text.push_str(&changes.join(" "));
+            (
+                CheckInStage::Answered {
+                    written,
+                    saved,
+                    changes,
+                },
+                _,
+            ) => {
+                // What is said follows the write: "Saving…" while it is on its way, then what
+                // became of it (a quick write replaces the first before it is spoken).
+                let (state, mut text) = match saved {
+                    None => ("saving", "Thank you. Saving…".to_owned()),
+                    Some(Ok(())) => ("saved", "Thank you. Saved.".to_owned()),
+                    Some(Err(reason)) => (
+                        "not saved",
+                        format!("Thank you. Not saved: {}.", reason.trim_end_matches('.')),
+                    ),
+                };
+                if saved.is_some() {
+                    if !changes.is_empty() {
+                        text.push_str(" What changed in the last 3 days: ");
+                        text.push_str(&changes.join(" "));
+                    }
+                    text.push_str(" Different in the last day or two? Optional.");
                 }
-                text.push_str(" Different in the last day or two? Optional.");
-                ("checkin:answered".to_owned(), text)
+                (format!("checkin:{}:{state}", written.id), text)
             }
             _ => return None,
         },
@@ -203,6 +234,107 @@ pub fn what_to_say(state: &AppState, now: Micros, last_key: Option<&str>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::screen::CheckInScreen;
+    use crate::app::{Loaded, Now, SoundStatus};
+    use crate::store::{DataDir, Library, Settings};
+
+    /// The app on home, at 21:00.
+    fn home_state() -> AppState {
+        let local = jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0);
+        let now = Now {
+            mono: 0,
+            wall: crate::clock::fixed_wall(local)(),
+        };
+        let loaded = Loaded {
+            small_tests: Default::default(),
+            reminder_days: Default::default(),
+            library: Library::built_in(),
+            settings: Settings::default(),
+            progress: Default::default(),
+            problems: Vec::new(),
+        };
+        AppState::new(DataDir::new("/nowhere"), loaded, SoundStatus::Off, &now)
+    }
+
+    #[test]
+    fn words_wait_for_a_reader_to_listen_then_settle_and_are_given_once() {
+        let ctx = egui::Context::default();
+        let state = home_state();
+        let mut announcer = Announcer::default();
+        let frame = |announcer: &mut Announcer, time: f64| {
+            let input = egui::RawInput {
+                time: Some(time),
+                ..Default::default()
+            };
+            let mut output = ctx.run_pass(input, |ctx| announcer.update(ctx, &state, 0, true));
+            output.textures_delta.clear();
+            output
+        };
+        // No reader yet (egui builds no tree): however long, nothing is given.
+        for tenth in 0..20 {
+            frame(&mut announcer, f64::from(tenth) / 10.0);
+        }
+        assert_eq!(announcer.current(), None);
+        // A reader asks for the tree: the words come after the settling moment.
+        ctx.enable_accesskit();
+        frame(&mut announcer, 2.0);
+        frame(&mut announcer, 2.2);
+        assert_eq!(announcer.current(), None, "settling");
+        let output = frame(&mut announcer, 2.35);
+        assert_eq!(announcer.current(), Some("Home. Choose a practice."));
+        let update = output
+            .platform_output
+            .accesskit_update
+            .expect("a tree update");
+        let live: Vec<_> = update
+            .nodes
+            .iter()
+            .filter(|(_, node)| node.live() == Some(egui::accesskit::Live::Polite))
+            .map(|(_, node)| node.value().map(str::to_owned))
+            .collect();
+        assert_eq!(live, [Some("Home. Choose a practice.".to_owned())]);
+    }
+
+    #[test]
+    fn a_checkin_is_said_to_be_saving_then_saved_or_not_saved_with_why() {
+        let mut state = home_state();
+        let local = jiff::civil::date(2026, 11, 23).at(21, 0, 0, 0);
+        let now = Now {
+            mono: 0,
+            wall: crate::clock::fixed_wall(local)(),
+        };
+        let today = local.date();
+        let mut screen = CheckInScreen::new(today, today, false, vec!["travel".to_owned()]);
+        let written = screen.checkin(crate::store::history::StartTime::of(&now.wall));
+        let mut said = |saved: Option<Result<(), String>>| {
+            screen.stage = CheckInStage::Answered {
+                written: Box::new(written.clone()),
+                saved,
+                changes: vec!["Sleep 3, usually 7.".to_owned()],
+            };
+            state.screen = Screen::CheckIn(Box::new(screen.clone()));
+            what_to_say(&state, 0, None).expect("something is said")
+        };
+        let saving = said(None);
+        assert_eq!(saving.text, "Thank you. Saving…");
+        let saved = said(Some(Ok(())));
+        assert_eq!(
+            saved.text,
+            "Thank you. Saved. What changed in the last 3 days: Sleep 3, usually 7. \
+             Different in the last day or two? Optional."
+        );
+        let failed = said(Some(Err("No space left on device".to_owned())));
+        assert!(
+            failed
+                .text
+                .starts_with("Thank you. Not saved: No space left on device. What changed"),
+            "{}",
+            failed.text
+        );
+        // Each is a new announcement: the outcome is said even after "Saving…" was.
+        assert_ne!(saving.key, saved.key);
+        assert_ne!(saved.key, failed.key);
+    }
 
     #[test]
     fn lengths_are_said_as_people_say_them() {

@@ -15,29 +15,37 @@ pub fn show(
 ) {
     if matches!(screen.stage, CheckInStage::Answered { .. }) {
         // Done is laid out first, at the foot: on a small screen it is never below the fold.
+        // Its hint beside it, on one row, leaves the page above the room for every mark.
         super::widgets::foot_panel("checkin_foot").show(ui, |ui| {
-            ui.vertical_centered(|ui| {
-                let done = ui.add(
-                    egui::Button::new(RichText::new("Done").size(24.0))
-                        .min_size(egui::vec2(160.0, 52.0)),
-                );
+            let done_text = RichText::new("Done").size(24.0);
+            let hint = RichText::new("Enter: done. Esc: leave the marks unasked.")
+                .color(palette.quiet_text);
+            let done_size = egui::vec2(150.0, 48.0);
+            let spacing = ui.spacing().item_spacing.x;
+            let width = done_size.x
+                + spacing
+                + super::widgets::text_width(ui, hint.clone(), egui::TextStyle::Body);
+            ui.horizontal(|ui| {
+                ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
+                let done = ui.add(egui::Button::new(done_text).min_size(done_size));
                 if done.clicked() {
                     commands.push(Command::CheckInDone);
                 }
-                ui.label(
-                    RichText::new("Enter: done. Esc: leave the marks unasked.")
-                        .color(palette.quiet_text),
-                );
+                ui.label(hint);
             });
         });
     }
+    // The room a scroll bar takes is kept free from the first frame: the marks are laid out
+    // the same before and after a bar comes, so the ones found on the screen stay there.
+    let width = ui.available_width() - ui.spacing().scroll.allocated_width();
     egui::ScrollArea::vertical()
-        // The bar always shows: on a small screen it says there is more below.
-        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .auto_shrink([false, false])
         .show(ui, |ui| match &screen.stage {
             CheckInStage::Questions => questions(ui, screen, palette, commands),
-            CheckInStage::Answered { .. } => answered(ui, screen, palette, commands),
+            CheckInStage::Answered { .. } => {
+                ui.set_max_width(width);
+                answered(ui, screen, palette, commands)
+            }
         });
 }
 
@@ -170,30 +178,52 @@ fn answered(
     palette: &Palette,
     commands: &mut Vec<Command>,
 ) {
-    let CheckInStage::Answered { saved, changes, .. } = &screen.stage else {
+    let CheckInStage::Answered {
+        written,
+        saved,
+        changes,
+    } = &screen.stage
+    else {
         return;
     };
+    let in_view_id = egui::Id::unique(("checkin marks in view", &written.id));
     let saved = saved.clone();
     let changes = changes.clone();
     ui.vertical_centered(|ui| {
-        ui.add_space(16.0);
-        ui.label(RichText::new("Thank you.").size(34.0));
-        ui.label(RichText::new(day_words(screen)).color(palette.quiet_text));
-        match &saved {
-            None => ui.label(RichText::new("Saving…").color(palette.quiet_text)),
-            Some(Ok(())) => ui.label(RichText::new("Saved.").color(palette.quiet_text)),
-            Some(Err(reason)) => {
-                ui.label(RichText::new(format!("Not saved: {reason}")).color(palette.warning))
-            }
+        ui.add_space(4.0);
+        ui.label(RichText::new("Thank you.").size(30.0));
+        // The day and whether it is saved on one line: the marks below need the room.
+        let day = RichText::new(format!("{} ·", day_words(screen))).color(palette.quiet_text);
+        let status = match &saved {
+            None => RichText::new("Saving…").color(palette.quiet_text),
+            Some(Ok(())) => RichText::new("Saved.").color(palette.quiet_text),
+            Some(Err(_)) => RichText::new("Not saved.").color(palette.warning),
         };
+        let gap = 6.0;
+        let width = super::widgets::text_width(ui, day.clone(), egui::TextStyle::Body)
+            + gap
+            + super::widgets::text_width(ui, status.clone(), egui::TextStyle::Body);
+        ui.allocate_ui_with_layout(
+            egui::vec2(width, ui.text_style_height(&egui::TextStyle::Body)),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.spacing_mut().item_spacing.x = gap;
+                ui.label(day);
+                ui.label(status);
+            },
+        );
+        if let Some(Err(reason)) = &saved {
+            ui.label(RichText::new(reason).color(palette.warning));
+        }
     });
     if !changes.is_empty() {
-        ui.add_space(12.0);
+        ui.add_space(4.0);
         egui::Frame::group(ui.style())
             .stroke(egui::Stroke::new(1.0, palette.quiet_text))
-            .inner_margin(12)
+            .inner_margin(10)
             .show(ui, |ui| {
-                ui.label(RichText::new("What changed in the last 3 days").heading());
+                ui.spacing_mut().item_spacing.y = 8.0;
+                ui.label(RichText::new("What changed in the last 3 days").size(24.0));
                 for line in &changes {
                     ui.label(line);
                 }
@@ -207,30 +237,42 @@ fn answered(
                     .clicked()
                 {
                     commands.push(Command::CheckInDone);
-                    commands.push(Command::OpenYourDays);
+                    commands.push(Command::TestChange(None));
                 }
             });
     }
-    ui.add_space(12.0);
+    ui.add_space(4.0);
     let heading =
         ui.label(RichText::new("Different in the last day or two? (optional)").size(22.0));
+    // Only a mark wholly on the screen two frames running counts as asked: at a page's first
+    // frame the panels are not yet in place, and more seems to fit than does.
+    let before: Vec<bool> = ui.data(|d| d.get_temp(in_view_id)).unwrap_or_default();
+    let mut in_view = vec![false; screen.marks.len()];
     ui.horizontal_wrapped(|ui| {
-        for (index, (mark, ticked)) in screen.marks.iter().enumerate() {
-            let mut on = *ticked;
-            if ui.checkbox(&mut on, mark.as_str()).changed() {
+        let visible = ui.clip_rect();
+        for (index, mark) in screen.marks.iter().enumerate() {
+            let mut on = mark.ticked;
+            let response = ui.checkbox(&mut on, mark.name.as_str());
+            if response.changed() {
                 commands.push(Command::CheckInMark(index));
+            }
+            in_view[index] = visible.contains_rect(response.rect);
+            if !mark.shown && in_view[index] && before.get(index) == Some(&true) {
+                commands.push(Command::CheckInMarkShown(index));
             }
         }
     })
     .response
     .labelled_by(heading.id);
-    ui.add_space(8.0);
-    let note = ui.label("A note (optional)");
-    ui.add(
-        egui::TextEdit::multiline(&mut screen.note)
-            .desired_rows(2)
-            .desired_width(f32::INFINITY)
-            .char_limit(crate::store::checkins::NOTE_MAX),
-    )
-    .labelled_by(note.id);
+    ui.data_mut(|d| d.insert_temp(in_view_id, in_view));
+    ui.horizontal(|ui| {
+        let note = ui.label("A note (optional)");
+        ui.add(
+            egui::TextEdit::multiline(&mut screen.note)
+                .desired_rows(1)
+                .desired_width(f32::INFINITY)
+                .char_limit(crate::store::checkins::NOTE_MAX),
+        )
+        .labelled_by(note.id);
+    });
 }

@@ -40,6 +40,8 @@ pub struct Glance<'a> {
 
 /// The header's room: the heading, the suggestion and the last session, or a reminder card.
 const HEADER_HEIGHT: f32 = 118.0;
+/// And a line more when the check-in's card and the small test's day both show.
+const HEADER_LINE: f32 = 25.0;
 
 /// The home screen: the practices in two groups on the left, the chosen one on the right,
 /// and at the foot what else there is to do. The foot is laid out first, so it is always in
@@ -60,8 +62,15 @@ pub fn show(
         && ui.input(|i| i.key_pressed(egui::Key::Tab) && i.modifiers.is_none());
     let width = ui.available_width();
     let centred = egui::Layout::top_down(egui::Align::Center);
-    ui.allocate_ui_with_layout(egui::vec2(width, HEADER_HEIGHT), centred, |ui| {
-        ui.set_min_size(egui::vec2(width, HEADER_HEIGHT));
+    // Decided from what is offered, not from whether a reminder shows: a reminder coming
+    // moves nothing.
+    let header_height = if glance.checkin.is_some() && glance.test_side.is_some() {
+        HEADER_HEIGHT + HEADER_LINE
+    } else {
+        HEADER_HEIGHT
+    };
+    ui.allocate_ui_with_layout(egui::vec2(width, header_height), centred, |ui| {
+        ui.set_min_size(egui::vec2(width, header_height));
         if let Some(reminder) = glance.reminder {
             super::reminder::show(ui, reminder, glance.reduced_motion, palette, commands);
             return;
@@ -71,12 +80,16 @@ pub fn show(
         if let Some(suggestion) = glance.suggestion {
             ui.label(RichText::new(suggestion).color(palette.breath));
         }
-        // The check-in, when offered, takes the last session's line: one quiet row.
+        // The check-in, when offered, takes the last session's line: one quiet row. The small
+        // test's day is said too: the evening, when the card shows, is when people check in.
         if let Some(offer) = glance.checkin {
             checkin_card(ui, offer, palette, commands);
-        } else if let Some(side) = glance.test_side {
+        }
+        if let Some(side) = glance.test_side {
             ui.label(RichText::new(side).size(17.0).color(palette.quiet_text));
-        } else if let Some(recent) = glance.recent {
+        } else if glance.checkin.is_none()
+            && let Some(recent) = glance.recent
+        {
             ui.label(RichText::new(recent).size(17.0).color(palette.quiet_text));
         }
     });
@@ -267,6 +280,8 @@ fn practice_list(
         .id_salt("practices")
         .max_height(area_height)
         .auto_shrink([false, true])
+        // Always there, so the list keeps its width when the foot below grows and the bar
+        // comes (nothing on home moves); its handle says how much of the list is in view.
         .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .show(ui, |ui| {
             for (title, members) in &groups {

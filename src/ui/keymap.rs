@@ -51,6 +51,8 @@ const HOME: &[Binding] = &[
     key(Key::ArrowDown, Command::SelectNext),
     key(Key::ArrowUp, Command::SelectPrevious),
     key(Key::I, Command::OpenAbout),
+    // The daily check-in, any time: with its number keys and Enter, six keys in all.
+    key(Key::C, Command::OpenCheckIn(None)),
     key(Key::F, Command::ToggleFullscreen),
 ];
 

@@ -500,11 +500,22 @@ impl WindowApp<'_> {
 /// Everything grows with the window (full screen, a large monitor) and shrinks a little with a
 /// small one: the layout is made for 720 × 760 points.
 fn scale_to_window(ctx: &egui::Context) {
-    let Some(inner) = ctx.input(|i| i.viewport().inner_rect) else {
+    // Only a real window says where it is (a test's does not, and keeps the zoom at 1).
+    if ctx.input(|i| i.viewport().inner_rect).is_none() {
         return;
-    };
+    }
+    // The window's size in pixels, as this frame has it, over the desktop's own scale: the
+    // zoom's effect taken out. (The viewport's inner_rect is in points of an earlier zoom, so
+    // scaling it back by the zoom now chased its own tail: 1, 0.9, 0.8, 0.9, 1, ... at every
+    // frame on a 1366 x 768 screen.)
+    let (pixels, native) = ctx.input(|i| {
+        (
+            i.viewport_rect().size() * i.pixels_per_point(),
+            i.viewport().native_pixels_per_point.unwrap_or(1.0),
+        )
+    });
     let zoom = ctx.zoom_factor();
-    let unzoomed = inner.size() * zoom;
+    let unzoomed = pixels / native;
     let fit = (unzoomed.x / 720.0).min(unzoomed.y / 760.0).clamp(0.8, 2.0);
     // In steps of 5 %, so dragging the window's edge does not re-lay the text at every pixel.
     let wanted = (fit * 20.0).round() / 20.0;
@@ -549,5 +560,49 @@ impl eframe::App for WindowApp<'_> {
 
     fn persist_egui_memory(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frames of a window `pixels` large, its inside reported as eframe reports it on X11: in
+    /// points of the zoom of the frame before. The zoom after each frame.
+    fn zooms(pixels: egui::Vec2, frames: usize) -> Vec<f32> {
+        let ctx = egui::Context::default();
+        let mut reported_zoom = 1.0;
+        let mut zooms = Vec::new();
+        for _ in 0..frames {
+            let zoom = ctx.zoom_factor();
+            let mut input = egui::RawInput {
+                screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, pixels / zoom)),
+                ..Default::default()
+            };
+            let viewport = input.viewports.entry(egui::ViewportId::ROOT).or_default();
+            viewport.native_pixels_per_point = Some(1.0);
+            viewport.inner_rect = Some(egui::Rect::from_min_size(
+                egui::pos2(320.0, 40.0),
+                pixels / reported_zoom,
+            ));
+            reported_zoom = zoom;
+            let mut output = ctx.run_pass(input, scale_to_window);
+            output.textures_delta.clear();
+            zooms.push(ctx.zoom_factor());
+        }
+        zooms
+    }
+
+    #[test]
+    fn the_zoom_follows_the_windows_size_and_then_stays() {
+        // 720 x 680 pixels (1366 x 768 with a panel): 0.9 from the next frame, for good. (It
+        // went round 0.9, 0.8, 0.9, 1.0 for ever, repainting every frame.)
+        let settled = zooms(egui::vec2(720.0, 680.0), 12);
+        assert!(settled[1..].iter().all(|&zoom| zoom == 0.9), "{settled:?}");
+        // A large window: larger text, in steps of 5 %, at most twice.
+        assert_eq!(zooms(egui::vec2(1080.0, 1140.0), 6).last(), Some(&1.5));
+        assert_eq!(zooms(egui::vec2(3000.0, 3000.0), 6).last(), Some(&2.0));
+        // Never below 80 %.
+        assert_eq!(zooms(egui::vec2(420.0, 520.0), 6).last(), Some(&0.8));
     }
 }

@@ -13,8 +13,30 @@ pub fn show(
     palette: &Palette,
     commands: &mut Vec<Command>,
 ) {
+    // The one action at the foot, laid out first: on a small screen it is never below the fold.
+    super::widgets::foot_panel("safety_foot").show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            let (label, hint) = match &screen.then {
+                Some(practice) => (
+                    format!("Begin {}", practice.name),
+                    "Esc goes back without beginning.",
+                ),
+                None => ("Back".to_owned(), ""),
+            };
+            let go = ui.add(
+                egui::Button::new(RichText::new(label).size(24.0))
+                    .min_size(egui::vec2(220.0, 52.0)),
+            );
+            if go.clicked() {
+                commands.push(Command::SafetyRead);
+            }
+            if !hint.is_empty() {
+                ui.label(RichText::new(hint).size(16.0).color(palette.quiet_text));
+            }
+        });
+    });
     egui::ScrollArea::vertical()
-        .auto_shrink([false, true])
+        .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.vertical_centered(|ui| {
                 ui.add_space(12.0);
@@ -46,25 +68,5 @@ pub fn show(
             {
                 commands.push(Command::OpenYourDays);
             }
-            ui.add_space(8.0);
-            ui.vertical_centered(|ui| {
-                let (label, hint) = match &screen.then {
-                    Some(practice) => (
-                        format!("Begin {}", practice.name),
-                        "Esc goes back without beginning.",
-                    ),
-                    None => ("Back".to_owned(), ""),
-                };
-                let go = ui.add(
-                    egui::Button::new(RichText::new(label).size(24.0))
-                        .min_size(egui::vec2(220.0, 52.0)),
-                );
-                if go.clicked() {
-                    commands.push(Command::SafetyRead);
-                }
-                if !hint.is_empty() {
-                    ui.label(RichText::new(hint).size(16.0).color(palette.quiet_text));
-                }
-            });
         });
 }

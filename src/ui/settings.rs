@@ -32,8 +32,6 @@ pub fn show(
     ui.heading("Settings");
     ui.add_space(8.0);
     egui::ScrollArea::vertical()
-        // The bar always shows: on a small screen it says there is more below.
-        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .max_height(ui.available_height() - 90.0)
         .show(ui, |ui| {
             section(ui, "Look", palette);

@@ -84,6 +84,13 @@ pub fn apply(ctx: &egui::Context, theme: Theme, reduced_motion: bool) {
         style.spacing.button_padding = egui::vec2(18.0, 10.0);
         style.spacing.item_spacing = egui::vec2(12.0, 12.0);
         style.spacing.slider_width = 220.0;
+        // A solid bar wherever there is more than fits, at rest too: egui's floating bars
+        // show only under the pointer, so someone reading by keyboard saw nothing to say a
+        // screen went on below. It takes its own room and never covers the text.
+        style.spacing.scroll = egui::style::ScrollStyle {
+            bar_width: 10.0,
+            ..egui::style::ScrollStyle::solid()
+        };
         // Gentle: no flashing hover jumps.
         style.animation_time = if reduced_motion { 0.0 } else { 0.25 };
         style.scroll_animation = if reduced_motion {

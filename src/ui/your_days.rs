@@ -44,8 +44,6 @@ pub fn show(
     };
     ui.label(RichText::new(span).color(palette.quiet_text));
     egui::ScrollArea::vertical()
-        // The bar always shows: on a small screen it says there is more below.
-        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if !screen.days.is_empty() {
@@ -54,7 +52,7 @@ pub fn show(
             ui.add_space(12.0);
             small_test(ui, screen, palette, commands);
             ui.add_space(12.0);
-            patterns(ui, screen, palette);
+            patterns(ui, screen, palette, commands);
             if let Some(flag) = &screen.red_flag {
                 ui.add_space(12.0);
                 red_flag(ui, &flag.why, palette, commands);
@@ -84,6 +82,11 @@ fn red_flag(ui: &mut egui::Ui, why: &str, palette: &Palette, commands: &mut Vec<
             }
         });
 }
+
+/// The room the chart's numbers take at its left, in points.
+const Y_AXIS_ROOM: f32 = 40.0;
+/// The room a date under the chart needs ("Aug 2024" and a gap), in points.
+const DATE_LABEL_ROOM: f32 = 80.0;
 
 /// Pain, sleep and stress over the days chosen, on one still chart: hover reads a day.
 fn course(
@@ -137,12 +140,14 @@ fn course(
             value(day.stress)
         ))
     };
-    let step = match count {
-        0..=45 => 7,
-        46..=120 => 14,
-        121..=400 => 30,
-        _ => 91,
-    };
+    // A date under the chart every week, fortnight, month, quarter, half year or year: the
+    // first step that leaves room for a label and a gap (egui_plot leaves out a label wider
+    // than its step, so at 1,000 days a quarter's labels were all left out).
+    let points_per_day = (ui.available_width() - Y_AXIS_ROOM).max(1.0) / count.max(1) as f32;
+    let step = [7, 14, 30, 91, 182, 365, 730]
+        .into_iter()
+        .find(|&days| days as f32 * points_per_day >= DATE_LABEL_ROOM)
+        .unwrap_or(1461);
     let axis_today = today;
     let dates = AxisHints::new_x()
         .formatter(move |mark, _| {
@@ -347,6 +352,7 @@ fn small_test(
                 }
             }
         });
+        last_test(ui, screen, palette);
         return;
     }
     ui.label(
@@ -363,17 +369,27 @@ fn small_test(
     });
     ui.horizontal(|ui| {
         let label = ui.label("The change");
-        ui.add(
-            egui::TextEdit::singleline(&mut screen.change)
-                .hint_text("in your own words")
-                .desired_width(320.0)
-                .char_limit(crate::store::small_tests::CHANGE_MAX),
-        )
-        .labelled_by(label.id);
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut screen.change)
+                    .hint_text("in your own words")
+                    .desired_width(320.0)
+                    .char_limit(crate::store::small_tests::CHANGE_MAX),
+            )
+            .labelled_by(label.id);
+        if std::mem::take(&mut screen.focus_change) {
+            field.request_focus();
+            field.scroll_to_me(Some(egui::Align::Center));
+        }
         if ui.button("Start the test").clicked() {
             commands.push(Command::StartSmallTest);
         }
     });
+    last_test(ui, screen, palette);
+}
+
+/// The test before, as it ended: its verdict, or what it had when it was stopped early.
+fn last_test(ui: &mut egui::Ui, screen: &YourDaysScreen, palette: &Palette) {
     if let Some(view) = &screen.last_test {
         ui.add_space(8.0);
         ui.label(
@@ -394,7 +410,12 @@ fn small_test(
     }
 }
 
-fn patterns(ui: &mut egui::Ui, screen: &mut YourDaysScreen, palette: &Palette) {
+fn patterns(
+    ui: &mut egui::Ui,
+    screen: &mut YourDaysScreen,
+    palette: &Palette,
+    commands: &mut Vec<Command>,
+) {
     ui.label(RichText::new("Patterns").heading());
     ui.label(screen.scan.summary());
     let findings: Vec<(String, String)> = screen
@@ -406,8 +427,13 @@ fn patterns(ui: &mut egui::Ui, screen: &mut YourDaysScreen, palette: &Palette) {
     for (sentence, change) in findings {
         ui.horizontal_wrapped(|ui| {
             ui.label(sentence);
-            if ui.button("Test it").clicked() {
-                screen.change = change;
+            let test_it = ui.button("Test it");
+            // Each read with the change it would test, so two findings' buttons differ.
+            let name = format!("Test it: {change}");
+            ui.ctx()
+                .accesskit_node_builder(test_it.id, |node| node.set_label(name));
+            if test_it.clicked() {
+                commands.push(Command::TestChange(Some(change)));
             }
         });
     }

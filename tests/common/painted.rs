@@ -49,3 +49,31 @@ pub fn opacity(output: &egui::FullOutput, part: &str) -> Option<f32> {
     }
     output.shapes.iter().find_map(|c| walk(&c.shape, part))
 }
+
+/// The scroll bars that can be seen in the last frame: upright bars (a track or its handle) at
+/// most 16 points wide and at least three times as tall, filled with an opaque colour that is
+/// not `background`. A bar painted fully transparent (egui's floating style at rest) is not one.
+pub fn scroll_bars(output: &egui::FullOutput, background: egui::Color32) -> Vec<egui::Rect> {
+    fn walk(shape: &Shape, background: egui::Color32, found: &mut Vec<egui::Rect>) {
+        match shape {
+            Shape::Rect(rect) => {
+                let size = rect.rect.size();
+                if size.x > 0.0
+                    && size.x <= 16.0
+                    && size.y >= 3.0 * size.x
+                    && rect.fill.a() == 255
+                    && rect.fill != background
+                {
+                    found.push(rect.rect);
+                }
+            }
+            Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, background, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for clipped in &output.shapes {
+        walk(&clipped.shape, background, &mut found);
+    }
+    found
+}

@@ -61,6 +61,11 @@ pub const PEG_ACTIVITY: Question = Question {
     scale: "0 does not interfere, 10 completely interferes",
 };
 
+/// The questions of every check-in.
+const DAILY: [Question; 4] = [PAIN, INTERFERENCE, SLEEP, STRESS];
+/// The weekly PEG items, after the daily ones.
+const PEG: [Question; 3] = [PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY];
+
 /// Where the check-in is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckInStage {
@@ -77,6 +82,16 @@ pub enum CheckInStage {
     },
 }
 
+/// A mark offered on the page after the questions ("travel").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MarkChoice {
+    pub name: String,
+    pub ticked: bool,
+    /// It has been wholly on the screen: only such marks count as offered (one below the fold
+    /// of a small window, never scrolled to, was not asked).
+    pub shown: bool,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckInScreen {
     /// The day it is about (earlier for a missed day filled in later).
@@ -88,8 +103,8 @@ pub struct CheckInScreen {
     pub current: usize,
     /// "1" was typed on a 0-10 question: "0" makes it 10, Enter keeps 1.
     pub pending_one: bool,
-    /// The marks offered, and whether each is ticked.
-    pub marks: Vec<(String, bool)>,
+    /// The marks on offer, whether each is ticked, and whether it has been on the screen.
+    pub marks: Vec<MarkChoice>,
     pub note: String,
     pub stage: CheckInStage,
 }
@@ -97,20 +112,44 @@ pub struct CheckInScreen {
 impl CheckInScreen {
     /// A check-in about `date`; the PEG items come too when `weekly`.
     pub fn new(date: Date, today: Date, weekly: bool, marks: Vec<String>) -> Self {
-        let mut questions = vec![PAIN, INTERFERENCE, SLEEP, STRESS];
-        if weekly {
-            questions.extend([PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY]);
-        }
-        CheckInScreen {
+        let mut screen = CheckInScreen {
             date,
             today,
-            answers: vec![None; questions.len()],
-            questions,
+            answers: vec![None; DAILY.len()],
+            questions: DAILY.to_vec(),
             current: 0,
             pending_one: false,
-            marks: marks.into_iter().map(|m| (m, false)).collect(),
+            marks: marks
+                .into_iter()
+                .map(|name| MarkChoice {
+                    name,
+                    ticked: false,
+                    shown: false,
+                })
+                .collect(),
             note: String::new(),
             stage: CheckInStage::Questions,
+        };
+        screen.set_weekly(weekly);
+        screen
+    }
+
+    /// Whether the three PEG items follow the daily four: set again when the day moves (a
+    /// missed Sunday filled in on Monday asks them; Saturday filled in on Sunday does not).
+    /// Taken away mid-way, the last daily question is asked again, so its answer writes it.
+    pub fn set_weekly(&mut self, weekly: bool) {
+        if weekly == (self.questions.len() > DAILY.len()) {
+            return;
+        }
+        if weekly {
+            self.questions.extend(PEG);
+        } else {
+            self.questions.truncate(DAILY.len());
+        }
+        self.answers.resize(self.questions.len(), None);
+        if self.current >= self.questions.len() {
+            self.current = self.questions.len() - 1;
+            self.pending_one = false;
         }
     }
 
@@ -198,20 +237,23 @@ impl CheckInScreen {
     }
 
     /// What was different and the note, as an addition to the written check-in: every mark
-    /// shown counts as offered, so "not ticked" is kept apart from "not asked".
+    /// that was on the screen counts as offered, so "not ticked" is kept apart from "not
+    /// asked", and a mark never seen is not asked.
     pub fn addition(&self, written: crate::store::history::StartTime) -> Option<CheckIn> {
         let CheckInStage::Answered { written: first, .. } = &self.stage else {
             return None;
         };
         let mut addition = CheckIn::new(first.date, written);
         addition.adds_to = Some(first.id.clone());
-        addition.offered = self.marks.iter().map(|(m, _)| m.clone()).collect();
-        addition.marked = self
-            .marks
-            .iter()
-            .filter(|(_, ticked)| *ticked)
-            .map(|(m, _)| m.clone())
-            .collect();
+        let names = |keep: fn(&MarkChoice) -> bool| -> Vec<String> {
+            self.marks
+                .iter()
+                .filter(|m| keep(m))
+                .map(|m| m.name.clone())
+                .collect()
+        };
+        addition.offered = names(|m| m.shown || m.ticked);
+        addition.marked = names(|m| m.ticked);
         addition.note = self.note.trim().to_owned();
         Some(addition)
     }
@@ -258,6 +300,29 @@ mod tests {
         assert_eq!((peg.pain, peg.enjoyment, peg.activity), (6, 7, 5));
         assert!((peg.score() - 6.0).abs() < 1e-9);
         assert_eq!(screen(false).questions.len(), 4);
+    }
+
+    #[test]
+    fn the_peg_items_come_and_go_with_the_day_and_never_leave_a_checkin_unwritable() {
+        let mut s = screen(false);
+        s.set_weekly(true);
+        assert_eq!(s.questions.len(), 7);
+        for digit in [5, 4, 6, 2, 6] {
+            s.key(RatingKey::Digit(digit));
+        }
+        assert_eq!(s.current, 5, "on the second PEG item");
+        s.set_weekly(false);
+        assert_eq!(s.questions.len(), 4);
+        assert_eq!(s.answers, vec![Some(5), Some(4), Some(6), Some(2)]);
+        assert_eq!(s.current, 3, "stress again: its answer writes it");
+        assert!(!s.is_complete());
+        assert!(s.key(RatingKey::Digit(3)));
+        assert!(s.is_complete());
+        assert_eq!(
+            s.checkin("2026-11-23T21:00:00+00:00".parse().expect("time"))
+                .peg,
+            None
+        );
     }
 
     #[test]

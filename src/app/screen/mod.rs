@@ -8,7 +8,7 @@ mod safety;
 mod summary;
 mod your_days;
 
-pub use checkin::{CheckInScreen, CheckInStage, Question};
+pub use checkin::{CheckInScreen, CheckInStage, MarkChoice, Question};
 pub use editor::{Editor, StepEdit, summary_line};
 pub use history::{ExportFormat, HistoryScreen};
 pub use rating::{RatingKey, RatingScreen, RatingStage};

@@ -35,6 +35,8 @@ pub struct YourDaysScreen {
     pub change: String,
     /// "Stop the test?" is being asked.
     pub confirming_stop: bool,
+    /// The change's field is to take the keyboard (and come into view) at the next frame.
+    pub focus_change: bool,
     pub message: Option<String>,
 }
 
