@@ -151,8 +151,19 @@ fn questions(
         ui.label(RichText::new(hint).color(palette.quiet_text));
         ui.add_space(16.0);
         ui.horizontal(|ui| {
-            let width = ui.available_width();
-            ui.add_space((width / 2.0 - 140.0).max(0.0));
+            // Centred whether or not Back is there: the row's width from its buttons' text.
+            let button_width = |text: &str| {
+                let font = egui::TextStyle::Button.resolve(ui.style());
+                let galley =
+                    ui.painter()
+                        .layout_no_wrap(text.to_owned(), font, egui::Color32::PLACEHOLDER);
+                galley.size().x + 2.0 * ui.spacing().button_padding.x
+            };
+            let mut row = button_width("Not today");
+            if screen.current > 0 {
+                row += button_width("Back") + ui.spacing().item_spacing.x;
+            }
+            ui.add_space(((ui.available_width() - row) / 2.0).max(0.0));
             if screen.current > 0
                 && ui
                     .button("Back")
