@@ -2,9 +2,9 @@
 //! beat is due on the caller's clock (for `play --heart-rate-from FILE`, for trying the live
 //! view without a strap, and for the tests). Nothing waits: the caller polls with its time.
 
-use super::{HeartEvent, HeartSource};
+use super::measurement::Contact;
+use super::source::{HeartEvent, HeartSource};
 use crate::practice::Micros;
-use crate::practice::heart::Contact;
 
 pub struct Replay {
     name: String,
