@@ -616,6 +616,7 @@ fn app_pacing(earlier: u8, recent: u8) -> (Rig, AppState) {
                 end: downshift::store::SessionEnd::Completed,
                 tension_before: Some(tension),
                 tension_after: Some(tension.saturating_sub(2)),
+                heart: None,
                 note: String::new(),
                 app_version: "test".into(),
             };

@@ -42,6 +42,7 @@ fn session(
         end: SessionEnd::Completed,
         tension_before: tension.map(|t| t.0),
         tension_after: tension.map(|t| t.1),
+        heart: None,
         note: String::new(),
         app_version: "test".to_owned(),
     }

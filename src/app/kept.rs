@@ -120,6 +120,7 @@ mod tests {
             end: SessionEnd::EndedEarly { step: 1 },
             tension_before: Some(6),
             tension_after: Some(3),
+            heart: None,
             note: String::new(),
             app_version: "test".to_owned(),
         }

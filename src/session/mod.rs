@@ -391,6 +391,7 @@ impl LiveSession {
             },
             tension_before: self.tension_before,
             tension_after: None,
+            heart: None,
             note: String::new(),
             app_version: crate::APP_VERSION.to_owned(),
         }
