@@ -57,14 +57,17 @@ pub struct HeartShown {
 /// Where the session's place stands against the monotonic clock, as last seen.
 #[derive(Clone, Debug, Default)]
 struct Placing {
-    /// Session place less monotonic time while running undisturbed; `None` while paused, ended
-    /// or before the first look.
+    /// Session place less monotonic time while running undisturbed; `None` while paused or
+    /// ended.
     offset: Option<i64>,
     /// The session's place from which it has run undisturbed.
     since: Micros,
     /// The next breath, and the next step, of the timeline still to be placed.
     next_breath: usize,
     next_step: usize,
+    /// Looked at before: the first look comes as the session begins, which has run
+    /// undisturbed since its start.
+    looked: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -176,6 +179,11 @@ impl SessionHeart {
     /// breaths and steps it has finished since the last look are placed on the monotonic clock.
     pub fn follow(&mut self, now: Micros, position: Micros, running: bool) {
         let offset = position as i64 - now as i64;
+        if !std::mem::replace(&mut self.placing.looked, true) && running {
+            self.place_finished(position, offset);
+            self.placing.offset = Some(offset);
+            return;
+        }
         match self.placing.offset {
             // Undisturbed since the last look: what ended by now was breathed whole.
             Some(before) if running && (offset - before).abs() <= STEADY_WITHIN => {
@@ -188,8 +196,8 @@ impl SessionHeart {
                 self.place_finished(position, before);
                 self.placing.offset = None;
             }
-            // The first look, a pause taken up, or the place moved (a skip): nothing under way
-            // counts, and from here it runs anew.
+            // A pause taken up, or the place moved (a skip): nothing under way counts, and
+            // from here it runs anew.
             _ => {
                 self.pass_over(position);
                 self.placing.offset = running.then_some(offset);
@@ -225,7 +233,7 @@ impl SessionHeart {
         }
     }
 
-    /// The session's place moved (a skip, a pause taken up, the first look): what ended before
+    /// The session's place moved (a skip, a pause taken up): what ended before
     /// `position` is passed over, and it runs undisturbed from here.
     fn pass_over(&mut self, position: Micros) {
         while self
@@ -415,6 +423,14 @@ mod tests {
         assert!(heart.whole_steps.is_empty());
         look(&mut heart, start + 80 * S, start + 140 * S, start + 30 * S);
         assert_eq!(heart.whole_steps, [(1, start + 80 * S..start + 130 * S)]);
+    }
+
+    #[test]
+    fn the_first_breath_counts_though_the_first_look_comes_a_little_after_the_start() {
+        let mut heart = SessionHeart::new(&timeline(), false);
+        heart.follow(5 * S + 300_000, 300_000, true);
+        heart.follow(15 * S, 10 * S, true);
+        assert_eq!(heart.breaths, [5 * S..15 * S]);
     }
 
     #[test]

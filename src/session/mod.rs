@@ -175,8 +175,13 @@ impl LiveSession {
     /// The heart's beats come to this session (a strap is on, or a recording is replayed);
     /// `keep_raw`: its intervals are to be written to a file of their own.
     pub fn with_heart(mut self, keep_raw: bool) -> Self {
-        self.heart = Some(Box::new(SessionHeart::new(&self.timeline, keep_raw)));
+        self.attach_heart(keep_raw);
         self
+    }
+
+    /// As `with_heart`, for a session already running.
+    pub fn attach_heart(&mut self, keep_raw: bool) {
+        self.heart = Some(Box::new(SessionHeart::new(&self.timeline, keep_raw)));
     }
 
     /// The session is the resonance test.
@@ -218,6 +223,17 @@ impl LiveSession {
     /// The record's id, fixed at the start (the raw interval file is named by it).
     pub fn record_id(&self) -> &str {
         &self.record_id
+    }
+
+    /// What the session is, in words, for the first lines of its raw interval file.
+    pub fn about(&self) -> String {
+        format!(
+            "{} ({}), started {}, record {}",
+            self.practice.name,
+            self.practice.summary(),
+            self.started,
+            self.record_id
+        )
     }
 
     /// How tense the person said they felt before it: its record keeps it.

@@ -145,6 +145,32 @@ pub struct HeartRecord {
 }
 
 impl HeartRecord {
+    /// The summary in words, as the terminal and the window's summary say it: "Heart 66.1 a
+    /// minute on average, swing 16.0 a breath, RMSSD 44.3 ms; 132 beats kept, 2 dropped (missed
+    /// or extra beats)."
+    pub fn in_words(&self) -> String {
+        let mut words = format!("Heart {:.1} a minute on average", self.mean_heart_rate);
+        if let Some(swing) = self.mean_swing {
+            words.push_str(&format!(", swing {swing:.1} a breath"));
+        }
+        if let Some(rmssd) = self.rmssd {
+            words.push_str(&format!(", RMSSD {rmssd:.1} ms"));
+        }
+        if self.clean_beats > 0 || self.dropped_beats > 0 {
+            words.push_str(&format!("; {} beats kept", self.clean_beats));
+            if self.dropped_beats > 0 {
+                words.push_str(&format!(
+                    ", {} dropped (missed or extra beats)",
+                    self.dropped_beats
+                ));
+            }
+        } else {
+            words.push_str(" (the strap sent no beat intervals)");
+        }
+        words.push('.');
+        words
+    }
+
     /// The summary as kept: to a tenth, which is all a strap's numbers are worth.
     pub fn of(summary: &crate::practice::heart::HeartSummary) -> Self {
         let tenth = |value: f64| (value * 10.0).round() / 10.0;

@@ -141,7 +141,11 @@ fn table(screen: ScreenKind, typing: bool) -> &'static [Binding] {
         (ScreenKind::Safety, _) => SAFETY,
         (ScreenKind::CheckIn, _) => CHECKIN,
         (
-            ScreenKind::Settings | ScreenKind::History | ScreenKind::About | ScreenKind::YourDays,
+            ScreenKind::Settings
+            | ScreenKind::History
+            | ScreenKind::About
+            | ScreenKind::YourDays
+            | ScreenKind::Resonance,
             _,
         ) => SECONDARY,
     }
@@ -188,6 +192,7 @@ mod tests {
             ScreenKind::About,
             ScreenKind::CheckIn,
             ScreenKind::YourDays,
+            ScreenKind::Resonance,
         ];
         for screen in screens {
             match screen {
@@ -201,7 +206,8 @@ mod tests {
                 | ScreenKind::Safety
                 | ScreenKind::About
                 | ScreenKind::CheckIn
-                | ScreenKind::YourDays => {}
+                | ScreenKind::YourDays
+                | ScreenKind::Resonance => {}
             }
         }
         screens

@@ -8,6 +8,7 @@
 //! while the setting is off asks nothing of it at all.
 
 mod bluez;
+mod paced;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,7 @@ pub use bluez::{
     HeartStrap, NO_ADAPTER, NO_MEASUREMENT, NOT_NEARBY, NOT_RUNNING, RATE_ONLY, SWITCHED_OFF,
     ScanEvent, StrapDevice, StrapScan,
 };
+pub use paced::Paced;
 
 use crate::practice::Micros;
 

@@ -17,7 +17,10 @@ pub use live::{BeatTimes, HeartNow, HeartSummary, LiveHeart};
 pub use measurement::{
     Contact, Measurement, MeasurementError, encode_measurement, parse_measurement,
 };
-pub use replay::Replay;
-pub use resonance::{Resonance, StepPlan, StepResult, StepVerdict, analyse, even_steps};
+pub use replay::{Recording, Replay};
+pub use resonance::{
+    Resonance, StepPlan, StepResult, StepVerdict, TEST_NAME, TEST_RATES, analyse, even_breath,
+    even_steps, test_practice,
+};
 pub use source::{HeartEvent, HeartSource};
 pub use spectrum::LowFrequency;

@@ -41,4 +41,7 @@ pub enum HeartEvent {
 pub trait HeartSource: Send {
     /// Everything that has happened by `now` (the caller's clock, as `Beats::at` is).
     fn poll(&mut self, now: Micros) -> Vec<HeartEvent>;
+
+    /// Done with: a strap lets go of what it asked of Bluetooth, waiting a moment for that.
+    fn close(self: Box<Self>) {}
 }
