@@ -291,10 +291,9 @@ pub(super) fn set_resonance_rate(state: &mut AppState, now: &Now, effects: &mut 
     };
     let practice = at_rate(&entry.practice, &offer, now.today());
     screen.offer_answer = Some(format!(
-        "{} now breathes {:.1} times a minute: {}.",
-        offer.practice,
-        offer.rate,
-        offer.pattern.short_name()
+        "{} now breathes {:.1} times a minute (in {:.1} s, out {:.1} s), as a preset of your \
+         own; Restore original on home undoes it.",
+        offer.practice, offer.rate, offer.pattern.inhale, offer.pattern.exhale
     ));
     effects.push(
         FileEffect::SavePreset {

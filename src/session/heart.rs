@@ -87,6 +87,8 @@ pub struct SessionHeart {
     /// The timeline's breaths and steps, in the session's time.
     breath_spans: Vec<Range<Micros>>,
     steps: Vec<(Range<Micros>, StepKind, Range<usize>)>,
+    /// Where the timeline ends: a session there stands still, though its clock runs.
+    total: Micros,
     /// The breaths placed so far on the monotonic clock, and which breath of the timeline each
     /// is.
     breaths: Vec<Range<Micros>>,
@@ -123,6 +125,7 @@ impl SessionHeart {
             intervals: Vec::new(),
             breath_spans: timeline.breath_spans(),
             steps,
+            total: timeline.total(),
             breaths: Vec::new(),
             breath_numbers: Vec::new(),
             whole_steps: Vec::new(),
@@ -178,6 +181,8 @@ impl SessionHeart {
     /// The session is at `position` (its own time) at monotonic `now`, running or not: the
     /// breaths and steps it has finished since the last look are placed on the monotonic clock.
     pub fn follow(&mut self, now: Micros, position: Micros, running: bool) {
+        // At its end the session's place stands still while its clock runs on: it stopped.
+        let running = running && position < self.total;
         let offset = position as i64 - now as i64;
         if !std::mem::replace(&mut self.placing.looked, true) && running {
             self.place_finished(position, offset);
@@ -286,6 +291,11 @@ impl SessionHeart {
 
     pub fn link(&self) -> &HeartLink {
         &self.link
+    }
+
+    /// How many intervals have come so far, artefacts included.
+    pub fn received(&self) -> usize {
+        self.intervals.len()
     }
 
     /// What the record keeps: from the clean beats, or, from a strap that sends no intervals,
@@ -421,8 +431,17 @@ mod tests {
         assert_eq!(heart.breaths[2], start + 60 * S..start + 70 * S);
         // The first step was paused in: it is not whole.
         assert!(heart.whole_steps.is_empty());
-        look(&mut heart, start + 80 * S, start + 140 * S, start + 30 * S);
+        // Looked at now and then: the end, where the place stops at 100 s, ends the last step.
+        for now in [
+            start + 90 * S,
+            start + 129 * S,
+            start + 131 * S,
+            start + 140 * S,
+        ] {
+            heart.follow(now, (now - start - 30 * S).min(100 * S), true);
+        }
         assert_eq!(heart.whole_steps, [(1, start + 80 * S..start + 130 * S)]);
+        assert_eq!(heart.breath_numbers, [0, 1, 3, 4, 5, 6, 7, 8, 9]);
     }
 
     #[test]

@@ -242,6 +242,12 @@ impl<'h> WindowApp<'h> {
         let _ = self.host.apply(command, &now);
     }
 
+    /// Beats to replay into the next session begun, as `play --heart-rate-from FILE` gives them
+    /// (tests: the resonance test without a strap).
+    pub fn replay_heart(&mut self, recording: crate::practice::heart::Recording) {
+        self.host.state.heart_recording = Some(recording);
+    }
+
     /// Hands the app a message as the runtime would report it (tests: the tray's state).
     pub fn receive(&mut self, message: app::Message) {
         let now = self.host.now();

@@ -106,9 +106,9 @@ pub fn show(
             }
             ui.label(
                 RichText::new(
-                    "Swing: the highest heart rate less the lowest within a breath, in beats a \\
-                     minute, the mean over the rate's two minutes. LF power: how much the heart \\
-                     rate moves at slow-breathing speeds (0.04 to 0.15 Hz), in (beats a \\
+                    "Swing: the highest heart rate less the lowest within a breath, in beats a \
+                     minute, the mean over the rate's two minutes. LF power: how much the heart \
+                     rate moves at slow-breathing speeds (0.04 to 0.15 Hz), in (beats a \
                      minute)². Each rate is ranked on both; missed and extra beats are dropped.",
                 )
                 .size(SMALL)
@@ -125,10 +125,8 @@ pub fn show(
             ui.vertical_centered(|ui| {
                 if let Some(offer) = &screen.offer {
                     ui.label(format!(
-                        "Set {} to {:.1} breaths a minute ({})?",
-                        offer.practice,
-                        offer.rate,
-                        offer.pattern.short_name()
+                        "Set {} to {:.1} breaths a minute (in {:.1} s, out {:.1} s)?",
+                        offer.practice, offer.rate, offer.pattern.inhale, offer.pattern.exhale
                     ));
                     ui.horizontal(|ui| {
                         // Centred: the row's width is known from its words.

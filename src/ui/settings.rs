@@ -119,9 +119,9 @@ pub fn show(
 /// A strap's signal strength in words, with its number.
 fn signal_words(rssi: Option<i16>) -> String {
     match rssi {
-        Some(dbm) if dbm >= -60 => format!("strong signal ({dbm} dBm)"),
-        Some(dbm) if dbm >= -75 => format!("fair signal ({dbm} dBm)"),
-        Some(dbm) => format!("weak signal ({dbm} dBm): bring it nearer"),
+        Some(dbm) if dbm >= -60 => format!("strong signal, {dbm} dBm"),
+        Some(dbm) if dbm >= -75 => format!("fair signal, {dbm} dBm"),
+        Some(dbm) => format!("weak signal, {dbm} dBm: bring it nearer"),
         None => "signal not heard just now".to_owned(),
     }
 }
@@ -204,7 +204,7 @@ fn heart_strap(
     if status.looking {
         for (index, device) in status.found.iter().enumerate() {
             let name = device.name.as_deref().unwrap_or(&device.address);
-            let words = format!("Use {name}  ({})", signal_words(device.rssi));
+            let words = format!("Use {name} ({})", signal_words(device.rssi));
             if ui.button(words).clicked() {
                 commands.push(Command::PickStrap(index));
             }
