@@ -2,7 +2,8 @@
 #   make run    install what is missing, build, open downshift
 #   make test   install what is missing, then every check: format, lints, unit, integration,
 #               window (egui_kittest) and end-to-end tests (they change no tracked file)
-#   make screenshot   refresh docs/screenshot.png, the README's picture, from a real session
+#   make screenshot   refresh docs/screenshot.png and docs/heart-live.png, the README's pictures,
+#                     from real sessions
 #   make build        the release binary and what is installed beside it (target/assets)
 #   make install      the release binary, launcher, icons, metainfo, man pages and completions
 #                     into PREFIX (default ~/.local; DESTDIR stages them for a package)
@@ -57,6 +58,7 @@ unit:
 
 e2e: build
 	scripts/e2e-smoke.sh
+	scripts/e2e-heart.sh
 	scripts/e2e-audio.sh
 	scripts/e2e-audio-load.sh
 	scripts/e2e-window-sound.sh
@@ -112,3 +114,4 @@ bench: deps-test
 screenshot: deps-test
 	$(CARGO) build --release --locked
 	SCREENSHOT=$(CURDIR)/docs/screenshot.png scripts/e2e-smoke.sh
+	SCREENSHOT=$(CURDIR)/docs/heart-live.png scripts/e2e-heart.sh

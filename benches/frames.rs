@@ -61,6 +61,7 @@ fn frame_benches(c: &mut Criterion) {
     options.start = Some(StartRequest {
         practice,
         muted: true,
+        heart_recording: None,
     });
     let mut app = DownshiftApp::new(data.clone(), options);
     let ctx = egui::Context::default();

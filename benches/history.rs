@@ -44,6 +44,7 @@ pub fn many_records(count: usize) -> Vec<SessionRecord> {
                 },
                 tension_before: (i % 3 != 0).then_some((i % 11) as u8),
                 tension_after: (i % 3 != 0).then_some((i % 7) as u8),
+                heart: None,
                 note: String::new(),
                 app_version: "0.1.0".to_owned(),
             }

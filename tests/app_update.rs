@@ -303,7 +303,13 @@ fn the_runtime_writes_on_a_thread_of_its_own_in_order_and_wakes_the_window() {
             let _ = woke.send(());
         })
     };
-    let mut runtime = Runtime::start(data.clone(), rig.clock.clocks(), Mode::Threads, wake);
+    let mut runtime = Runtime::start(
+        data.clone(),
+        rig.clock.clocks(),
+        Mode::Threads,
+        downshift::app::runtime::Bluetooth::Nowhere,
+        wake,
+    );
     let (_keep, mut state) = app(SoundStatus::Off);
     apply(&mut state, Command::Start, &at(10));
     let effects = apply(&mut state, Command::EndSession, &at(70));
@@ -616,6 +622,7 @@ fn app_pacing(earlier: u8, recent: u8) -> (Rig, AppState) {
                 end: downshift::store::SessionEnd::Completed,
                 tension_before: Some(tension),
                 tension_after: Some(tension.saturating_sub(2)),
+                heart: None,
                 note: String::new(),
                 app_version: "test".into(),
             };

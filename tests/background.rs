@@ -204,6 +204,7 @@ fn start_with_my_desktop_session_writes_the_entry_and_turning_it_off_removes_it(
         rig.data_dir(),
         rig.clock.clocks(),
         Mode::Inline,
+        downshift::app::runtime::Bluetooth::Nowhere,
         std::sync::Arc::new(|| {}),
     );
     for (on, there) in [(true, true), (false, false)] {

@@ -44,6 +44,7 @@ fn live_record(n: i64, breathed: f64) -> SessionRecord {
         end: SessionEnd::EndedEarly { step: 2 },
         tension_before: Some(6),
         tension_after: None,
+        heart: None,
         note: String::new(),
         app_version: "test".to_owned(),
     }

@@ -242,3 +242,28 @@ fn the_man_pages_describe_heart_analyze() {
         "the completion knows heart analyze"
     );
 }
+
+#[test]
+fn play_with_a_recording_that_does_not_read_exits_2_naming_its_line_and_records_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("h10.txt");
+    std::fs::write(&bad, "812\n80O\n").expect("write");
+    for window in [true, false] {
+        let mut args = vec![
+            "play",
+            "Extended exhale 4-6",
+            "--mute",
+            "--heart-rate-from",
+            bad.to_str().expect("a path"),
+        ];
+        if !window {
+            args.push("--no-window");
+        }
+        let out = downshift(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let said = text(&out.stderr);
+        assert!(said.contains("h10.txt:2:"), "{said}");
+        assert!(said.contains("not a number of milliseconds"), "{said}");
+    }
+    assert!(!dir.path().join("history.log").exists());
+}

@@ -35,6 +35,7 @@ fn record(id: String) -> SessionRecord {
         end: SessionEnd::Completed,
         tension_before: Some(6),
         tension_after: Some(3),
+        heart: None,
         note: "a note long enough to make the line a few hundred bytes, ".repeat(3),
         app_version: "test".to_owned(),
     }

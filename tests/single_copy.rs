@@ -218,7 +218,13 @@ fn the_window_hears_an_activation_as_a_message_and_comes_to_the_front() {
     let wake: app::runtime::Wake = Arc::new(move || {
         let _ = woken.send(());
     });
-    let runtime = Runtime::start(data_dir.clone(), rig.clock.clocks(), Mode::Inline, wake);
+    let runtime = Runtime::start(
+        data_dir.clone(),
+        rig.clock.clocks(),
+        Mode::Inline,
+        app::runtime::Bluetooth::Nowhere,
+        wake,
+    );
     let bus = Bus::start();
     let running = first(bus.claim());
     let report = runtime.reporter();

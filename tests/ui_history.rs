@@ -42,6 +42,7 @@ fn session(
         end: SessionEnd::Completed,
         tension_before: tension.map(|t| t.0),
         tension_after: tension.map(|t| t.1),
+        heart: None,
         note: String::new(),
         app_version: "test".to_owned(),
     }
@@ -402,4 +403,52 @@ fn harness_says_days(rig: &Rig) {
     let text = format!("{words:?}");
     assert!(text.contains("rated sessions)."), "{text}");
     assert!(!text.contains("Too few"), "{text}");
+}
+
+#[test]
+fn does_it_help_shows_the_hearts_swing_over_the_weeks_from_the_sessions_with_a_strap() {
+    let rig = Rig::first_run();
+    let data = rig.data_dir();
+    let with_heart = |hours_ago: i64, swing: f64| SessionRecord {
+        heart: Some(downshift::store::history::HeartRecord {
+            mean_heart_rate: 64.0,
+            mean_swing: Some(swing),
+            rmssd: Some(40.0),
+            clean_beats: 600,
+            dropped_beats: 2,
+        }),
+        ..session("Resonance 5-5", hours_ago, 10.0, None)
+    };
+    // Two weeks ago a swing of 8; this week 12 and 11; a session without a strap between.
+    for record in [
+        with_heart(24 * 10, 8.0),
+        session("Night 3-7", 24 * 5, 10.0, None),
+        with_heart(24 * 2, 12.0),
+        with_heart(1, 11.0),
+    ] {
+        append_record(&data.history_path(), &record).expect("appends");
+    }
+    let mut harness = rig.window().size(TALL).open();
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    harness.get_by_label("The heart's swing");
+    harness.get_by_label(
+        "The heart swung 10.3 a breath on average (3 sessions with a strap). The last 7 days \
+         11.5, the 7 before 8.0.",
+    );
+
+    // Without a strap ever, the chart is not there at all.
+    let rig = Rig::first_run();
+    append_record(
+        &rig.data_dir().history_path(),
+        &session("Night 3-7", 1, 10.0, Some((6, 4))),
+    )
+    .expect("appends");
+    let mut harness = rig.window().size(TALL).open();
+    harness.run();
+    harness.get_by_label("History").click();
+    harness.run();
+    harness.get_by_label("Does it help?");
+    assert!(harness.query_by_label("The heart's swing").is_none());
 }

@@ -80,6 +80,18 @@ pub enum Command {
     /// Settings: write or remove the entry that starts downshift (in the tray) with the
     /// desktop session.
     SetAutostart(bool),
+    /// Settings: look for heart rate straps nearby (true), or stop looking.
+    LookForStraps(bool),
+    /// Settings: use the strap found (its index in what the look found).
+    PickStrap(usize),
+    /// Settings: forget the chosen strap.
+    ForgetStrap,
+    /// Begin the resonance test (after the safety note's words).
+    StartResonanceTest,
+    /// The resonance test's result: set the resonance practice to the best rate.
+    SetResonanceRate,
+    /// The resonance test's result: leave the resonance practice as it is.
+    KeepResonanceRate,
     /// Open the daily check-in, about today or (a missed day) an earlier one.
     OpenCheckIn(Option<jiff::civil::Date>),
     /// A key typed on the check-in's question (a digit, or Enter/Space).

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use super::kept::KeptHistory;
 use super::screen::ExportFormat;
 use crate::audio::SessionControl;
+use crate::desktop::heart_strap::ScanEvent;
 use crate::practice::Practice;
+use crate::practice::heart::{HeartEvent, Recording};
 use crate::practice::reminders::Reminder;
 use crate::session::{CuePlan, LiveSession};
 use crate::store::checkins::{CheckIn, CheckIns};
@@ -117,6 +119,16 @@ pub enum FileEffect {
         entry: PathBuf,
         on: bool,
     },
+    /// Add the heart's raw beat intervals (ms) to the live session's file
+    /// (`heart/<record id>.rr`, made with the first; `about` heads it); `sync`: to disk too;
+    /// `last`: the session is over and its file is closed.
+    RawIntervals {
+        record_id: String,
+        about: String,
+        rr_ms: Vec<f64>,
+        sync: bool,
+        last: bool,
+    },
 }
 
 /// For the desktop's services.
@@ -133,6 +145,20 @@ pub enum DesktopEffect {
     Tray(crate::desktop::tray::TrayLook),
     /// Read idle time, full screen and do-not-disturb every few seconds (true), or stop.
     WatchSurroundings(bool),
+    /// Start sending the live session the heart's beats from this source, or (`None`) stop.
+    /// Nothing of Bluetooth is made unless a strap is asked for here, or `LookForStraps`.
+    HeartSource(Option<HeartFeed>),
+    /// Look for heart rate straps nearby (true), or stop looking.
+    LookForStraps(bool),
+}
+
+/// Where a session's heartbeats come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HeartFeed {
+    /// The chosen strap, by its Bluetooth address.
+    Strap { address: String },
+    /// A recording replayed (`play --heart-rate-from FILE`).
+    Recording(Recording),
 }
 
 impl From<ViewportEffect> for Effect {
@@ -218,4 +244,8 @@ pub enum Message {
     },
     /// What the desktop says now about idle time and what is on screen, for the reminders.
     Surroundings(crate::practice::reminders::Surroundings),
+    /// From the heart's source of the live session: beats, connected, lost, back, a problem.
+    Heart(HeartEvent),
+    /// What the look for straps found, or why it cannot look.
+    StrapScan(ScanEvent),
 }

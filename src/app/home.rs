@@ -114,6 +114,7 @@ pub(super) fn open_safety(state: &mut AppState, now: &Now) {
         then: None,
         back_to,
         red_flag,
+        resonance_test: false,
     }));
 }
 

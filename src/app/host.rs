@@ -6,7 +6,7 @@
 //! effects for whoever holds one.
 
 use super::effect::{Effect, FileEffect, Message, ViewportEffect};
-use super::runtime::{Mode, Runtime, Wake};
+use super::runtime::{Bluetooth, Mode, Runtime, Wake};
 use super::state::{AppState, Loaded, Now, SoundStatus};
 use super::{Command, background, begin_practice, receive, tick, update};
 use crate::clock::Clocks;
@@ -27,6 +27,10 @@ pub struct Startup {
     pub background: bool,
     /// A practice to begin at once (`downshift play NAME`), and whether muted.
     pub begin: Option<(Practice, bool)>,
+    /// Beats to replay into that practice as if a strap sent them (`--heart-rate-from`).
+    pub heart_recording: Option<crate::practice::heart::Recording>,
+    /// Where Bluetooth is reached (only when the strap is switched on).
+    pub bluetooth: Bluetooth,
 }
 
 pub struct AppHost {
@@ -51,7 +55,13 @@ impl AppHost {
         wake: Wake,
     ) -> Self {
         let now = now_of(&clocks);
-        let runtime = Runtime::start(data_dir.clone(), clocks.clone(), startup.mode, wake);
+        let runtime = Runtime::start(
+            data_dir.clone(),
+            clocks.clone(),
+            startup.mode,
+            startup.bluetooth,
+            wake,
+        );
         let mut host = AppHost {
             state: AppState::new(data_dir, loaded, startup.sound, &now),
             runtime,
@@ -67,6 +77,7 @@ impl AppHost {
         desktop.autostart = startup.autostart_on;
         desktop.autostart_entry = startup.autostart_entry;
         desktop.window_away = startup.background;
+        host.state.heart_recording = startup.heart_recording;
         if let Some((practice, muted)) = startup.begin {
             if muted {
                 host.state.settings.muted = true;

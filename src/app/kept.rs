@@ -23,6 +23,8 @@ pub struct KeptSession {
     pub end: SessionEnd,
     pub tension_before: Option<u8>,
     pub tension_after: Option<u8>,
+    /// The heart's mean swing per breath, for a session with a strap.
+    pub heart_swing: Option<f32>,
 }
 
 /// Practice names, each kept once.
@@ -50,6 +52,10 @@ impl KeptSession {
             end: record.end,
             tension_before: record.tension_before,
             tension_after: record.tension_after,
+            heart_swing: record
+                .heart
+                .and_then(|heart| heart.mean_swing)
+                .map(|swing| swing as f32),
         }
     }
 }
@@ -69,6 +75,10 @@ impl InsightFacts for KeptSession {
 
     fn date(&self) -> jiff::civil::Date {
         self.started.date()
+    }
+
+    fn heart_swing(&self) -> Option<f64> {
+        self.heart_swing.map(f64::from)
     }
 }
 
@@ -120,6 +130,7 @@ mod tests {
             end: SessionEnd::EndedEarly { step: 1 },
             tension_before: Some(6),
             tension_after: Some(3),
+            heart: None,
             note: String::new(),
             app_version: "test".to_owned(),
         }

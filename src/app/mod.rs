@@ -9,6 +9,7 @@ pub mod background;
 mod command;
 mod editing;
 mod effect;
+mod heart;
 mod history_view;
 mod home;
 pub mod host;
@@ -30,14 +31,16 @@ mod update;
 
 pub use command::Command;
 pub use effect::{
-    DesktopEffect, Effect, FileEffect, Message, SessionId, SoundEffect, ViewportEffect,
+    DesktopEffect, Effect, FileEffect, HeartFeed, Message, SessionId, SoundEffect, ViewportEffect,
 };
+pub use heart::{RESONANCE_PRACTICE, STRAP_LOST};
 pub use notices::{Notice, Notices};
 pub use receive::{receive, tick};
 pub use reminders::next_reminder_check;
-pub use runtime::{Mode, Runtime};
+pub use runtime::{Bluetooth, Mode, Runtime};
 pub use session_flow::{NO_SOUND, SOUND_STOPPED, begin_practice};
 pub use state::{
     AppState, CheckInCache, Departure, DesktopStatus, HistoryCache, Loaded, Now, SoundStatus,
+    StrapStatus,
 };
 pub use update::update;

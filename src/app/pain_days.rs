@@ -630,6 +630,7 @@ mod tests {
             end: SessionEnd::Completed,
             tension_before: None,
             tension_after: None,
+            heart_swing: None,
         }
     }
 

@@ -118,6 +118,7 @@ mod tests {
             end: crate::store::SessionEnd::EndedEarly { step: 1 },
             tension_before: None,
             tension_after: None,
+            heart: None,
             note: String::new(),
             app_version: "test".into(),
         };

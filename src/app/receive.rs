@@ -3,7 +3,7 @@
 
 use super::effect::{Effect, Message};
 use super::state::{AppState, Now};
-use super::{background, editing, history_view, pain_days, reminders, session_flow};
+use super::{background, editing, heart, history_view, pain_days, reminders, session_flow};
 
 /// Handles what the runtime reports.
 pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut Vec<Effect>) {
@@ -40,6 +40,8 @@ pub fn receive(state: &mut AppState, message: Message, now: &Now, effects: &mut 
         Message::Tray(event) => background::tray_event(state, event, now, effects),
         Message::TrayStatus(status) => background::tray_status(state, status),
         Message::Autostart(result) => background::autostart_written(state, result),
+        Message::Heart(event) => heart::heart_event(state, event, now),
+        Message::StrapScan(event) => heart::strap_scan(state, event),
         Message::Surroundings(surroundings) => {
             state.surroundings = surroundings;
             state.desktop.surroundings_read = true;
@@ -68,6 +70,7 @@ fn recovered(state: &mut AppState, sessions: usize, problems: Vec<String>) {
 /// reminders falling due. Runs every frame and while the window is hidden.
 pub fn tick(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
     session_flow::keep_session(state, now, effects);
+    heart::keep_straps(state, effects);
     pain_days::notify_when_due(state, now, effects);
     reminders::keep_reminders(state, now, effects);
 }

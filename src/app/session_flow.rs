@@ -5,12 +5,12 @@
 use std::sync::Arc;
 
 use super::effect::{DesktopEffect, Effect, FileEffect, SessionId, SoundEffect};
-use super::progression;
 use super::screen::{
     HomeQuestion, RatingKey, RatingScreen, RatingStage, SafetyScreen, SaveStatus, Screen,
     SessionSummary,
 };
 use super::state::{AppState, Now, SoundStatus};
+use super::{heart, progression};
 use crate::audio::SessionControl;
 use crate::practice::Practice;
 use crate::session::{CuePlan, LiveSession, SoundChoice};
@@ -22,12 +22,16 @@ pub const NO_SOUND: &str = "No sound device: the session runs silently.";
 pub const SOUND_STOPPED: &str =
     "The sound device stopped: the session goes on silently until it is back.";
 
-/// The summary of the session whose record `id` is learns how saving it went.
+/// The summary (or the resonance test's result) of the session whose record `id` is learns how
+/// saving it went.
 pub(super) fn set_saved(state: &mut AppState, id: &str, status: SaveStatus) {
-    if let Screen::Summary(summary) = &mut state.screen
-        && matches!(&summary.saved, SaveStatus::Saving(saving) if saving == id)
-    {
-        summary.saved = status;
+    let saved = match &mut state.screen {
+        Screen::Summary(summary) => &mut summary.saved,
+        Screen::Resonance(result) => &mut result.saved,
+        _ => return,
+    };
+    if matches!(saved, SaveStatus::Saving(saving) if saving == id) {
+        *saved = status;
     }
 }
 
@@ -57,6 +61,7 @@ fn safety_note_first(state: &mut AppState, practice: &Practice) -> bool {
         then: Some(practice.clone()),
         back_to: None,
         red_flag: None,
+        resonance_test: false,
     }));
     true
 }
@@ -82,11 +87,16 @@ pub(super) fn safety_read(state: &mut AppState, now: &Now, effects: &mut Vec<Eff
     };
     let then = screen.then.take();
     let back_to = screen.back_to.take();
+    let resonance_test = screen.resonance_test;
     if !state.settings.safety_note_seen {
         state.settings.safety_note_seen = true;
         effects.push(FileEffect::SaveSettings(Box::new(state.settings.clone())).into());
     }
     match (then, back_to) {
+        // A measurement, not a practice to rate: no question before or after it.
+        (Some(practice), _) if resonance_test => {
+            begin_as(state, practice, None, true, now, effects)
+        }
         (Some(practice), _) => ask_then_begin(state, practice, now, effects),
         (None, Some(summary)) => state.screen = Screen::Summary(summary),
         (None, None) => state.screen = Screen::Home,
@@ -112,12 +122,29 @@ pub(super) fn begin(
     now: &Now,
     effects: &mut Vec<Effect>,
 ) {
+    begin_as(state, practice, tension_before, false, now, effects);
+}
+
+/// Starts a session, the resonance test or not; the heart's source starts with it when there
+/// is one.
+fn begin_as(
+    state: &mut AppState,
+    practice: Practice,
+    tension_before: Option<u8>,
+    resonance_test: bool,
+    now: &Now,
+    effects: &mut Vec<Effect>,
+) {
     let practice = progression::at_current_level(&state.progress, practice);
     let id = state.next_session;
     let started = StartTime::of(&now.wall);
     match LiveSession::start(id, practice, now.mono, started) {
         Ok(session) => {
             let mut session = session.with_tension_before(tension_before);
+            if resonance_test {
+                session = session.as_resonance_test();
+            }
+            let mut session = heart::session_begins(state, session, effects);
             state.next_session += 1;
             match state.sound {
                 SoundStatus::NotOpened => {
@@ -177,9 +204,21 @@ pub(super) fn finish_session(
     };
     let outcome = session.end(now.mono);
     effects.push(DesktopEffect::KeepAwake(false).into());
+    heart::session_ends(
+        session,
+        &mut state.notices,
+        &mut state.desktop.strap,
+        effects,
+    );
     // Ended: the record as it now stands is the one the session leaves.
     let record = session.record_now(now.mono);
     let practice = session.practice().clone();
+    if session.is_resonance_test() {
+        let result = heart::resonance_result(&state.library, session, &record);
+        effects.push(FileEffect::AppendRecord(Box::new(record)).into());
+        state.screen = Screen::Resonance(Box::new(result));
+        return;
+    }
     // What was breathed is kept while the person answers, should the app be cut off.
     effects.push(
         FileEffect::Checkpoint {
@@ -210,6 +249,7 @@ pub(super) fn save_and_summarize(
     let saved = SaveStatus::Saving(record.id.clone());
     let tension = Some((record.tension_before, record.tension_after));
     let mut summary = SessionSummary::new(practice, outcome, saved).with_tension(tension);
+    summary.heart = record.heart.as_ref().map(|heart| heart.in_words());
     let (changed, offer) = progression::progress_after(
         &mut state.progress,
         practice,
@@ -458,6 +498,8 @@ pub(super) fn keep_session(state: &mut AppState, now: &Now, effects: &mut Vec<Ef
     if session.is_finished(now.mono) {
         finish_session(state, false, now, effects);
     } else if let Some(record) = session.checkpoint_due(now.mono) {
+        // The raw intervals go to disk as often as the checkpoint does.
+        heart::keep_raw(session, true, false, effects);
         effects.push(
             FileEffect::Checkpoint {
                 record: Box::new(record),

@@ -2,6 +2,7 @@
 //! closes.
 
 use super::effect::{Effect, FileEffect};
+use super::heart;
 use super::screen::{Screen, SettingsForm};
 use super::state::{AppState, Now};
 use crate::practice::paced_sitting;
@@ -21,14 +22,16 @@ pub(super) fn open(state: &mut AppState) {
 }
 
 /// The form changed: the settings are the draft now (kept when the screen closes).
-pub(super) fn edited(state: &mut AppState, now: &Now) {
+pub(super) fn edited(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) {
     if let Screen::Settings(form) = &mut state.screen {
         let sit = form.draft.reminders.sit_minutes;
         if sit != state.settings.reminders.sit_minutes {
             // A new sitting baseline sets the interval, kept with today's date.
             paced_sitting::set_baseline(&mut form.draft.reminders, sit, now.today());
         }
+        let strap_was_on = state.settings.heart_strap.on;
         state.settings.clone_from(&form.draft);
+        heart::strap_settings_changed(state, strap_was_on, effects);
     }
 }
 
@@ -39,5 +42,6 @@ pub(super) fn close(state: &mut AppState, now: &Now, effects: &mut Vec<Effect>) 
         if form.slots_when_opened != state.settings.time_slots {
             state.suggest(now);
         }
+        heart::look_for_straps(state, false, effects);
     }
 }

@@ -226,6 +226,8 @@ pub struct AppState {
     pub departure: Departure,
     /// The tray, the window put away, the autostart entry.
     pub desktop: DesktopStatus,
+    /// Beats to replay into the next session begun (`play NAME --heart-rate-from FILE`).
+    pub heart_recording: Option<crate::practice::heart::Recording>,
 }
 
 /// Whether downshift is on its way out, and how.
@@ -273,6 +275,21 @@ pub struct DesktopStatus {
     /// The first reading since watching began has come: until then nothing is known of a
     /// meeting or do-not-disturb, so no reminder falls due.
     pub surroundings_read: bool,
+    /// The heart rate strap, as Settings says it.
+    pub strap: StrapStatus,
+}
+
+/// What is known of heart rate straps, for Settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StrapStatus {
+    /// Looking for straps nearby (Settings asked).
+    pub looking: bool,
+    /// The straps found, strongest signal first.
+    pub found: Vec<crate::desktop::heart_strap::StrapDevice>,
+    /// What stands in the way (no Bluetooth, no adapter, switched off), in plain words.
+    pub problem: Option<String>,
+    /// How the strap did in the last session, in plain words.
+    pub last_session: Option<String>,
 }
 
 impl Default for DesktopStatus {
@@ -287,6 +304,7 @@ impl Default for DesktopStatus {
             tray_outdated: true,
             watching: false,
             surroundings_read: false,
+            strap: StrapStatus::default(),
         }
     }
 }
@@ -320,6 +338,7 @@ impl AppState {
             next_session: 1,
             departure: Departure::Staying,
             desktop: Default::default(),
+            heart_recording: None,
         };
         state.suggest(now);
         state

@@ -7,7 +7,7 @@ use super::Command;
 use super::effect::{Effect, ViewportEffect};
 use super::state::{AppState, Now};
 use super::{
-    editing, history_view, home, leaving, pain_days, reminders, session_flow, settings_form,
+    editing, heart, history_view, home, leaving, pain_days, reminders, session_flow, settings_form,
 };
 
 /// Applies `command` at `now`; what must happen in the world is pushed onto `effects`.
@@ -53,7 +53,7 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         }
         Command::Dismiss => session_flow::dismiss_summary(state),
         Command::OpenSettings => settings_form::open(state),
-        Command::SettingsEdited => settings_form::edited(state, now),
+        Command::SettingsEdited => settings_form::edited(state, now, effects),
         Command::OpenHistory => history_view::open(state, now),
         Command::HistoryFilter(filter) => history_view::on_screen(state, |s| s.set_filter(filter)),
         Command::HistoryDays(days) => history_view::on_screen(state, |s| s.set_chart_days(days)),
@@ -83,6 +83,12 @@ pub fn update(state: &mut AppState, command: Command, now: &Now, effects: &mut V
         Command::StopSmallTest => pain_days::stop_small_test(state, now, effects),
         Command::DismissNotice(id) => state.notices.dismiss(id),
         Command::SetAutostart(on) => super::background::set_autostart(state, on, effects),
+        Command::LookForStraps(look) => heart::look_for_straps(state, look, effects),
+        Command::PickStrap(index) => heart::pick_strap(state, index, effects),
+        Command::ForgetStrap => heart::forget_strap(state),
+        Command::StartResonanceTest => heart::start_resonance_test(state, effects),
+        Command::SetResonanceRate => heart::set_resonance_rate(state, now, effects),
+        Command::KeepResonanceRate => heart::keep_resonance_rate(state),
         Command::Leave => leaving::end_now(state, now, effects),
         Command::Quit => leaving::quit(state, now, effects),
         Command::CloseRequested => leaving::close_requested(state, now, effects),

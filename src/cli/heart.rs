@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 
 use super::{CommandResult, Failure};
-use crate::practice::heart::{
-    Resonance, StepResult, StepVerdict, analyse, even_steps, intervals_from,
-};
+use crate::practice::heart::{Resonance, StepVerdict, analyse, even_steps, intervals_from};
 use crate::practice::micros_to_seconds;
 use crate::store::rr_file::read_rr_file;
 
@@ -183,33 +181,9 @@ fn as_text(
         }
     }
     text.push('\n');
-    text.push_str(&verdict_words(result));
+    text.push_str(&result.verdict());
     text.push('\n');
     text
-}
-
-fn runner_up(result: &Resonance) -> Option<&StepResult> {
-    result.steps.iter().find(|s| s.rank() == Some(2))
-}
-
-fn verdict_words(result: &Resonance) -> String {
-    let Some(best) = result.best.map(|i| &result.steps[i]) else {
-        return "No rate could be ranked: every step has too few clean beats.".to_owned();
-    };
-    let rate = best.rate;
-    match runner_up(result) {
-        None => format!("Best: {rate:.1} breaths a minute (the only step that could be ranked)."),
-        Some(second) if result.stands_out => format!(
-            "Best: {rate:.1} breaths a minute: the heart swings most there, clearly more than at \
-             {:.1} (the next best).",
-            second.rate
-        ),
-        Some(second) => format!(
-            "Best: {rate:.1} breaths a minute, though {:.1} was as good within the \
-             breath-to-breath variation: either suits you.",
-            second.rate
-        ),
-    }
 }
 
 /// To two decimals: more would be noise.
@@ -263,7 +237,7 @@ fn as_json(
         "steps": steps,
         "best_rate": result.best_rate(),
         "stands_out": result.stands_out,
-        "verdict": verdict_words(result),
+        "verdict": result.verdict(),
     });
     let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');

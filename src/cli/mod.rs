@@ -103,6 +103,12 @@ pub struct PlayArgs {
     /// Start a practice outside gentle mode all the same.
     #[arg(long)]
     pub start_anyway: bool,
+    /// Replay a recording of beat-to-beat intervals as if a heart rate strap sent them, from
+    /// the session's start at their own pace: the heart rate and its swing with each breath
+    /// are shown (and printed with --no-window) and kept in the record, without a strap. FILE
+    /// holds one interval in milliseconds a line, as `heart analyze` reads.
+    #[arg(long, value_name = "FILE")]
+    pub heart_rate_from: Option<PathBuf>,
 }
 
 fn parse_minutes(text: &str) -> Result<f64, String> {
@@ -354,12 +360,24 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> CommandResult {
             )));
         }
     }
+    let heart_recording = match &args.heart_rate_from {
+        Some(file) => Some(crate::practice::heart::Recording {
+            name: file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            ),
+            rr_ms: crate::store::rr_file::read_rr_file(file)
+                .map_err(|e| Failure::usage(e.to_string()))?,
+        }),
+        None => None,
+    };
     if !args.no_window {
         return open_window(
             data_dir,
             Some(crate::ui::StartRequest {
                 practice,
                 muted: args.mute,
+                heart_recording,
             }),
             false,
         );
@@ -368,8 +386,11 @@ fn play(data_dir: &DataDir, args: PlayArgs) -> CommandResult {
         data_dir,
         practice,
         (settings, settings_problem),
-        args.mute,
-        args.gentle,
+        play::Choices {
+            mute: args.mute,
+            gentle: args.gentle,
+            heart_recording,
+        },
     )
 }
 

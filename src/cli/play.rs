@@ -9,17 +9,33 @@
 //! failed write (`println!` would, and the release build aborts on a panic).
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{CommandResult, Failure};
 use crate::app::progression;
 use crate::clock::Clocks;
 use crate::desktop::ending;
-use crate::practice::{Micros, Moment, Phase, Practice, Step, StepKind};
+use crate::desktop::heart_strap::{HeartStrap, RATE_ONLY, StrapOptions};
+use crate::practice::heart::{HeartEvent, HeartSource, Recording, Replay};
+use crate::practice::{MICROS_PER_SECOND, Micros, Moment, Phase, Practice, Step, StepKind};
 use crate::session::SoundChoice;
+use crate::session::heart::HeartShown;
 use crate::session::host::{HostEvent, SessionHost, Started};
 use crate::store::progress::ProgressBook;
 use crate::store::{DataDir, Settings};
+
+/// What was asked on the command line beyond the practice.
+pub(super) struct Choices {
+    pub mute: bool,
+    pub gentle: bool,
+    /// Beats to replay as if a strap sent them (`--heart-rate-from`).
+    pub heart_recording: Option<Recording>,
+}
+
+/// The heart's line comes at a breath's end, and at most this often: now and then, not at
+/// every breath.
+const HEART_LINE_EVERY: Micros = 30 * MICROS_PER_SECOND;
 
 fn clock_text(micros: Micros) -> String {
     let seconds = micros / 1_000_000;
@@ -89,9 +105,13 @@ pub(super) fn play_in_terminal(
     data_dir: &DataDir,
     practice: Practice,
     (settings, settings_problem): (Settings, Option<String>),
-    mute: bool,
-    gentle: bool,
+    choices: Choices,
 ) -> CommandResult {
+    let Choices {
+        mute,
+        gentle,
+        heart_recording,
+    } = choices;
     if let Some(problem) = &settings_problem {
         say!(std::io::stderr(), "downshift: {problem}");
     }
@@ -105,13 +125,21 @@ pub(super) fn play_in_terminal(
     let practice = progression::at_current_level(&progress, practice);
     let sound = (!mute).then(|| SoundChoice::from_settings(&settings));
     let ending = ending::watch(ending::TERMINAL_GRACE, || {});
+    let clocks = Clocks::system();
     let Started {
         host: mut session,
         sound_notes,
-    } = SessionHost::start(data_dir, practice, sound, Clocks::system(), move || {
+    } = SessionHost::start(data_dir, practice, sound, clocks.clone(), move || {
         ending.is_set()
     })
     .map_err(|problems| Failure::usage(problems[0].to_string()))?;
+    match heart_source(&settings, heart_recording, &clocks) {
+        Ok(Some(source)) => {
+            session.attach_heart(source, settings.heart_strap.keep_raw_intervals);
+        }
+        Ok(None) => {}
+        Err(words) => say!(std::io::stderr(), "downshift: {words}"),
+    }
     // A signal the loop does not act on in time (a stuck device): the session is still
     // recorded before the process ends.
     crate::desktop::last_words::set_last_words(session.last_words());
@@ -127,7 +155,8 @@ pub(super) fn play_in_terminal(
         session.session().practice().summary()
     );
     print_until_done(&mut session);
-    let outcome = session.end();
+    let (outcome, events) = session.end();
+    say_events(events);
     say!(
         std::io::stdout(),
         "{} {} minutes, {} breaths.",
@@ -149,6 +178,19 @@ pub(super) fn play_in_terminal(
             )));
         }
     };
+    if session.session().heart().is_some() {
+        match &record.heart {
+            Some(heart) => say!(std::io::stdout(), "{}", heart.in_words()),
+            None => say!(std::io::stdout(), "Heart: no beats came."),
+        }
+        if let Some(file) = session.raw_file() {
+            say!(
+                std::io::stdout(),
+                "The beat intervals are kept in {}.",
+                file.display()
+            );
+        }
+    }
     move_progress_on(
         data_dir,
         &mut progress,
@@ -159,21 +201,91 @@ pub(super) fn play_in_terminal(
     Ok(())
 }
 
+/// Where the session's heartbeats come from: a recording replayed, or the strap when it is
+/// switched on and chosen; why none, when it is on but none is chosen.
+fn heart_source(
+    settings: &Settings,
+    recording: Option<Recording>,
+    clocks: &Clocks,
+) -> Result<Option<Box<dyn HeartSource>>, String> {
+    if let Some(recording) = recording {
+        return Ok(Some(Box::new(Replay::of(recording))));
+    }
+    let strap = &settings.heart_strap;
+    if !strap.on {
+        return Ok(None);
+    }
+    let Some(address) = &strap.address else {
+        return Err(
+            "the heart rate strap is on, but none is chosen: choose one in the window's \
+             Settings"
+                .to_owned(),
+        );
+    };
+    let clocks = clocks.clone();
+    let options = StrapOptions::new(Arc::new(move || clocks.now()), Arc::new(|| {}));
+    Ok(Some(Box::new(HeartStrap::connect(address, options))))
+}
+
+/// What happened to the sound and the heart's source, said on the error stream.
+fn say_events(events: Vec<HostEvent>) {
+    for event in events {
+        match event {
+            HostEvent::SoundLost => say!(
+                std::io::stderr(),
+                "downshift: the sound device stopped; the session goes on silently until it is back"
+            ),
+            HostEvent::SoundBack => say!(std::io::stderr(), "downshift: the sound is back"),
+            HostEvent::Heart(heart) => {
+                if let Some(words) = heart_news(&heart) {
+                    say!(std::io::stderr(), "downshift: {words}");
+                }
+            }
+            HostEvent::RawNotKept(words) => say!(std::io::stderr(), "downshift: {words}"),
+        }
+    }
+}
+
+/// The heart's source's news in words (beats are not news).
+fn heart_news(event: &HeartEvent) -> Option<String> {
+    Some(match event {
+        HeartEvent::Connected { name } => format!("heart beats from {name}"),
+        HeartEvent::Lost { why } => format!(
+            "the heart rate strap was lost ({why}); the session goes on, and downshift looks for it"
+        ),
+        HeartEvent::Back => "the heart rate strap is back".to_owned(),
+        HeartEvent::Problem(words) => format!("heart rate strap: {words}"),
+        HeartEvent::HeartRateOnly => RATE_ONLY.to_owned(),
+        HeartEvent::Ended => "the recording of heart beats has come to its end".to_owned(),
+        HeartEvent::Beats { .. } => return None,
+    })
+}
+
+/// The heart's quiet line: "01:10  heart 64 a minute, swing 9.2 a breath".
+fn heart_line(moment: &Moment, heart: &HeartShown) -> Option<String> {
+    let rate = heart.heart_rate?;
+    let mut line = format!("{}  heart {rate:.0} a minute", clock_text(moment.elapsed));
+    if let Some(swing) = heart.swing {
+        line.push_str(&format!(", swing {swing:.1} a breath"));
+    }
+    if heart.dropped_beats > 0 {
+        line.push_str(&format!(
+            " ({} beat{} dropped)",
+            heart.dropped_beats,
+            if heart.dropped_beats == 1 { "" } else { "s" }
+        ));
+    }
+    Some(line)
+}
+
 /// The session's lines, a step and a phase at a time, until it is over or a signal ends it.
 fn print_until_done(session: &mut SessionHost) {
     let mut last: Option<(usize, Phase, u32)> = None;
+    let mut heart_said: Option<Micros> = None;
     let stdout = std::io::stdout();
     while !session.is_asked_to_end() {
         let (events, moment) = session.turn();
-        for event in events {
-            match event {
-                HostEvent::SoundLost => say!(
-                    std::io::stderr(),
-                    "downshift: the sound device stopped; the session goes on silently until it is back"
-                ),
-                HostEvent::SoundBack => say!(std::io::stderr(), "downshift: the sound is back"),
-            }
-        }
+        say_events(events);
         if moment.finished {
             break;
         }
@@ -182,6 +294,20 @@ fn print_until_done(session: &mut SessionHost) {
             let mut out = stdout.lock();
             if last.is_none_or(|(step, ..)| step != moment.step_index) {
                 let _ = writeln!(out, "{}", step_line(session.session().practice(), &moment));
+            }
+            // At a breath's end, now and then.
+            let breath_ended =
+                last.is_some_and(|(.., breaths)| breaths != moment.breaths_completed);
+            let due = heart_said.is_none_or(|said| moment.elapsed >= said + HEART_LINE_EVERY);
+            if breath_ended
+                && due
+                && let Some(line) = session
+                    .session()
+                    .heart()
+                    .and_then(|heart| heart_line(&moment, &heart.shown()))
+            {
+                let _ = writeln!(out, "{line}");
+                heart_said = Some(moment.elapsed);
             }
             if moment.step_kind == StepKind::Breathe {
                 let _ = writeln!(out, "{}", phase_line(&moment));

@@ -9,11 +9,12 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::records::RecordKeeper;
+use super::records::{RawIntervals, RecordKeeper};
 use super::sound::{SoundChange, SoundKeeper};
 use super::{CuePlan, LiveSession, SoundChoice};
 use crate::audio::SessionControl;
 use crate::clock::Clocks;
+use crate::practice::heart::{HeartEvent, HeartSource};
 use crate::practice::{Micros, Moment, Outcome, Practice, Problem};
 use crate::store::history::StartTime;
 use crate::store::{DataDir, SessionRecord};
@@ -28,6 +29,11 @@ pub enum HostEvent {
     SoundLost,
     /// A device is there again: the session's cues go on from where it is.
     SoundBack,
+    /// The heart's source said something other than beats (connected, lost, back, a problem,
+    /// a recording's end).
+    Heart(HeartEvent),
+    /// The raw beat intervals could not be kept (said once).
+    RawNotKept(String),
 }
 
 pub struct SessionHost {
@@ -40,6 +46,11 @@ pub struct SessionHost {
     records: Arc<Mutex<RecordKeeper>>,
     /// Whether a signal asked the session to end.
     asked_to_end: Box<dyn Fn() -> bool>,
+    /// Where the heart's beats come from, if anywhere.
+    heart: Option<Box<dyn HeartSource>>,
+    raw: RawIntervals,
+    /// Where the raw intervals were kept, once the session is over.
+    raw_file: Option<std::path::PathBuf>,
 }
 
 fn lock(records: &Mutex<RecordKeeper>) -> MutexGuard<'_, RecordKeeper> {
@@ -91,6 +102,9 @@ impl SessionHost {
             sound: keeper,
             records,
             asked_to_end: Box::new(asked_to_end),
+            heart: None,
+            raw: RawIntervals::new(data_dir),
+            raw_file: None,
         };
         host.attach_cues();
         Ok(Started { host, sound_notes })
@@ -102,6 +116,45 @@ impl SessionHost {
 
     pub fn now(&self) -> Micros {
         self.clocks.now()
+    }
+
+    /// The heart's beats come from `source` (a strap, a recording replayed); `keep_raw`: its
+    /// intervals are kept in a file of their own.
+    pub fn attach_heart(&mut self, source: Box<dyn HeartSource>, keep_raw: bool) {
+        self.session.attach_heart(keep_raw);
+        self.heart = Some(source);
+    }
+
+    /// Where the raw beat intervals were kept, once the session is over.
+    pub fn raw_file(&self) -> Option<&std::path::Path> {
+        self.raw_file.as_deref()
+    }
+
+    /// The heart's news since the last turn, and its beats given to the session.
+    fn take_heart(&mut self, now: Micros, events: &mut Vec<HostEvent>) {
+        let Some(source) = &mut self.heart else {
+            return;
+        };
+        for event in source.poll(now) {
+            if !matches!(event, HeartEvent::Beats { .. }) {
+                events.push(HostEvent::Heart(event.clone()));
+            }
+            self.session.take_heart(event, now);
+        }
+    }
+
+    /// The raw intervals that came, written; `sync`: to disk too.
+    fn keep_raw(&mut self, sync: bool, events: &mut Vec<HostEvent>) {
+        let rr = self.session.take_raw_intervals();
+        if rr.is_empty() && !sync {
+            return;
+        }
+        if self.session.heart().is_some_and(|h| h.keeps_raw()) {
+            let id = self.session.record_id().to_owned();
+            if let Err(words) = self.raw.append(&id, &self.session.about(), &rr, sync) {
+                events.push(HostEvent::RawNotKept(words));
+            }
+        }
     }
 
     /// The session's cues on the device's stream, joined at the session's place.
@@ -136,8 +189,11 @@ impl SessionHost {
             None => {}
         }
         let now = self.clocks.now();
+        self.take_heart(now, &mut events);
         self.session.follow_sound(now);
-        if let Some(record) = self.session.checkpoint_due(now) {
+        let checkpoint = self.session.checkpoint_due(now);
+        self.keep_raw(checkpoint.is_some(), &mut events);
+        if let Some(record) = checkpoint {
             let running = Box::new(self.session.without_sound());
             lock(&self.records).checkpoint(&record, Some(running));
         }
@@ -160,9 +216,21 @@ impl SessionHost {
         }
     }
 
-    /// Ends the session (finished or not) and lets its last sounds ring out.
-    pub fn end(&mut self) -> Outcome {
-        let outcome = self.session.end(self.clocks.now());
+    /// Ends the session (finished or not) and lets its last sounds ring out. The heart's source
+    /// is let go, and its raw intervals are on disk; what could not be kept is said.
+    pub fn end(&mut self) -> (Outcome, Vec<HostEvent>) {
+        let mut events = Vec::new();
+        let now = self.clocks.now();
+        self.take_heart(now, &mut events);
+        let outcome = self.session.end(now);
+        if let Some(source) = self.heart.take() {
+            source.close();
+        }
+        self.keep_raw(false, &mut events);
+        match self.raw.finish(self.session.record_id()) {
+            Ok(file) => self.raw_file = file,
+            Err(words) => events.push(HostEvent::RawNotKept(words)),
+        }
         let deadline = self.clocks.deadline(RING_OUT);
         while !self.session.sound_done() && !deadline.passed() {
             std::thread::sleep(Duration::from_millis(20));
@@ -170,7 +238,7 @@ impl SessionHost {
         if let Some((keeper, _)) = self.sound.take() {
             keeper.log_health();
         }
-        outcome
+        (outcome, events)
     }
 
     /// Appends the ended session's record to the history; its checkpoint goes once it is

@@ -5,6 +5,7 @@
 //!
 //! Time comes in as microseconds from a monotonic source the caller owns, so tests can drive it.
 
+pub mod heart;
 pub mod host;
 pub mod records;
 pub mod sound;
@@ -14,9 +15,13 @@ use std::sync::Arc;
 use crate::audio::{
     CueTrack, SessionControl, SoundBank, frame_to_micros, micros_to_frame, schedule,
 };
+use crate::practice::heart::HeartEvent;
 use crate::practice::{CueSet, Micros, Moment, Outcome, Practice, Problem, SessionClock, Timeline};
 use crate::store::Settings;
-use crate::store::history::{RECORD_VERSION, SessionEnd, SessionRecord, StartTime, new_record_id};
+use crate::store::history::{
+    HeartRecord, RECORD_VERSION, SessionEnd, SessionRecord, StartTime, new_record_id,
+};
+use heart::SessionHeart;
 
 /// The screen follows the sound; it is pulled back when it strays further than this from the
 /// stream (the stream renders a buffer at a time, so small differences are expected).
@@ -45,6 +50,12 @@ pub struct LiveSession {
     tension_before: Option<u8>,
     /// When the last checkpoint was taken (monotonic), in which step, and whether paused.
     checkpointed: Option<(Micros, usize, bool)>,
+    /// The heart, when a strap (or a recording replayed) sends its beats to this session.
+    heart: Option<Box<SessionHeart>>,
+    /// What the heart's summary was when this copy was taken (`without_sound`), for its record.
+    heart_kept: Option<HeartRecord>,
+    /// The session is the resonance test: its end shows the rates ranked, not a summary.
+    resonance_test: bool,
 }
 
 impl std::fmt::Debug for LiveSession {
@@ -155,7 +166,74 @@ impl LiveSession {
             outcome: None,
             tension_before: None,
             checkpointed: None,
+            heart: None,
+            heart_kept: None,
+            resonance_test: false,
         })
+    }
+
+    /// The heart's beats come to this session (a strap is on, or a recording is replayed);
+    /// `keep_raw`: its intervals are to be written to a file of their own.
+    pub fn with_heart(mut self, keep_raw: bool) -> Self {
+        self.attach_heart(keep_raw);
+        self
+    }
+
+    /// As `with_heart`, for a session already running.
+    pub fn attach_heart(&mut self, keep_raw: bool) {
+        self.heart = Some(Box::new(SessionHeart::new(&self.timeline, keep_raw)));
+    }
+
+    /// The session is the resonance test.
+    pub fn as_resonance_test(mut self) -> Self {
+        self.resonance_test = true;
+        self
+    }
+
+    pub fn is_resonance_test(&self) -> bool {
+        self.resonance_test
+    }
+
+    /// The heart, if its beats come to this session.
+    pub fn heart(&self) -> Option<&SessionHeart> {
+        self.heart.as_deref()
+    }
+
+    /// Takes an event from the source of the heart's beats, at `now` (monotonic). Beats that
+    /// come after the session ended are not its own.
+    pub fn take_heart(&mut self, event: HeartEvent, now: Micros) {
+        if self.outcome.is_some() {
+            return;
+        }
+        self.follow_sound(now);
+        if let Some(heart) = &mut self.heart {
+            heart.take(event);
+        }
+    }
+
+    /// The intervals that came since the last call, for the raw interval file (none unless
+    /// the person asked for it).
+    pub fn take_raw_intervals(&mut self) -> Vec<f64> {
+        self.heart
+            .as_mut()
+            .map(|h| h.take_raw())
+            .unwrap_or_default()
+    }
+
+    /// The record's id, fixed at the start (the raw interval file is named by it).
+    pub fn record_id(&self) -> &str {
+        &self.record_id
+    }
+
+    /// What the session is, in words, for the first lines of its raw interval file.
+    pub fn about(&self) -> String {
+        format!(
+            "{} ({}), started {}, record {}",
+            self.practice.name,
+            self.practice.summary(),
+            self.started,
+            self.record_id
+        )
     }
 
     /// How tense the person said they felt before it: its record keeps it.
@@ -231,6 +309,17 @@ impl LiveSession {
                 self.clock.follow(heard, now);
             }
         }
+        self.follow_heart(now);
+    }
+
+    /// The heart learns where the session is (its breaths are placed as they end).
+    fn follow_heart(&mut self, now: Micros) {
+        if let Some(heart) = &mut self.heart
+            && self.outcome.is_none()
+        {
+            let running = !self.clock.is_paused() && !self.clock.is_ended();
+            heart.follow(now, self.clock.position(now), running);
+        }
     }
 
     /// Where the session is, after following the sound.
@@ -259,6 +348,7 @@ impl LiveSession {
         if let Some(audio) = self.audio.as_ref().filter(|a| a.joined) {
             audio.control.set_paused(self.clock.is_paused());
         }
+        self.follow_heart(now);
     }
 
     pub fn skip_step(&mut self, now: Micros) {
@@ -270,6 +360,7 @@ impl LiveSession {
                 .control
                 .seek(micros_to_frame(target, audio.sample_rate));
         }
+        self.follow_heart(now);
     }
 
     pub fn set_muted(&self, muted: bool) {
@@ -299,6 +390,9 @@ impl LiveSession {
         }
         let position = self.position(now);
         let outcome = self.clock.end(&self.timeline, now);
+        if let Some(heart) = &mut self.heart {
+            heart.finish(now, position);
+        }
         if let Some(audio) = self.audio.as_ref().filter(|a| !a.joined) {
             // It never played: nothing to ring out.
             audio.control.abandon();
@@ -367,6 +461,17 @@ impl LiveSession {
             outcome: self.outcome,
             tension_before: self.tension_before,
             checkpointed: self.checkpointed,
+            heart: None,
+            heart_kept: self.heart_summary(),
+            resonance_test: self.resonance_test,
+        }
+    }
+
+    /// What the record keeps of the heart now.
+    fn heart_summary(&self) -> Option<HeartRecord> {
+        match &self.heart {
+            Some(heart) => heart.summary(),
+            None => self.heart_kept,
         }
     }
 
@@ -391,6 +496,7 @@ impl LiveSession {
             },
             tension_before: self.tension_before,
             tension_after: None,
+            heart: self.heart_summary(),
             note: String::new(),
             app_version: crate::APP_VERSION.to_owned(),
         }
@@ -472,6 +578,38 @@ mod tests {
         assert!(!session.is_ended(), "taking a checkpoint ends nothing");
         session.end(20 * S);
         assert_eq!(session.record().expect("ended").id, first.id);
+    }
+
+    #[test]
+    fn the_heart_is_kept_in_the_record_and_in_copies_taken_for_checkpoints() {
+        use crate::practice::heart::{HeartSource, Replay};
+        let (practice, started) = plain_minute();
+        let mut without = LiveSession::start(2, practice.clone(), 0, started).expect("valid");
+        without.end(S);
+        assert_eq!(without.record().expect("ended").heart, None, "no strap");
+
+        let mut session = LiveSession::start(1, practice, 0, started)
+            .expect("valid")
+            .with_heart(false);
+        let mut replay = Replay::new("steady", vec![1000.0; 90]);
+        for t in 0..=45 {
+            let now = t * S;
+            for event in replay.poll(now) {
+                session.take_heart(event, now);
+            }
+            session.follow_sound(now);
+        }
+        let mut copy = session.without_sound();
+        let kept = copy
+            .record_now(45 * S)
+            .heart
+            .expect("the copy keeps the heart");
+        assert_eq!(kept.mean_heart_rate, 60.0);
+        session.end(45 * S);
+        let heart = session.record().expect("ended").heart.expect("the heart");
+        assert_eq!(heart.mean_heart_rate, 60.0);
+        assert_eq!(heart.mean_swing, Some(0.0), "a steady heart does not swing");
+        assert_eq!((heart.clean_beats, heart.dropped_beats), (45, 0));
     }
 
     #[test]

@@ -1,13 +1,102 @@
 //! What a live session leaves on disk, whoever drives it: its checkpoint while it runs (so a
 //! crash, a kill or a power cut loses little), its record appended to the history when it ends
 //! (and only then the checkpoint removed), and, when the process must end without the window's
-//! or the terminal's help, the record written from here as its last words. The window keeps one
-//! on its files worker; the terminal on its one thread.
+//! or the terminal's help, the record written from here as its last words; and, when the person
+//! asked for them, the heart's raw beat-to-beat intervals as they come (`RawIntervals`). The
+//! window keeps these on its files worker; the terminal on its one thread.
+
+use std::path::PathBuf;
 
 use super::LiveSession;
 use crate::clock::Clocks;
 use crate::store::checkpoint::LiveCheckpoint;
+use crate::store::rr_file::RawIntervalWriter;
 use crate::store::{DataDir, SessionRecord};
+
+/// The raw intervals of a live session with a strap, in `heart/<record id>.rr`: written as they
+/// come, flushed to disk now and then and at the end. A file that cannot be written is said
+/// once, and the session goes on without it.
+pub struct RawIntervals {
+    dir: PathBuf,
+    /// The session being written, and its file.
+    open: Option<(String, RawIntervalWriter)>,
+    /// A session whose file could not be written: it is not tried again.
+    failed: Option<String>,
+}
+
+impl RawIntervals {
+    pub fn new(data_dir: &DataDir) -> Self {
+        RawIntervals {
+            dir: data_dir.heart_dir(),
+            open: None,
+            failed: None,
+        }
+    }
+
+    /// Adds intervals (ms) of session `record_id`, making its file with the first (`about`
+    /// says what it is, in its first lines); `sync`: flushed to disk too. `Err` only the first
+    /// time the file fails, with the words to say.
+    pub fn append(
+        &mut self,
+        record_id: &str,
+        about: &str,
+        rr_ms: &[f64],
+        sync: bool,
+    ) -> Result<(), String> {
+        let open = self.open.as_ref().is_some_and(|(id, _)| id == record_id);
+        if self.failed.as_deref() == Some(record_id) || (rr_ms.is_empty() && !open) {
+            return Ok(());
+        }
+        let written = (|| {
+            if self.open.as_ref().is_none_or(|(id, _)| id != record_id) {
+                let writer = RawIntervalWriter::create(&self.dir, record_id, about)?;
+                self.open = Some((record_id.to_owned(), writer));
+            }
+            let Some((_, writer)) = &mut self.open else {
+                return Ok(());
+            };
+            writer.append(rr_ms)?;
+            if sync {
+                writer.sync()?;
+            }
+            std::io::Result::Ok(())
+        })();
+        written.map_err(|e| {
+            self.failed = Some(record_id.to_owned());
+            self.open = None;
+            format!(
+                "The beat intervals could not be kept in {}: {e}",
+                self.dir.join(format!("{record_id}.rr")).display()
+            )
+        })
+    }
+
+    /// The process is ending without the session's help: what is written goes to disk.
+    pub fn flush(&mut self) {
+        if let Some((_, writer)) = &mut self.open
+            && let Err(e) = writer.sync()
+        {
+            log::warn!("the beat intervals could not be kept: {e}");
+        }
+    }
+
+    /// The session is over: its file is flushed to disk and closed. Returns where it is, if
+    /// there is one.
+    pub fn finish(&mut self, record_id: &str) -> Result<Option<PathBuf>, String> {
+        match self.open.take_if(|(id, _)| id == record_id) {
+            Some((_, mut writer)) => {
+                let path = writer.path().to_owned();
+                writer.sync().map(|()| Some(path.clone())).map_err(|e| {
+                    format!(
+                        "The beat intervals could not be kept in {}: {e}",
+                        path.display()
+                    )
+                })
+            }
+            None => Ok(None),
+        }
+    }
+}
 
 pub struct RecordKeeper {
     data_dir: DataDir,
@@ -128,6 +217,37 @@ mod tests {
     use super::*;
     use crate::store::history::SessionEnd;
     use crate::store::record::sample_record;
+
+    #[test]
+    fn raw_intervals_are_written_as_they_come_and_a_failure_is_said_once() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let data_dir = DataDir::new(folder.path());
+        let mut raw = RawIntervals::new(&data_dir);
+        raw.append("one", "a test", &[], true).expect("nothing");
+        assert!(
+            !data_dir.heart_dir().exists(),
+            "no file until an interval comes"
+        );
+        raw.append("one", "a test", &[1000.0, 980.5], false)
+            .expect("written");
+        raw.append("one", "a test", &[990.0], true)
+            .expect("written");
+        let path = raw.finish("one").expect("closed").expect("a file");
+        assert_eq!(path, data_dir.heart_dir().join("one.rr"));
+        assert_eq!(
+            crate::store::rr_file::read_rr_file(&path),
+            Ok(vec![1000.0, 980.5, 990.0])
+        );
+        assert_eq!(raw.finish("one"), Ok(None), "closed once");
+        // A file of that name is there already: never written over, said once.
+        let before = std::fs::read(&path).expect("read");
+        let said = raw
+            .append("one", "again", &[1.0], false)
+            .expect_err("refused");
+        assert!(said.contains("one.rr"), "{said}");
+        assert_eq!(raw.append("one", "again", &[1.0], false), Ok(()));
+        assert_eq!(std::fs::read(&path).expect("read"), before);
+    }
 
     #[test]
     fn what_the_window_still_had_queued_is_not_written_again_after_last_words() {

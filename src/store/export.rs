@@ -28,6 +28,13 @@ pub struct ExportRow<'a> {
     pub tension_after: Option<u8>,
     pub note: &'a str,
     pub app_version: &'a str,
+    /// The heart, for a session with a heart rate strap (empty otherwise): beats a minute on
+    /// average, the mean swing per breath (beats a minute), RMSSD (ms), clean and dropped beats.
+    pub mean_heart_rate: Option<f64>,
+    pub mean_swing: Option<f64>,
+    pub rmssd: Option<f64>,
+    pub clean_beats: Option<u32>,
+    pub dropped_beats: Option<u32>,
 }
 
 impl<'a> From<&'a SessionRecord> for ExportRow<'a> {
@@ -52,6 +59,11 @@ impl<'a> From<&'a SessionRecord> for ExportRow<'a> {
             tension_after: record.tension_after,
             note: &record.note,
             app_version: &record.app_version,
+            mean_heart_rate: record.heart.map(|h| h.mean_heart_rate),
+            mean_swing: record.heart.and_then(|h| h.mean_swing),
+            rmssd: record.heart.and_then(|h| h.rmssd),
+            clean_beats: record.heart.map(|h| h.clean_beats),
+            dropped_beats: record.heart.map(|h| h.dropped_beats),
         }
     }
 }
@@ -71,8 +83,8 @@ pub fn write_csv(out: &mut impl Write, records: &[SessionRecord]) -> io::Result<
     writer.flush()
 }
 
-/// The export columns, in order.
-pub const EXPORT_COLUMNS: [&str; 14] = [
+/// The export columns, in order (the heart's last: they came later).
+pub const EXPORT_COLUMNS: [&str; 19] = [
     "id",
     "started",
     "practice",
@@ -87,6 +99,11 @@ pub const EXPORT_COLUMNS: [&str; 14] = [
     "tension_after",
     "note",
     "app_version",
+    "mean_heart_rate",
+    "mean_swing",
+    "rmssd",
+    "clean_beats",
+    "dropped_beats",
 ];
 
 pub fn write_json(out: &mut impl Write, records: &[SessionRecord]) -> io::Result<()> {
@@ -139,8 +156,16 @@ mod tests {
 
     #[test]
     fn exports_have_stable_columns() {
+        let mut with_heart = sample_record("Box 4-4-4-4", SessionEnd::Completed);
+        with_heart.heart = Some(crate::store::record::HeartRecord {
+            mean_heart_rate: 63.2,
+            mean_swing: Some(9.4),
+            rmssd: None,
+            clean_beats: 602,
+            dropped_beats: 3,
+        });
         let records = vec![
-            sample_record("Box 4-4-4-4", SessionEnd::Completed),
+            with_heart,
             sample_record("Night, late", SessionEnd::EndedEarly { step: 2 }),
             sample_record("4-7-8", SessionEnd::Interrupted { step: 3 }),
         ];
@@ -155,6 +180,8 @@ mod tests {
         );
         assert!(text.contains(",ended early,2,7,,"), "{text}");
         assert!(text.contains(",interrupted,3,7,,"), "{text}");
+        assert!(text.contains(",0.1.0,63.2,9.4,,602,3\n"), "{text}");
+        assert!(text.contains(",0.1.0,,,,,\n"), "no strap, no heart: {text}");
 
         let mut json_out = Vec::new();
         write_json(&mut json_out, &records).expect("json");
@@ -163,6 +190,9 @@ mod tests {
         assert_eq!(parsed[0]["ended_at_step"], serde_json::Value::Null);
         assert_eq!(parsed[2]["outcome"], "interrupted");
         assert_eq!(parsed[2]["ended_at_step"], 3);
+        assert_eq!(parsed[0]["mean_swing"], 9.4);
+        assert_eq!(parsed[0]["clean_beats"], 602);
+        assert_eq!(parsed[1]["mean_heart_rate"], serde_json::Value::Null);
     }
 
     #[test]

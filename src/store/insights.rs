@@ -15,6 +15,10 @@ pub trait InsightFacts {
     fn tension(&self) -> (Option<u8>, Option<u8>);
     /// The day it began, where the person was.
     fn date(&self) -> Date;
+    /// The heart's mean swing per breath (beats a minute), for a session with a strap.
+    fn heart_swing(&self) -> Option<f64> {
+        None
+    }
 }
 
 impl InsightFacts for SessionRecord {
@@ -32,6 +36,10 @@ impl InsightFacts for SessionRecord {
 
     fn date(&self) -> Date {
         self.started.date()
+    }
+
+    fn heart_swing(&self) -> Option<f64> {
+        self.heart.and_then(|heart| heart.mean_swing)
     }
 }
 
@@ -74,6 +82,28 @@ impl DayTension {
     }
 }
 
+/// The heart's swing over one day's sessions with a strap, summed.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct DaySwing {
+    pub sessions: u32,
+    pub swing_sum: f64,
+}
+
+impl DaySwing {
+    pub fn mean(&self) -> Option<f64> {
+        (self.sessions > 0).then(|| self.swing_sum / self.sessions as f64)
+    }
+}
+
+/// The mean swing over `days` (those with any), and the sessions it rests on.
+pub fn swing_over(days: &[DaySwing]) -> Option<(f64, u32)> {
+    let sessions: u32 = days.iter().map(|d| d.sessions).sum();
+    (sessions > 0).then(|| {
+        let sum: f64 = days.iter().map(|d| d.swing_sum).sum();
+        (sum / sessions as f64, sessions)
+    })
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Insights {
     pub sessions: usize,
@@ -88,6 +118,9 @@ pub struct Insights {
     pub minutes_by_day: Vec<f64>,
     /// Tension before and after, day by day, `CHART_DAYS` long, today last.
     pub tension_by_day: Vec<DayTension>,
+    /// The heart's swing, day by day, `CHART_DAYS` long, today last (empty days where no
+    /// session had a strap).
+    pub swing_by_day: Vec<DaySwing>,
 }
 
 /// Days from `date` to `today` (0 for today; `None` for a date after today).
@@ -120,6 +153,7 @@ impl Insights {
         let mut insights = Insights {
             minutes_by_day: vec![0.0; CHART_DAYS],
             tension_by_day: vec![DayTension::default(); CHART_DAYS],
+            swing_by_day: vec![DaySwing::default(); CHART_DAYS],
             ..Insights::default()
         };
         let week_days = today.weekday().to_monday_zero_offset() as u32;
@@ -152,6 +186,11 @@ impl Insights {
                     tension.rated += 1;
                     tension.before_sum += before as f64;
                     tension.after_sum += after as f64;
+                }
+                if let Some(swing) = record.heart_swing().filter(|s| s.is_finite()) {
+                    let day = &mut insights.swing_by_day[day];
+                    day.sessions += 1;
+                    day.swing_sum += swing;
                 }
             }
         }
@@ -267,6 +306,40 @@ mod tests {
     }
 
     #[test]
+    fn the_swing_is_kept_day_by_day_from_the_sessions_with_a_strap() {
+        let today: Date = "2026-11-19".parse().expect("date");
+        let with_swing = |day: &str, swing: Option<f64>| {
+            let mut record = on(day, "Resonance 5-5", 10.0, None);
+            record.heart = Some(crate::store::history::HeartRecord {
+                mean_heart_rate: 64.0,
+                mean_swing: swing,
+                rmssd: None,
+                clean_beats: 600,
+                dropped_beats: 0,
+            });
+            record
+        };
+        let records = vec![
+            with_swing("2026-11-18", Some(8.0)),
+            with_swing("2026-11-18", Some(10.0)),
+            with_swing("2026-11-19", None),
+            on("2026-11-19", "Night 3-7", 5.0, None),
+            with_swing("2026-11-19", Some(12.5)),
+        ];
+        let insights = Insights::of(&records, today);
+        assert_eq!(insights.swing_by_day[CHART_DAYS - 2].mean(), Some(9.0));
+        assert_eq!(insights.swing_by_day[CHART_DAYS - 1].mean(), Some(12.5));
+        assert_eq!(insights.swing_by_day[CHART_DAYS - 3].mean(), None);
+        let (mean, sessions) = swing_over(&insights.swing_by_day).expect("three sessions");
+        assert_eq!(
+            sessions, 3,
+            "a session whose strap sent no intervals has no swing"
+        );
+        assert!((mean - 30.5 / 3.0).abs() < 1e-9, "{mean}");
+        assert_eq!(swing_over(&insights.swing_by_day[..CHART_DAYS - 2]), None);
+    }
+
+    #[test]
     fn a_gap_breaks_the_streak_and_today_counts() {
         let today: Date = "2026-11-19".parse().expect("date");
         let records = vec![
@@ -282,6 +355,7 @@ mod tests {
             Insights {
                 minutes_by_day: vec![0.0; CHART_DAYS],
                 tension_by_day: vec![DayTension::default(); CHART_DAYS],
+                swing_by_day: vec![DaySwing::default(); CHART_DAYS],
                 ..Insights::default()
             }
         );

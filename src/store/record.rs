@@ -103,6 +103,10 @@ pub struct SessionRecord {
     pub tension_before: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tension_after: Option<u8>,
+    /// What the heart did, for a session with a heart rate strap (or a recording replayed);
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heart: Option<HeartRecord>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     pub app_version: String,
@@ -118,9 +122,12 @@ impl SessionRecord {
 /// (those go to a file of their own only when the person asks, see `rr_file`). A session
 /// without a strap has none of it.
 ///
-/// It is to become the record's optional `heart` field, written as
-/// `heart: (mean_heart_rate: 63.2, mean_swing: 9.4, rmssd: 41.7, clean_beats: 602, dropped_beats: 3)`
-/// once the session flow fills it in; records without it read as before.
+/// The record's optional `heart` field, written as
+/// `heart: (mean_heart_rate: 63.2, mean_swing: 9.4, rmssd: 41.7, clean_beats: 602, dropped_beats: 3)`;
+/// records without it read as before. The record's version stays 1: builds before it have no
+/// version check on history lines (they name a line they cannot read and skip it, keeping it
+/// in the file), so a new number would change nothing for them; later builds say "written by a
+/// newer version" for a line whose version is above theirs (`record_codec`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeartRecord {
@@ -138,6 +145,32 @@ pub struct HeartRecord {
 }
 
 impl HeartRecord {
+    /// The summary in words, as the terminal and the window's summary say it: "Heart 66.1 a
+    /// minute on average, swing 16.0 a breath, RMSSD 44.3 ms; 132 beats kept, 2 dropped (missed
+    /// or extra beats)."
+    pub fn in_words(&self) -> String {
+        let mut words = format!("Heart {:.1} a minute on average", self.mean_heart_rate);
+        if let Some(swing) = self.mean_swing {
+            words.push_str(&format!(", swing {swing:.1} a breath"));
+        }
+        if let Some(rmssd) = self.rmssd {
+            words.push_str(&format!(", RMSSD {rmssd:.1} ms"));
+        }
+        if self.clean_beats > 0 || self.dropped_beats > 0 {
+            words.push_str(&format!("; {} beats kept", self.clean_beats));
+            if self.dropped_beats > 0 {
+                words.push_str(&format!(
+                    ", {} dropped (missed or extra beats)",
+                    self.dropped_beats
+                ));
+            }
+        } else {
+            words.push_str(" (the strap sent no beat intervals)");
+        }
+        words.push('.');
+        words
+    }
+
     /// The summary as kept: to a tenth, which is all a strap's numbers are worth.
     pub fn of(summary: &crate::practice::heart::HeartSummary) -> Self {
         let tenth = |value: f64| (value * 10.0).round() / 10.0;
@@ -185,6 +218,7 @@ pub(crate) fn sample_record(practice: &str, end: SessionEnd) -> SessionRecord {
         end,
         tension_before: Some(7),
         tension_after: None,
+        heart: None,
         note: "jaw \"tight\"\nthen less".to_owned(),
         app_version: "0.1.0".to_owned(),
     }

@@ -5,7 +5,7 @@
 
 use ron::extensions::Extensions;
 
-use super::record::{HeartRecord, SessionEnd, SessionRecord};
+use super::record::{HeartRecord, RECORD_VERSION, SessionEnd, SessionRecord};
 
 /// The RON options history lines are written and read with.
 pub(crate) fn ron_options() -> ron::Options {
@@ -24,14 +24,33 @@ pub fn record_line(record: &SessionRecord) -> Result<String, ron::Error> {
     ron_options().to_string_pretty(record, compact)
 }
 
-/// Reads one line of the log; the error says at which column and why.
+/// Reads one line of the log; the error says at which column and why, or that a newer
+/// downshift wrote it.
 pub fn parse_record_line(line: &str) -> Result<SessionRecord, String> {
     if let Some(record) = read_compact(line) {
         return Ok(record);
     }
     ron_options()
         .from_str(line)
-        .map_err(|e| format!("column {}: {}", e.span.start.col, e.code))
+        .map_err(|e| match newer_version(line) {
+            Some(version) => format!(
+                "written by a newer version of downshift (record version {version}; this one \
+                 reads version {RECORD_VERSION}), left as it is"
+            ),
+            None => format!("column {}: {}", e.span.start.col, e.code),
+        })
+}
+
+/// The version of a line that does not read as a record, when it is above the one this build
+/// writes: its other fields are a newer build's.
+fn newer_version(line: &str) -> Option<u32> {
+    /// Only the version; every other field is passed over, whatever it is.
+    #[derive(serde::Deserialize)]
+    struct VersionOnly {
+        version: u32,
+    }
+    let read: VersionOnly = ron_options().from_str(line).ok()?;
+    (read.version > RECORD_VERSION).then_some(read.version)
 }
 
 struct Cursor<'a> {
@@ -135,8 +154,6 @@ impl<'a> Cursor<'a> {
     }
 
     /// A heart summary as `record_line` writes it: `(mean_heart_rate: 63.2, ...)`.
-    // Read by `read_compact` once the record has its `heart` field (issue #29, phase 2).
-    #[cfg_attr(not(test), allow(dead_code))]
     fn heart(&mut self) -> Option<HeartRecord> {
         self.expect(b'(')?;
         let (mut rate, mut swing, mut rmssd, mut clean, mut dropped) =
@@ -224,6 +241,7 @@ pub(crate) fn read_compact(line: &str) -> Option<SessionRecord> {
     let (mut planned, mut breathed, mut paused, mut breaths, mut end) =
         (None, None, None, None, None);
     let (mut before, mut after, mut note, mut app_version) = (None, None, None, None);
+    let mut heart = None;
     loop {
         if c.eat(b')') {
             break;
@@ -244,6 +262,7 @@ pub(crate) fn read_compact(line: &str) -> Option<SessionRecord> {
             "end" => fill(&mut end, c.session_end())?,
             "tension_before" => fill(&mut before, c.unsigned())?,
             "tension_after" => fill(&mut after, c.unsigned())?,
+            "heart" => fill(&mut heart, c.heart())?,
             "note" => fill(&mut note, c.string())?,
             "app_version" => fill(&mut app_version, c.string())?,
             _ => return None,
@@ -270,6 +289,7 @@ pub(crate) fn read_compact(line: &str) -> Option<SessionRecord> {
         end: end?,
         tension_before: before,
         tension_after: after,
+        heart,
         note: note.unwrap_or_default(),
         app_version: app_version?,
     })
@@ -342,6 +362,20 @@ mod tests {
             (with("version:", "colour: Blue, version:"), false, false),
             (with("breaths: 12, ", ""), false, false),
             (with("tension_before: 7, ", ""), true, true),
+            (
+                with(
+                    "note:",
+                    "heart: (mean_heart_rate: 63.2, rmssd: 41.7, clean_beats: 5, \
+                     dropped_beats: 0), note:",
+                ),
+                true,
+                true,
+            ),
+            (
+                with("note:", "heart: (mean_heart_rate: 63.2), note:"),
+                false,
+                false,
+            ),
             (with("note: ", "note :\t"), true, true),
             (with("(", "(\x0c "), true, true),
             (with("\"0.1.0\")", "\"0.1.0\",)"), true, true),
@@ -427,6 +461,27 @@ mod tests {
             // Whichever path reads it, the log's reader gives ron's answer.
             assert_eq!(parse_record_line(&line).ok(), ron, "{line}");
         }
+    }
+
+    #[test]
+    fn a_line_from_a_newer_version_is_named_as_such() {
+        let line = written_line();
+        let newer = line.replacen("version: 1,", "version: 2,", 1).replacen(
+            "note:",
+            "colour: Blue, note:",
+            1,
+        );
+        let reason = parse_record_line(&newer).expect_err("a field this build does not know");
+        assert!(
+            reason.contains("newer version of downshift (record version 2;"),
+            "{reason}"
+        );
+        let same_version = line.replacen("note:", "colour: Blue, note:", 1);
+        let reason = parse_record_line(&same_version).expect_err("a field nobody knows");
+        assert!(reason.starts_with("column "), "{reason}");
+        // A newer line that holds nothing unknown is read.
+        let readable = line.replacen("version: 1,", "version: 2,", 1);
+        assert_eq!(parse_record_line(&readable).map(|r| r.version), Ok(2));
     }
 
     /// The heart summary's text, as the record's writer writes it.
@@ -532,13 +587,27 @@ mod tests {
             ],
             tension_before in any::<Option<u8>>(),
             tension_after in any::<Option<u8>>(),
+            heart in proptest::option::of(any_heart()),
             note in any::<String>(),
             app_version in any::<String>(),
         ) -> SessionRecord {
             SessionRecord {
                 version, id, started, practice, practised, planned_seconds, breathed_seconds,
-                paused_seconds, breaths, end, tension_before, tension_after, note, app_version,
+                paused_seconds, breaths, end, tension_before, tension_after, heart, note,
+                app_version,
             }
+        }
+    }
+
+    prop_compose! {
+        fn any_heart()(
+            mean_heart_rate in any_finite(),
+            mean_swing in proptest::option::of(any_finite()),
+            rmssd in proptest::option::of(any_finite()),
+            clean_beats in any::<u32>(),
+            dropped_beats in any::<u32>(),
+        ) -> HeartRecord {
+            HeartRecord { mean_heart_rate, mean_swing, rmssd, clean_beats, dropped_beats }
         }
     }
 
@@ -568,6 +637,8 @@ mod tests {
         "Some(",
         "None",
         "version: 2, ",
+        "heart: (mean_heart_rate: 60.0, clean_beats: 1, dropped_beats: 0), ",
+        "mean_swing: 1.5, ",
         "note: \"\", ",
         "breaths: 1, ",
         "end: Completed, ",

@@ -73,6 +73,8 @@ pub struct HeartStrapSettings {
     pub name: Option<String>,
     /// Keep each session's raw beat-to-beat intervals in a file of their own (`heart/`).
     pub keep_raw_intervals: bool,
+    /// Under the orb, a soft trace of the heart rate against the breath (off: the numbers only).
+    pub show_trace: bool,
 }
 
 /// The longest name a Bluetooth device can give (the Core spec's 248 bytes).
@@ -555,7 +557,7 @@ mod tests {
     #[test]
     fn the_strap_is_off_by_default_and_a_bad_address_is_forgotten_with_its_name() {
         let defaults = Settings::default().heart_strap;
-        assert!(!defaults.on && !defaults.keep_raw_intervals);
+        assert!(!defaults.on && !defaults.keep_raw_intervals && !defaults.show_trace);
         assert_eq!((defaults.address, defaults.name), (None, None));
 
         let dir = tempfile::tempdir().expect("temp dir");

@@ -227,6 +227,10 @@ pub fn what_to_say(state: &AppState, now: Micros, last_key: Option<&str>) -> Opt
             _ => return None,
         },
         Screen::YourDays(_) => ("your_days".to_owned(), "Your days".to_owned()),
+        Screen::Resonance(result) => (
+            "resonance".to_owned(),
+            format!("Your resonance test. {}", result.verdict),
+        ),
     };
     Some(Spoken { key, text })
 }

@@ -8,7 +8,9 @@ use egui_plot::{AxisHints, Bar, BarChart, GridInput, GridMark, Legend, Line, Plo
 
 use super::theme::Palette;
 use crate::app::screen::HistoryScreen;
-use crate::store::insights::{CHART_DAYS, DayTension, ENOUGH_RATED, Insights};
+use crate::store::insights::{
+    CHART_DAYS, DaySwing, DayTension, ENOUGH_RATED, Insights, swing_over,
+};
 
 const PLOT_HEIGHT: f32 = 140.0;
 const SMALL: f32 = 15.0;
@@ -257,6 +259,85 @@ fn helping(
         });
     plot.response.labelled_by(heading.id);
     ui.label(RichText::new(change_in_words(shown, days)).size(SMALL));
+    let swings = &insights.swing_by_day[CHART_DAYS - days..];
+    if swing_over(swings).is_some() {
+        ui.add_space(6.0);
+        heart_swing(ui, swings, days, today, width, palette);
+    }
+}
+
+/// The heart's swing with each breath over the weeks, from the sessions with a strap, in
+/// words: the whole span, and the last week against the one before.
+pub fn swing_in_words(days: &[DaySwing]) -> String {
+    let Some((mean, sessions)) = swing_over(days) else {
+        return "No session with a heart rate strap in these days.".to_owned();
+    };
+    let with = if sessions == 1 {
+        "1 session with a strap".to_owned()
+    } else {
+        format!("{sessions} sessions with a strap")
+    };
+    let mut words = format!("The heart swung {mean:.1} a breath on average ({with}).");
+    let last = days.len().saturating_sub(7);
+    let before = last.saturating_sub(7);
+    if let (Some((recent, _)), Some((earlier, _))) =
+        (swing_over(&days[last..]), swing_over(&days[before..last]))
+    {
+        words.push_str(&format!(
+            " The last 7 days {recent:.1}, the 7 before {earlier:.1}."
+        ));
+    }
+    words
+}
+
+/// The heart's swing, day by day: the mean of the day's sessions with a strap.
+fn heart_swing(
+    ui: &mut egui::Ui,
+    swings: &[DaySwing],
+    days: usize,
+    today: jiff::civil::Date,
+    width: f32,
+    palette: &Palette,
+) {
+    let heading = title(ui, "The heart's swing", "beats a minute a breath", palette);
+    let points: Vec<[f64; 2]> = swings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, day)| Some([i as f64 - (days - 1) as f64, day.mean()?]))
+        .collect();
+    let by_day = swings.to_vec();
+    let hover = move |position: &egui_plot::HoverPosition<'_>| -> Option<String> {
+        let x = match position {
+            egui_plot::HoverPosition::NearDataPoint { position, .. } => position.x,
+            egui_plot::HoverPosition::Elsewhere { position } => position.x,
+        };
+        let index = (x.round() + (days - 1) as f64) as usize;
+        let day = day_name(today, -x.round() as i64);
+        Some(match by_day.get(index).and_then(DaySwing::mean) {
+            Some(swing) => format!("{day}: swing {swing:.1} a breath"),
+            None => format!("{day}: no session with a strap"),
+        })
+    };
+    let plot = still_plot("swing_by_day", days, today, width)
+        .height(PLOT_HEIGHT * 0.7)
+        .include_y(0.0)
+        .include_y(10.0)
+        .show_grid([false, true])
+        .label_formatter(hover)
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("swing", points.clone())
+                    .color(palette.breath)
+                    .width(1.5),
+            );
+            plot.points(
+                Points::new("swing", points)
+                    .color(palette.breath)
+                    .radius(3.0),
+            );
+        });
+    plot.response.labelled_by(heading.id);
+    ui.label(RichText::new(swing_in_words(swings)).size(SMALL));
 }
 
 /// "What helps most?": each practice's sessions and mean change in tension, the most easing

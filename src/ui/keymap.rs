@@ -143,7 +143,11 @@ fn table(screen: ScreenKind, typing: bool) -> &'static [Binding] {
         (ScreenKind::Safety, _) => SAFETY,
         (ScreenKind::CheckIn, _) => CHECKIN,
         (
-            ScreenKind::Settings | ScreenKind::History | ScreenKind::About | ScreenKind::YourDays,
+            ScreenKind::Settings
+            | ScreenKind::History
+            | ScreenKind::About
+            | ScreenKind::YourDays
+            | ScreenKind::Resonance,
             _,
         ) => SECONDARY,
     }
@@ -190,6 +194,7 @@ mod tests {
             ScreenKind::About,
             ScreenKind::CheckIn,
             ScreenKind::YourDays,
+            ScreenKind::Resonance,
         ];
         for screen in screens {
             match screen {
@@ -203,7 +208,8 @@ mod tests {
                 | ScreenKind::Safety
                 | ScreenKind::About
                 | ScreenKind::CheckIn
-                | ScreenKind::YourDays => {}
+                | ScreenKind::YourDays
+                | ScreenKind::Resonance => {}
             }
         }
         screens

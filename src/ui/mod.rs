@@ -14,6 +14,7 @@ mod home;
 mod keymap;
 mod rating;
 mod reminder;
+mod resonance;
 mod safety;
 mod session;
 mod settings;
@@ -38,6 +39,8 @@ use crate::store::DataDir;
 pub struct StartRequest {
     pub practice: Practice,
     pub muted: bool,
+    /// Beats to replay into it as if a strap sent them (`--heart-rate-from FILE`).
+    pub heart_recording: Option<crate::practice::heart::Recording>,
 }
 
 /// Whether to look for a sound device.
@@ -65,11 +68,26 @@ pub struct AppOptions {
     pub background: bool,
     /// The desktop's work area: the window is made to fit it at start.
     pub work_area: Option<crate::desktop::WorkArea>,
+    /// Where a strap is looked for: the system bus (a real window, unless another is given),
+    /// a private bus (tests with a stand-in BlueZ), or, in tests by default, nowhere.
+    pub bluetooth_bus: Option<String>,
 }
 
 impl AppOptions {
     /// How the app starts, as these options say.
     fn startup(self) -> Startup {
+        let (begin, heart_recording) = match self.start {
+            Some(request) => (
+                Some((request.practice, request.muted)),
+                request.heart_recording,
+            ),
+            None => (None, None),
+        };
+        let bluetooth = match (self.bluetooth_bus, self.real_window) {
+            (Some(bus), _) => app::runtime::Bluetooth::Bus(bus),
+            (None, true) => app::runtime::Bluetooth::System,
+            (None, false) => app::runtime::Bluetooth::Nowhere,
+        };
         Startup {
             sound: match self.sound {
                 SoundMode::Device => SoundStatus::NotOpened,
@@ -83,7 +101,9 @@ impl AppOptions {
             autostart_entry: self.autostart_entry,
             autostart_on: self.autostart_on,
             background: self.background,
-            begin: self.start.map(|request| (request.practice, request.muted)),
+            begin,
+            heart_recording,
+            bluetooth,
         }
     }
 
@@ -97,6 +117,7 @@ impl AppOptions {
             autostart_on: false,
             background: false,
             work_area: None,
+            bluetooth_bus: None,
         }
     }
 }
@@ -219,6 +240,12 @@ impl<'h> WindowApp<'h> {
     pub fn apply(&mut self, command: Command) {
         let now = self.host.now();
         let _ = self.host.apply(command, &now);
+    }
+
+    /// Beats to replay into the next session begun, as `play --heart-rate-from FILE` gives them
+    /// (tests: the resonance test without a strap).
+    pub fn replay_heart(&mut self, recording: crate::practice::heart::Recording) {
+        self.host.state.heart_recording = Some(recording);
     }
 
     /// Hands the app a message as the runtime would report it (tests: the tray's state).
@@ -410,6 +437,7 @@ impl<'h> WindowApp<'h> {
                 Screen::About(about) => about::show(ui, about, &palette, commands),
                 Screen::CheckIn(screen) => checkin::show(ui, screen, &palette, commands),
                 Screen::YourDays(screen) => your_days::show(ui, screen, &palette, commands),
+                Screen::Resonance(screen) => resonance::show(ui, screen, &palette, commands),
                 Screen::Editor(editor) => editor::show(
                     ui,
                     editor,

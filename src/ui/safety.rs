@@ -5,7 +5,7 @@ use egui::RichText;
 
 use super::theme::Palette;
 use crate::app::Command;
-use crate::app::screen::{SAFETY_NOTE, SAFETY_TITLE, SafetyScreen};
+use crate::app::screen::{RESONANCE_TEST_NOTE, SAFETY_NOTE, SAFETY_TITLE, SafetyScreen};
 
 pub fn show(
     ui: &mut egui::Ui,
@@ -43,6 +43,14 @@ pub fn show(
                 ui.heading(SAFETY_TITLE);
             });
             ui.add_space(12.0);
+            if screen.resonance_test {
+                ui.label(
+                    RichText::new(RESONANCE_TEST_NOTE)
+                        .size(20.0)
+                        .color(palette.breath),
+                );
+                ui.add_space(12.0);
+            }
             for paragraph in SAFETY_NOTE {
                 ui.label(RichText::new(paragraph).size(20.0));
                 ui.add_space(12.0);

@@ -10,6 +10,7 @@ use super::widgets::{OrbLook, breath_orb, fade, reserved_line, thin_progress};
 use crate::app::Command;
 use crate::practice::{MICROS_PER_SECOND, Micros, Moment, Phase, Step, StepKind};
 use crate::session::LiveSession;
+use crate::session::heart::{HeartLink, HeartShown, SessionHeart};
 use crate::store::Settings;
 
 /// A new step fades in over this long.
@@ -69,9 +70,14 @@ pub fn show(
         ui.label(RichText::new(heading).color(palette.quiet_text));
         ui.add_space(8.0);
 
-        // What is under the orb (phase, numbers, the resume line, progress, controls) keeps
-        // its room whatever the window's size.
-        let orb_size = (ui.available_height() - ROOM_BELOW_ORB)
+        // What is under the orb (phase, numbers, the resume line, the heart, progress,
+        // controls) keeps its room whatever the window's size.
+        let heart_room = match session.heart() {
+            Some(_) if settings.heart_strap.show_trace => HEART_LINE_ROOM + TRACE_HEIGHT + 6.0,
+            Some(_) => HEART_LINE_ROOM,
+            None => 0.0,
+        };
+        let orb_size = (ui.available_height() - ROOM_BELOW_ORB - heart_room)
             .min(ui.available_width() * 0.8)
             .clamp(120.0, 460.0);
         ui.scope(|ui| {
@@ -153,6 +159,13 @@ pub fn show(
             RichText::new("Press Space to resume").color(palette.quiet_text),
             resume,
         );
+        if let Some(heart) = session.heart() {
+            heart_line(ui, &heart.shown(), palette);
+            if settings.heart_strap.show_trace {
+                ui.add_space(6.0);
+                heart_trace(ui, session, heart, now, palette);
+            }
+        }
         ui.add_space(8.0);
         let total = session.timeline().total().max(1);
         let left = format!("{} left", clock_text(moment.practice_remaining));
@@ -179,6 +192,120 @@ fn stepped_progress(moment: &Moment) -> f32 {
 
 /// Points kept under the orb for the lines and controls below it.
 const ROOM_BELOW_ORB: f32 = 330.0;
+/// And for the heart's line, and its trace, when there is a heart to show.
+const HEART_LINE_ROOM: f32 = 30.0;
+const TRACE_HEIGHT: f32 = 44.0;
+/// The trace shows this much of the past.
+const TRACE_SPAN: Micros = 30 * MICROS_PER_SECOND;
+
+/// The heart's numbers in words, or how its source is doing.
+pub fn heart_words(heart: &HeartShown) -> String {
+    let values = heart.heart_rate.map(|rate| {
+        let mut words = format!("Heart {rate:.0} a minute");
+        match heart.swing {
+            Some(swing) => words.push_str(&format!("  ·  swing {swing:.1} a breath")),
+            None if heart.rate_only => {
+                words.push_str("  ·  no swing: the strap sends no beat intervals")
+            }
+            None => {}
+        }
+        if heart.dropped_beats > 0 {
+            words.push_str(&format!("  ·  {} dropped", heart.dropped_beats));
+        }
+        words
+    });
+    match (&heart.link, values) {
+        (HeartLink::Lost, _) => "Heart: the strap is out of reach".to_owned(),
+        (HeartLink::Problem(words), None) => format!("Heart: {words}"),
+        (HeartLink::Ended, Some(values)) => format!("{values}  ·  recording ended"),
+        (HeartLink::Ended, None) => "Heart: the recording has ended".to_owned(),
+        (_, Some(values)) => values,
+        (HeartLink::Waiting, None) => "Heart: waiting for the strap…".to_owned(),
+        (_, None) => "Heart: the first beats are coming…".to_owned(),
+    }
+}
+
+/// One quiet line under the orb. Read by a screen reader when it comes to it, never
+/// announced: the numbers change with every beat.
+fn heart_line(ui: &mut egui::Ui, heart: &HeartShown, palette: &Palette) {
+    let text = RichText::new(heart_words(heart))
+        .size(18.0)
+        .color(palette.quiet_text);
+    let height = HEART_LINE_ROOM;
+    let width = ui.available_width().min(640.0);
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::top_down(egui::Align::Center),
+        |ui| {
+            ui.set_min_size(egui::vec2(width, height));
+            ui.add(egui::Label::new(text).truncate())
+                .on_hover_text(format!(
+                    "{} beats kept, {} dropped as missed or extra beats. The swing is the highest \
+                 heart rate less the lowest within a breath, over the last few breaths.",
+                    heart.clean_beats, heart.dropped_beats
+                ));
+        },
+    );
+}
+
+/// A soft trace of the last half minute: the breath as a faint wave, the heart rate over it.
+/// At resonance the two rise and fall together.
+fn heart_trace(
+    ui: &mut egui::Ui,
+    session: &LiveSession,
+    heart: &SessionHeart,
+    now: Micros,
+    palette: &Palette,
+) {
+    let width = ui.available_width().min(520.0);
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(width, TRACE_HEIGHT), egui::Sense::hover());
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::Image,
+            true,
+            "Heart rate against the breath, the last half minute",
+        )
+    });
+    let painter = ui.painter_at(rect);
+    let from = now.saturating_sub(TRACE_SPAN);
+    let x_of = |at: Micros| {
+        rect.left() + rect.width() * (at.saturating_sub(from) as f32 / TRACE_SPAN as f32)
+    };
+    // The breath: the level the orb shows, as a faint filled wave.
+    let samples = 90;
+    let mut breath = Vec::with_capacity(samples + 1);
+    for i in 0..=samples {
+        let at = from + TRACE_SPAN * i as u64 / samples as u64;
+        if let Some(place) = heart.session_time_at(at) {
+            let level = session.timeline().moment_at(place).level as f32;
+            breath.push(egui::pos2(x_of(at), rect.bottom() - level * rect.height()));
+        }
+    }
+    let faint = palette.breath.gamma_multiply(0.25);
+    if breath.len() > 1 {
+        painter.add(egui::Shape::line(breath, egui::Stroke::new(6.0, faint)));
+    }
+    // The heart rate, on a scale of its own (at least 10 beats a minute high).
+    let beats: Vec<(Micros, f64)> = heart.trace_from(from).collect();
+    if beats.len() > 1 {
+        let low = beats.iter().map(|b| b.1).fold(f64::MAX, f64::min);
+        let high = beats.iter().map(|b| b.1).fold(f64::MIN, f64::max);
+        let middle = (low + high) / 2.0;
+        let half = ((high - low) / 2.0).max(5.0);
+        let points: Vec<egui::Pos2> = beats
+            .iter()
+            .map(|&(at, rate)| {
+                let up = ((rate - (middle - half)) / (2.0 * half)) as f32;
+                egui::pos2(x_of(at), rect.bottom() - up * rect.height())
+            })
+            .collect();
+        painter.add(egui::Shape::line(
+            points,
+            egui::Stroke::new(1.5, palette.quiet_text.gamma_multiply(0.8)),
+        ));
+    }
+}
 
 fn controls(ui: &mut egui::Ui, paused: bool, muted: bool, commands: &mut Vec<Command>) {
     // Each button as wide as the longer of its two words, so Pause becoming Resume moves

@@ -92,6 +92,14 @@ pub fn show(
                 "Ask how tense I feel before and after a session",
             );
 
+            heart_strap(
+                ui,
+                &mut settings.heart_strap,
+                &desktop.strap,
+                palette,
+                commands,
+            );
+
             checkin(ui, &mut settings.checkin, marks_text, palette);
             reminders(ui, &mut settings.reminders, sit_text, practices, palette);
             in_the_background(ui, &mut settings.keep_in_tray, desktop, palette, commands);
@@ -104,6 +112,128 @@ pub fn show(
         }
         ui.label(RichText::new("Esc goes back. Changes are saved.").color(palette.quiet_text));
     });
+}
+
+/// A strap's signal strength in words, with its number.
+fn signal_words(rssi: Option<i16>) -> String {
+    match rssi {
+        Some(dbm) if dbm >= -60 => format!("strong signal, {dbm} dBm"),
+        Some(dbm) if dbm >= -75 => format!("fair signal, {dbm} dBm"),
+        Some(dbm) => format!("weak signal, {dbm} dBm: bring it nearer"),
+        None => "signal not heard just now".to_owned(),
+    }
+}
+
+/// The heart rate strap: on or off, looking for straps, picking one, forgetting it, the raw
+/// intervals, the trace, and the resonance test; what stands in the way said in plain words.
+fn heart_strap(
+    ui: &mut egui::Ui,
+    strap: &mut crate::store::settings::HeartStrapSettings,
+    status: &crate::app::StrapStatus,
+    palette: &Palette,
+    commands: &mut Vec<Command>,
+) {
+    section(ui, "Heart rate strap", palette);
+    ui.checkbox(
+        &mut strap.on,
+        "Use a heart rate strap (Bluetooth chest strap)",
+    );
+    let quiet = |ui: &mut egui::Ui, text: &str| {
+        ui.label(RichText::new(text).size(16.0).color(palette.quiet_text));
+    };
+    if !strap.on {
+        quiet(
+            ui,
+            "Off. With a strap, a session shows your heart rate and how far it swings with each \
+             breath. While this is off, nothing at all is asked of Bluetooth.",
+        );
+        return;
+    }
+    let chosen = strap
+        .address
+        .as_ref()
+        .map(|address| strap.name.clone().unwrap_or_else(|| address.clone()));
+    // What is known now, in plain words: what stands in the way first.
+    let said = match (&status.problem, &chosen, status.looking) {
+        (Some(problem), ..) => problem.clone(),
+        (None, _, true) if status.found.is_empty() => {
+            "Looking for straps nearby… Put the strap on, its contacts moistened, so it wakes."
+                .to_owned()
+        }
+        (None, _, true) => format!(
+            "Found {} nearby. Choose yours:",
+            match status.found.len() {
+                1 => "one strap".to_owned(),
+                n => format!("{n} straps"),
+            }
+        ),
+        (None, Some(name), false) => match &status.last_session {
+            Some(words) => format!("{name}: in the last session, {words}"),
+            None => format!("{name} is chosen; it connects when a session begins."),
+        },
+        (None, None, false) => {
+            "No strap is chosen yet: look for straps, with yours on and its contacts moistened."
+                .to_owned()
+        }
+    };
+    ui.label(RichText::new(said).color(if status.problem.is_some() {
+        palette.warning
+    } else {
+        palette.quiet_text
+    }));
+    if let Some(name) = &chosen {
+        row(ui, |ui| {
+            ui.label(format!("Chosen: {name}"));
+            if ui.button("Forget this strap").clicked() {
+                commands.push(Command::ForgetStrap);
+            }
+        });
+    }
+    row(ui, |ui| {
+        let (words, look) = if status.looking {
+            ("Stop looking", false)
+        } else {
+            ("Look for straps", true)
+        };
+        if ui.button(words).clicked() {
+            commands.push(Command::LookForStraps(look));
+        }
+    });
+    if status.looking {
+        for (index, device) in status.found.iter().enumerate() {
+            let name = device.name.as_deref().unwrap_or(&device.address);
+            let words = format!("Use {name} ({})", signal_words(device.rssi));
+            if ui.button(words).clicked() {
+                commands.push(Command::PickStrap(index));
+            }
+        }
+    }
+    ui.checkbox(
+        &mut strap.keep_raw_intervals,
+        "Keep the raw beat intervals (a file a session, in heart/ in the data folder)",
+    );
+    ui.checkbox(
+        &mut strap.show_trace,
+        "Show a soft trace of the heart rate against the breath under the orb",
+    );
+    ui.add_space(6.0);
+    let ready = chosen.is_some();
+    let test = ui.add_enabled(
+        ready,
+        egui::Button::new("Find your resonance rate (a 10-minute test)"),
+    );
+    if test.clicked() {
+        commands.push(Command::StartResonanceTest);
+    }
+    quiet(
+        ui,
+        if ready {
+            "Five rates, two minutes each: where your heart swings most with the breath. The \
+             result can set Resonance 5-5 to your rate."
+        } else {
+            "The resonance test needs the strap: choose one above."
+        },
+    );
 }
 
 /// The daily check-in: whether and when it is offered, the weekly PEG day, one's own marks.

@@ -24,6 +24,9 @@ pub fn show(
         if let Some(tension) = &summary.tension {
             ui.label(tension);
         }
+        if let Some(heart) = &summary.heart {
+            ui.label(RichText::new(heart).size(17.0).color(palette.quiet_text));
+        }
         ui.add_space(8.0);
         // The same height whatever it says, so nothing below moves when the save lands.
         match &summary.saved {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use downshift::practice::Micros;
 use downshift::store::DataDir;
-use downshift::ui::{AppOptions, DownshiftApp, SoundMode};
+use downshift::ui::{AppOptions, DownshiftApp, SoundMode, StartRequest};
 use egui_kittest::Harness;
 use jiff::civil::DateTime;
 
@@ -92,6 +92,8 @@ impl Rig {
             autostart_entry: None,
             before_first_frame: None,
             render_cursor: true,
+            play: None,
+            bluetooth_bus: None,
         }
     }
 
@@ -116,6 +118,8 @@ pub struct Window<'a> {
     autostart_entry: Option<PathBuf>,
     before_first_frame: Option<Prepare>,
     render_cursor: bool,
+    play: Option<StartRequest>,
+    bluetooth_bus: Option<String>,
 }
 
 impl Window<'_> {
@@ -162,6 +166,19 @@ impl Window<'_> {
         self
     }
 
+    /// Opened as `downshift play NAME [--heart-rate-from FILE]` opens it: the practice begins
+    /// at once (after the safety note, the first time).
+    pub fn play(mut self, request: StartRequest) -> Self {
+        self.play = Some(request);
+        self
+    }
+
+    /// Bluetooth on this bus (a stand-in BlueZ's); without it the app never reaches Bluetooth.
+    pub fn bluetooth_bus(mut self, address: &str) -> Self {
+        self.bluetooth_bus = Some(address.to_owned());
+        self
+    }
+
     /// Whether renders (snapshots, screenshots) show kittest's pointer.
     pub fn render_cursor(mut self, shown: bool) -> Self {
         self.render_cursor = shown;
@@ -174,6 +191,8 @@ impl Window<'_> {
         }
         let mut options = AppOptions::new(self.rig.clock.clocks(), SoundMode::Off);
         options.autostart_entry = self.autostart_entry;
+        options.start = self.play;
+        options.bluetooth_bus = self.bluetooth_bus;
         let data_dir = self.data_dir.unwrap_or_else(|| self.rig.data_dir());
         let mut app = DownshiftApp::new(data_dir, options);
         if let Some(prepare) = self.before_first_frame {

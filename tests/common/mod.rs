@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod bluez;
 pub mod bus;
 pub mod clock;
 pub mod heart;

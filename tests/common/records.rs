@@ -41,6 +41,7 @@ pub fn history_text(
             end: SessionEnd::Completed,
             tension_before: Some(before),
             tension_after: Some(after),
+            heart: None,
             note: String::new(),
             app_version: "test".to_owned(),
         };

@@ -10,7 +10,7 @@ use crate::app::effect::{FileEffect, Message};
 use crate::app::preset_files;
 use crate::app::screen::ExportFormat;
 use crate::clock::Clocks;
-use crate::session::records::RecordKeeper;
+use crate::session::records::{RawIntervals, RecordKeeper};
 use crate::store::checkpoint::recover_interrupted;
 use crate::store::{DataDir, Library};
 
@@ -23,6 +23,8 @@ const KEEP_CHECKPOINTING_AFTER: Duration = Duration::from_secs(6);
 pub(super) struct Files {
     data_dir: DataDir,
     records: RecordKeeper,
+    /// The live session's raw beat intervals, when the person asked for them.
+    raw: RawIntervals,
 }
 
 /// The files, whoever holds them: a worker that panicked has still left them usable.
@@ -66,6 +68,7 @@ impl Files {
     pub(super) fn new(data_dir: DataDir, clocks: Clocks) -> Self {
         Files {
             records: RecordKeeper::new(data_dir.clone(), clocks),
+            raw: RawIntervals::new(&data_dir),
             data_dir,
         }
     }
@@ -73,6 +76,7 @@ impl Files {
     /// The process is about to end without the window: the live session is recorded.
     pub(super) fn end_live_session(&mut self) {
         self.records.end_live_session();
+        self.raw.flush();
     }
 
     /// Carries out one effect on files; returns what to report.
@@ -214,6 +218,19 @@ impl Files {
             FileEffect::Autostart { entry, on } => Some(Message::Autostart(
                 crate::desktop::autostart::set(&entry, on, data_dir.root()),
             )),
+            FileEffect::RawIntervals {
+                record_id,
+                about,
+                rr_ms,
+                sync,
+                last,
+            } => {
+                let mut said = self.raw.append(&record_id, &about, &rr_ms, sync).err();
+                if last && let Err(words) = self.raw.finish(&record_id) {
+                    said.get_or_insert(words);
+                }
+                said.map(Message::Notice)
+            }
         };
         message.into_iter().collect()
     }

@@ -6,6 +6,7 @@
 //! window carries out the viewport effects itself.
 
 mod files;
+mod heart;
 mod sound;
 
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -19,6 +20,8 @@ use crate::desktop::presence::Presence;
 use crate::desktop::tray::Tray;
 use crate::store::DataDir;
 use files::Files;
+pub use heart::Bluetooth;
+use heart::HeartDesk;
 
 /// Called from a worker when a message is waiting: wakes the window, which may be asleep.
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -57,11 +60,24 @@ pub struct Runtime {
     keep_awake: Option<KeepAwake>,
     tray: Option<Tray>,
     presence: Option<Presence>,
+    heart: HeartDesk,
 }
 
 impl Runtime {
-    pub fn start(data_dir: DataDir, clocks: Clocks, mode: Mode, wake: Wake) -> Runtime {
+    pub fn start(
+        data_dir: DataDir,
+        clocks: Clocks,
+        mode: Mode,
+        bluetooth: Bluetooth,
+        wake: Wake,
+    ) -> Runtime {
         let (send, messages) = channel();
+        let heart = HeartDesk::new(
+            bluetooth,
+            mode == Mode::Threads,
+            clocks.clone(),
+            Arc::clone(&wake),
+        );
         let files = match mode {
             Mode::Threads => {
                 let files = Arc::new(Mutex::new(Files::new(data_dir.clone(), clocks)));
@@ -93,6 +109,7 @@ impl Runtime {
             keep_awake: None,
             tray: None,
             presence: None,
+            heart,
         }
     }
 
@@ -196,6 +213,13 @@ impl Runtime {
                 self.keep_awake =
                     (on && real).then(|| KeepAwake::request("A breathing session is running"));
             }
+            DesktopEffect::HeartSource(feed) => {
+                let send = self.send.clone();
+                self.heart.feed(feed, &move |message| {
+                    let _ = send.send(message);
+                });
+            }
+            DesktopEffect::LookForStraps(look) => self.heart.look(look),
         }
     }
 
@@ -208,9 +232,14 @@ impl Runtime {
         }
     }
 
-    /// Looks for answers from the notification service (called every frame).
-    pub fn poll(&self) {
+    /// Looks for answers from the notification service, and the heart's news (called every
+    /// frame, and whenever a worker or a service wakes the app).
+    pub fn poll(&mut self) {
         self.forward_notifications();
+        let send = self.send.clone();
+        self.heart.poll(&move |message| {
+            let _ = send.send(message);
+        });
     }
 
     fn send_to_sound_worker(&mut self, effect: SoundEffect) {

@@ -4,6 +4,7 @@ mod checkin;
 mod editor;
 mod history;
 mod rating;
+mod resonance;
 mod safety;
 mod summary;
 mod your_days;
@@ -12,7 +13,8 @@ pub use checkin::{CheckInScreen, CheckInStage, MarkChoice, Question};
 pub use editor::{Editor, StepEdit, summary_line};
 pub use history::{ExportFormat, HistoryScreen};
 pub use rating::{RatingKey, RatingScreen, RatingStage};
-pub use safety::{AboutPractice, SAFETY_NOTE, SAFETY_TITLE, SafetyScreen};
+pub use resonance::{RATES_TO_RANK, RateOffer, RateRow, ResonanceScreen, Standing};
+pub use safety::{AboutPractice, RESONANCE_TEST_NOTE, SAFETY_NOTE, SAFETY_TITLE, SafetyScreen};
 pub use summary::{SaveStatus, SessionSummary};
 pub use your_days::{CHART_SPANS, TestView, YourDaysScreen};
 
@@ -65,6 +67,8 @@ pub enum Screen {
     About(Box<AboutPractice>),
     CheckIn(Box<CheckInScreen>),
     YourDays(Box<YourDaysScreen>),
+    /// The resonance test's result.
+    Resonance(Box<ResonanceScreen>),
 }
 
 /// Which screen, without what it holds: for the keymap and for tests.
@@ -81,6 +85,7 @@ pub enum ScreenKind {
     About,
     CheckIn,
     YourDays,
+    Resonance,
 }
 
 impl Screen {
@@ -97,6 +102,7 @@ impl Screen {
             Screen::About(_) => ScreenKind::About,
             Screen::CheckIn(_) => ScreenKind::CheckIn,
             Screen::YourDays(_) => ScreenKind::YourDays,
+            Screen::Resonance(_) => ScreenKind::Resonance,
         }
     }
 }

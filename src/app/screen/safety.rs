@@ -25,7 +25,12 @@ pub struct SafetyScreen {
     pub back_to: Option<Box<SessionSummary>>,
     /// What the check-ins say, when pain has not eased over three weeks of them.
     pub red_flag: Option<String>,
+    /// `then` is the resonance test: its words come with the note's, and it begins as the test.
+    pub resonance_test: bool,
 }
+
+/// What the resonance test asks, shown with the safety note before it begins.
+pub const RESONANCE_TEST_NOTE: &str = "The resonance test paces five rates, two minutes each,      from 6.5 down to 4.5 breaths a minute, while the strap measures how far your heart swings      with each breath. Breathe softly with the orb, sitting still. Slow breathing can make you      light-headed: stop whenever you want (Esc); the rates breathed whole are still shown.";
 
 /// What home shows about one practice, on request.
 #[derive(Clone, Debug)]

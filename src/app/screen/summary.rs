@@ -23,6 +23,8 @@ pub struct SessionSummary {
     pub saved: SaveStatus,
     /// "Tension 6 → 3", when rated.
     pub tension: Option<String>,
+    /// What the heart did, in words, for a session with a strap.
+    pub heart: Option<String>,
     /// A progression step waiting for a yes or a no.
     pub offer: Option<Offer>,
     /// A paced-sitting change of the micro-rest interval waiting for a yes or a no.
@@ -67,6 +69,7 @@ impl SessionSummary {
             details: format!("{how} · {minutes:.1} minutes · {breaths}"),
             saved,
             tension: None,
+            heart: None,
             offer: None,
             pacing_offer: None,
             offer_answer: None,

@@ -93,9 +93,16 @@ impl HeartStrap {
     }
 }
 
+/// How long closing waits for notifications off and the connection closed.
+const CLOSING: Duration = Duration::from_secs(3);
+
 impl HeartSource for HeartStrap {
     fn poll(&mut self, _now: Micros) -> Vec<HeartEvent> {
         self.events.try_iter().collect()
+    }
+
+    fn close(self: Box<Self>) {
+        (*self).stop(CLOSING);
     }
 }
 

@@ -6,7 +6,9 @@
 pub mod clean;
 pub mod live;
 pub mod measurement;
+pub mod replay;
 pub mod resonance;
+pub mod source;
 pub mod spectrum;
 pub mod swing;
 
@@ -15,5 +17,10 @@ pub use live::{BeatTimes, HeartNow, HeartSummary, LiveHeart};
 pub use measurement::{
     Contact, Measurement, MeasurementError, encode_measurement, parse_measurement,
 };
-pub use resonance::{Resonance, StepPlan, StepResult, StepVerdict, analyse, even_steps};
+pub use replay::{Recording, Replay};
+pub use resonance::{
+    Resonance, StepPlan, StepResult, StepVerdict, TEST_NAME, TEST_RATES, analyse, even_breath,
+    even_steps, test_practice,
+};
+pub use source::{HeartEvent, HeartSource};
 pub use spectrum::LowFrequency;

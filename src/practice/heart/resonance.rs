@@ -27,7 +27,43 @@ use std::ops::Range;
 use super::clean::{Cleaned, Interval, clean};
 use super::spectrum::{LowFrequency, low_frequency};
 use super::swing::{breath_swings, mean, mean_heart_rate, rmssd, standard_deviation};
-use crate::practice::{Micros, seconds_to_micros};
+use crate::practice::{BreatheBlock, Micros, Pattern, Practice, Step, seconds_to_micros};
+
+/// The resonance test's rates, in the order paced (Lehrer, Vaschillo and Vaschillo 2000): from
+/// quicker to slower, so that the slowest, hardest breathing comes last and briefly.
+pub const TEST_RATES: [f64; 5] = [6.5, 6.0, 5.5, 5.0, 4.5];
+/// Minutes at each rate: two, the least in which 5.5 and 6.0 can be told apart.
+pub const TEST_MINUTES_EACH: f64 = 2.0;
+pub const TEST_NAME: &str = "Resonance test";
+
+/// A hold-free breath `rate` times a minute, in and out equally long (as the resonance
+/// practice breathes), each to a tenth of a second as patterns are kept.
+pub fn even_breath(rate: f64) -> Pattern {
+    let breath = 60.0 / rate;
+    let inhale = (breath / 2.0 * 10.0).round() / 10.0;
+    let exhale = ((breath - inhale) * 10.0).round() / 10.0;
+    Pattern::in_out(inhale, exhale)
+}
+
+/// The resonance test as a practice: each rate for whole breaths filling about two minutes.
+pub fn test_practice() -> Practice {
+    let steps = TEST_RATES
+        .iter()
+        .map(|&rate| {
+            let breaths = (rate * TEST_MINUTES_EACH).round() as u32;
+            Step::Breathe(BreatheBlock::breaths(even_breath(rate), breaths))
+        })
+        .collect();
+    let mut practice = Practice::new(TEST_NAME, steps).with_description(
+        "Five rates, two minutes each, from 6.5 to 4.5 breaths a minute: where your heart swings \
+         most with the breath is your resonance rate.",
+    );
+    practice.sources = vec![
+        "Lehrer, Vaschillo & Vaschillo 2000".to_owned(),
+        "Shaffer & Meehan 2020".to_owned(),
+    ];
+    practice
+}
 
 /// Clean beats must cover this share of a step's time.
 pub const COVERAGE_NEEDED: f64 = 0.70;
@@ -131,6 +167,34 @@ pub struct Resonance {
 impl Resonance {
     pub fn best_rate(&self) -> Option<f64> {
         self.best.map(|i| self.steps[i].rate)
+    }
+
+    /// The step ranked second, if any.
+    pub fn runner_up(&self) -> Option<&StepResult> {
+        self.steps.iter().find(|s| s.rank() == Some(2))
+    }
+
+    /// The result in words, as the window and `heart analyze` say it.
+    pub fn verdict(&self) -> String {
+        let Some(best) = self.best.map(|i| &self.steps[i]) else {
+            return "No rate could be ranked: every step has too few clean beats.".to_owned();
+        };
+        let rate = best.rate;
+        match self.runner_up() {
+            None => {
+                format!("Best: {rate:.1} breaths a minute (the only step that could be ranked).")
+            }
+            Some(second) if self.stands_out => format!(
+                "Best: {rate:.1} breaths a minute: the heart swings most there, clearly more than \
+                 at {:.1} (the next best).",
+                second.rate
+            ),
+            Some(second) => format!(
+                "Best: {rate:.1} breaths a minute, though {:.1} was as good within the \
+                 breath-to-breath variation: either suits you.",
+                second.rate
+            ),
+        }
     }
 }
 
@@ -261,6 +325,24 @@ fn measure(cleaned: &Cleaned, step: &StepPlan) -> (StepResult, Vec<f64>) {
 mod tests {
     use super::*;
     use crate::practice::heart::clean::intervals_from;
+
+    #[test]
+    fn the_test_paces_each_rate_for_about_two_minutes_of_whole_breaths() {
+        let practice = test_practice();
+        let timeline = crate::practice::Timeline::new(&practice).expect("valid");
+        assert!(
+            crate::practice::fits_gentle_mode(&practice),
+            "no holds, 8 s or more"
+        );
+        for (step, &rate) in timeline.steps().iter().zip(&TEST_RATES) {
+            let seconds = step.length() as f64 / 1e6;
+            assert!((seconds - 120.0).abs() <= 1.0, "{rate}: {seconds} s");
+            let paced = f64::from(step.breaths) * 60.0 / seconds;
+            assert!((paced - rate).abs() < 0.05, "{rate}: paced {paced}");
+        }
+        assert_eq!(even_breath(5.5), Pattern::in_out(5.5, 5.4));
+        assert_eq!(even_breath(6.0), Pattern::in_out(5.0, 5.0));
+    }
 
     #[test]
     fn even_steps_lay_whole_breaths_end_to_end() {

@@ -2,9 +2,17 @@
 //! beat is due on the caller's clock (for `play --heart-rate-from FILE`, for trying the live
 //! view without a strap, and for the tests). Nothing waits: the caller polls with its time.
 
-use super::{HeartEvent, HeartSource};
+use super::measurement::Contact;
+use super::source::{HeartEvent, HeartSource};
 use crate::practice::Micros;
-use crate::practice::heart::Contact;
+
+/// A recording of beat-to-beat intervals to replay (`play --heart-rate-from FILE`): its name
+/// (the file's) and its intervals in milliseconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recording {
+    pub name: String,
+    pub rr_ms: Vec<f64>,
+}
 
 pub struct Replay {
     name: String,
@@ -18,6 +26,11 @@ pub struct Replay {
 }
 
 impl Replay {
+    /// A replay of a recording, from the first time it is polled.
+    pub fn of(recording: Recording) -> Self {
+        Replay::new(recording.name, recording.rr_ms)
+    }
+
     /// A replay of `rr_ms` (milliseconds, as read from an RR file), named for the live view.
     pub fn new(name: impl Into<String>, rr_ms: Vec<f64>) -> Self {
         let due = rr_ms.first().map_or(0.0, |&rr| interval_micros(rr));
