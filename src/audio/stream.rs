@@ -31,6 +31,8 @@ pub struct StreamTiming {
     priority_asked: AtomicBool,
     /// Underruns the device reported (cpal's `Xrun`).
     underruns: AtomicU64,
+    /// Breaks in the device's sound the lag watch found and the cues made up.
+    breaks: AtomicU64,
     /// How far behind the plan the listener is, in microseconds ([`super::lag`]): what the cue
     /// track has to catch up.
     lag_micros: AtomicI64,
@@ -45,8 +47,12 @@ impl StreamTiming {
         self.taken.load(Ordering::Acquire)
     }
 
+    /// Times the stream starved: the underruns the device reported, or where it reports none,
+    /// the breaks in its sound that were made up.
     pub fn underruns(&self) -> u64 {
-        self.underruns.load(Ordering::Acquire)
+        self.underruns
+            .load(Ordering::Acquire)
+            .max(self.breaks.load(Ordering::Acquire))
     }
 
     /// How far behind the plan what is written now will be heard, in microseconds, from every
@@ -212,6 +218,9 @@ impl Feed {
             .observe(now.saturating_duration_since(first_feed), taken);
         if lag != self.timing.lag_micros() {
             self.timing.lag_micros.store(lag, Ordering::Release);
+            self.timing
+                .breaks
+                .store(self.lag.breaks(), Ordering::Release);
         }
     }
 }
