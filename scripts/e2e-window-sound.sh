@@ -170,7 +170,7 @@ RUST_LOG=downshift=debug "$BIN" --data-dir "$data" play "Cue timing 4-6" >"$work
 APP_PID=$!
 wait_for_window downshift 30 >/dev/null || die "no window: $(cat "$work/lost.log")"
 # The device is open (the debug line says how) and the session runs (its first checkpoint).
-wait_for_line "sound: [0-9]* Hz" "$work/lost.log" 15 || die "no sound device: $(cat "$work/lost.log")"
+wait_for_line "sound through [A-Za-z]*: [0-9]* Hz" "$work/lost.log" 15 || die "no sound device: $(cat "$work/lost.log")"
 deadline=$((SECONDS + 15))
 until compgen -G "$data/checkpoints/*.ron" >/dev/null; do
   ((SECONDS < deadline)) || die "the session did not start: $(cat "$work/lost.log")"

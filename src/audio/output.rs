@@ -354,8 +354,9 @@ impl AudioOutput {
             log::info!("the audio thread will not ask for real time: {e}");
         }
         let stream = super::stream::open(on_error)?;
-        log::debug!(
-            "sound: {} Hz, {} channels, a buffer of {} frames",
+        log::info!(
+            "sound through {}: {} Hz, {} channels, a buffer of {} frames",
+            stream.host,
             stream.sample_rate,
             stream.channels,
             stream.buffer_frames
