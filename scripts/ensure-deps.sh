@@ -21,6 +21,9 @@ test_packages=(stress-ng xvfb xdotool x11-utils imagemagick pulseaudio pulseaudi
 # script (bsdutils) so that its debug log is written line by line; Orca itself, 46 or newer, is
 # installed by ensure_orca below.
 test_packages+=(at-spi2-core speech-dispatcher python3-gi python3-speechd gir1.2-atspi-2.0 procps bsdutils)
+# The sound tests play through a private PipeWire too (scripts/pipewire-null.sh): the server,
+# its session manager and its PulseAudio server, as desktops run them.
+test_packages+=(pipewire pipewire-bin pipewire-pulse wireplumber)
 ORCA_MIN_VERSION=46
 # cargo-deb, built from crates.io when missing (about a minute on two cores).
 CARGO_DEB_VERSION=3.8.0
