@@ -25,6 +25,9 @@ test_packages+=(at-spi2-core speech-dispatcher python3-gi python3-speechd gir1.2
 # (setpriv, util-linux), types with wtype, makes weston-terminal (package weston) full screen, and
 # reads mako's notifications back with makoctl, which calls busctl (package systemd).
 test_packages+=(sway wtype mako-notifier util-linux systemd)
+# The sound tests play through a private PipeWire too (scripts/pipewire-null.sh): the server,
+# its session manager and its PulseAudio server, as desktops run them.
+test_packages+=(pipewire pipewire-bin pipewire-pulse wireplumber)
 ORCA_MIN_VERSION=46
 # cargo-deb, built from crates.io when missing (about a minute on two cores).
 CARGO_DEB_VERSION=3.8.0

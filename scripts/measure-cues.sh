@@ -1,28 +1,30 @@
 #!/usr/bin/env bash
-# Measures cue timing through the real audio stack: a private PulseAudio server with a null
-# sink (started for this run and ended with it), `downshift play --no-window` for MINUTES
-# minutes of 4-6 breathing, the sink's monitor recorded, the onsets found and compared with the
-# plan.
+# Measures cue timing through the real audio stack: a private sound server with a null sink
+# (started for this run and ended with it), `downshift play --no-window` for MINUTES minutes of
+# 4-6 breathing, the sink's monitor recorded, the onsets found and compared with the plan.
 #   scripts/measure-cues.sh [MINUTES]     (default 3)
-# Environment: STALL_MS stops downshift (by its pid) for that long just after the first exhale
-# cue, to starve its stream for certain; KEEP_RECORDING and KEEP_LOG keep the recording and
-# what downshift printed.
+# Environment: SOUND_SERVER=pulseaudio (default) or pipewire (scripts/sound-server.sh);
+# STALL_MS stops downshift (by its pid) for that long just after an exhale cue, to starve its
+# stream for certain, after each of the exhales STALL_AT names (their times in the session, as
+# play prints them; default 00:04, the first); WITHOUT_COOKIE=1 runs downshift with no
+# PulseAudio cookie to bring (PipeWire then refuses the server's own protocol and the sound
+# goes through ALSA's plugin); KEEP_RECORDING and KEEP_LOG keep the recording and what
+# downshift printed.
 # Prints: cues=… span_minutes=… spacing_error_p95_ms=… spacing_error_max_ms=… drift_ms=…
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-3}
 BIN=${BIN:-target/release/downshift}
 [[ -x "$BIN" ]] || { echo "$BIN is not built: run cargo build --release" >&2; exit 1; }
-for tool in pulseaudio pactl parecord python3; do
+source scripts/lib-x11.sh
+source scripts/sound-server.sh
+for tool in $(sound_server_programs) python3; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/ensure-deps.sh test" >&2; exit 1; }
 done
-
-source scripts/lib-x11.sh
-source scripts/pulse-null.sh
 work=$(mktemp -d)
-trap 'kill -CONT "${PLAY_PID:-}" 2>/dev/null || true; kill "${PLAY_PID:-}" "${REC_PID:-}" 2>/dev/null || true; stop_pulse_null; rm -rf "$work"' EXIT
+trap 'kill -CONT "${PLAY_PID:-}" 2>/dev/null || true; kill "${PLAY_PID:-}" "${REC_PID:-}" 2>/dev/null || true; stop_sound_server; rm -rf "$work"' EXIT
 private_environment "$work/env"
-start_pulse_null "$work/pulse" || exit 1
+start_sound_server "$work/server" || exit 1
 mkdir -p "$work/data/presets"
 cat >"$work/data/presets/cue-timing.ron" <<'RON'
 (
@@ -43,15 +45,22 @@ for _ in $(seq 100); do
 done
 (($(recorded_bytes) >= rate)) || { echo "parecord is not recording" >&2; exit 1; }
 recording_since=$(python3 -c "import time; print(time.time() - $(recorded_bytes) / ($rate * 2))")
-"$BIN" --data-dir "$work/data" play "Cue timing 4-6" --no-window --minutes "$minutes" >"$work/play.log" 2>&1 &
+player=("$BIN")
+if [[ -n "${WITHOUT_COOKIE:-}" ]]; then
+  mkdir -p "$work/home"
+  player=(env HOME="$work/home" PULSE_COOKIE="$work/no-cookie" "$BIN")
+fi
+"${player[@]}" --data-dir "$work/data" play "Cue timing 4-6" --no-window --minutes "$minutes" >"$work/play.log" 2>&1 &
 PLAY_PID=$!
 if [[ -n "${STALL_MS:-}" ]]; then
   # A starved stream, for certain: downshift stopped (SIGSTOP, by its pid) for STALL_MS ms just
-  # after the first exhale cue, then let go. The next cue (6 s on) must be back on plan.
-  wait_for_line "Breathe out" "$work/play.log" 20 || { cat "$work/play.log" >&2; exit 1; }
-  kill -STOP "$PLAY_PID"
-  sleep "$(python3 -c "print($STALL_MS / 1000)")"
-  kill -CONT "$PLAY_PID"
+  # after an exhale cue, then let go. The next cue (6 s on) must be back on plan.
+  for at in ${STALL_AT:-00:04}; do
+    wait_for_line "^$at  Breathe out" "$work/play.log" $((${minutes%.*} * 60 + 30)) || { cat "$work/play.log" >&2; exit 1; }
+    kill -STOP "$PLAY_PID"
+    sleep "$(python3 -c "print($STALL_MS / 1000)")"
+    kill -CONT "$PLAY_PID"
+  done
 fi
 wait "$PLAY_PID" || { cat "$work/play.log" >&2; exit 1; }
 PLAY_PID=

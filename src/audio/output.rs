@@ -367,9 +367,13 @@ impl AudioOutput {
                 }
             }
         };
+        if let Err(e) = super::priority::prepare() {
+            log::info!("the audio thread will not ask for real time: {e}");
+        }
         let stream = super::stream::open(on_error)?;
-        log::debug!(
-            "sound: {} Hz, {} channels, a buffer of {} frames",
+        log::info!(
+            "sound through {}: {} Hz, {} channels, a buffer of {} frames",
+            stream.host,
             stream.sample_rate,
             stream.channels,
             stream.buffer_frames
@@ -442,6 +446,12 @@ impl AudioOutput {
                 self.stream.timing.underruns()
             );
             self.lag_reported = lag;
+        }
+        if super::priority::take_demotion() {
+            log::warn!(
+                "the audio thread ran {} ms without a pause: it runs at normal priority from now on",
+                super::priority::RUN_WITHOUT_PAUSE_MICROS / 1_000
+            );
         }
         if self.stall.observe(now, self.stream.timing.frames_taken()) {
             log::warn!("sound device lost: it has taken nothing for 2 s");

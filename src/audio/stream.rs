@@ -6,6 +6,13 @@
 //! The buffer is chosen for robustness, not latency ([`BUFFER_SECONDS`]): cues are known ahead
 //! and the screen follows what is heard, so a long buffer costs nothing in timing, and it rides
 //! out a busy machine.
+//!
+//! The device is reached through the sound server's own protocol where there is a PulseAudio
+//! server (PipeWire's pipewire-pulse is one): cpal's PulseAudio host, which takes what the
+//! server asks for when it asks. ALSA's PulseAudio plugin, the other way in, restarts a starved
+//! stream only after about two seconds and on PipeWire feeds in blocks that beat against the
+//! server's (README, "Performance"); it is kept for where the native way cannot connect (no
+//! server, or PipeWire refusing a client without a PulseAudio cookie file), and for plain ALSA.
 
 use std::num::NonZero;
 use std::sync::Arc;
@@ -29,8 +36,10 @@ pub struct StreamTiming {
     taken: AtomicU64,
     /// The audio thread asked for real-time scheduling, and whether it got it.
     priority_asked: AtomicBool,
-    /// Underruns the device reported (cpal's `Xrun`).
+    /// Underruns the device reported (cpal's `Xrun`; its PulseAudio host reports none).
     underruns: AtomicU64,
+    /// Breaks in the device's sound the lag watch found and the cues made up.
+    breaks: AtomicU64,
     /// How far behind the plan the listener is, in microseconds ([`super::lag`]): what the cue
     /// track has to catch up.
     lag_micros: AtomicI64,
@@ -45,8 +54,12 @@ impl StreamTiming {
         self.taken.load(Ordering::Acquire)
     }
 
+    /// Times the stream starved: the underruns the device reported, or where it reports none,
+    /// the breaks in its sound that were made up.
     pub fn underruns(&self) -> u64 {
-        self.underruns.load(Ordering::Acquire)
+        self.underruns
+            .load(Ordering::Acquire)
+            .max(self.breaks.load(Ordering::Acquire))
     }
 
     /// How far behind the plan what is written now will be heard, in microseconds, from every
@@ -77,13 +90,15 @@ pub struct DeviceStream {
     /// The buffer asked for, in frames (when the device refused it and took its own, only an
     /// estimate of what it holds).
     pub buffer_frames: u32,
+    /// The way to the device, for the log: "PulseAudio" or "ALSA".
+    pub host: &'static str,
 }
 
 /// The default output device as `open` would find it, for `downshift doctor`: its name and the
 /// format it offers ("default (ALSA): 44100 Hz, 2 channels, f32"), or why there is none. Opens no
 /// stream.
 pub fn describe_default() -> Result<String, String> {
-    let host = cpal::default_host();
+    let host = preferred_host()?;
     let device = host
         .default_output_device()
         .ok_or_else(|| format!("no output device ({})", host.id().name()))?;
@@ -103,9 +118,46 @@ pub fn describe_default() -> Result<String, String> {
     ))
 }
 
-/// Opens the default output device.
+/// The host `open` tries first: the PulseAudio server's own protocol where cpal has it (its
+/// default host), or ALSA when `DOWNSHIFT_SOUND_HOST=alsa`.
+fn preferred_host() -> Result<cpal::Host, String> {
+    if std::env::var_os("DOWNSHIFT_SOUND_HOST").is_some_and(|h| h == "alsa") {
+        cpal::host_from_id(cpal::HostId::Alsa).map_err(|e| e.to_string())
+    } else {
+        Ok(cpal::default_host())
+    }
+}
+
+/// Opens the default output device: through the PulseAudio server where one answers (cpal's
+/// default host when built with its PulseAudio host), else through ALSA.
+/// `DOWNSHIFT_SOUND_HOST=alsa` asks for ALSA alone (a way round a server the native protocol
+/// does not suit; the sound measurements compare the two ways with it).
 pub fn open(on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<DeviceStream, String> {
-    let device = cpal::default_host()
+    // The callback's error handler, shared by every attempt below.
+    let on_error = Arc::new(std::sync::Mutex::new(on_error));
+    let preferred = preferred_host()?;
+    let first = open_on(&preferred, &on_error);
+    if first.is_ok() || preferred.id() == cpal::HostId::Alsa {
+        return first;
+    }
+    let alsa = cpal::host_from_id(cpal::HostId::Alsa).map_err(|e| e.to_string())?;
+    open_on(&alsa, &on_error).map_err(|alsa_error| {
+        format!(
+            "{} ({}); {alsa_error} (ALSA)",
+            first.err().unwrap_or_default(),
+            preferred.id().name()
+        )
+    })
+}
+
+type SharedErrorHandler<E> = Arc<std::sync::Mutex<E>>;
+
+fn open_on<E: FnMut(cpal::Error) + Send + 'static>(
+    host: &cpal::Host,
+    on_error: &SharedErrorHandler<E>,
+) -> Result<DeviceStream, String> {
+    let host_name = host.id().name();
+    let device = host
         .default_output_device()
         .ok_or_else(|| "no output device".to_owned())?;
     let supported = device.default_output_config().map_err(|e| e.to_string())?;
@@ -117,8 +169,6 @@ pub fn open(on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<Device
         cpal::SupportedBufferSize::Range { min, max } => wanted.clamp(*min, *max),
         cpal::SupportedBufferSize::Unknown => wanted,
     };
-    // The callback's error handler, shared by the two attempts below.
-    let on_error = Arc::new(std::sync::Mutex::new(on_error));
     let timing = Arc::new(StreamTiming::default());
     let format = supported.sample_format();
     let attempt = |buffer_size: cpal::BufferSize| {
@@ -135,9 +185,10 @@ pub fn open(on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<Device
         };
         let on_error = {
             let timing = Arc::clone(&timing);
-            let on_error = Arc::clone(&on_error);
-            // Runs when the stream reports trouble (on cpal's audio thread, between callbacks):
-            // the lock is never contended, as only one attempt's stream is ever alive.
+            let on_error = Arc::clone(on_error);
+            // Runs when the stream reports trouble, on one of cpal's threads (never inside the
+            // data callback): only one attempt's stream is ever alive, so the lock is taken by
+            // its threads alone.
             move |error: cpal::Error| {
                 if error.kind() == cpal::ErrorKind::Xrun {
                     timing.underruns.fetch_add(1, Ordering::AcqRel);
@@ -188,6 +239,7 @@ pub fn open(on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<Device
         sample_rate,
         channels,
         buffer_frames,
+        host: host_name,
     })
 }
 
@@ -236,6 +288,9 @@ impl Feed {
             .observe(now.saturating_duration_since(first_feed), taken);
         if lag != self.timing.lag_micros() {
             self.timing.lag_micros.store(lag, Ordering::Release);
+            self.timing
+                .breaks
+                .store(self.lag.breaks(), Ordering::Release);
         }
     }
 }
