@@ -19,27 +19,7 @@ source scripts/lib-x11.sh
 BIN=${BIN:-target/release/downshift}
 [[ -x "$BIN" ]] || die "$BIN is not built: run cargo build --release"
 
-if [[ -z "${SOUND_SERVER:-}" ]]; then
-  logs=$(mktemp -d)
-  trap 'end_started; rm -rf "$logs"' EXIT
-  started=()
-  for server in pulseaudio pipewire; do
-    SOUND_SERVER=$server "$0" >"$logs/$server" 2>&1 &
-    started+=($!)
-  done
-  failed=0
-  for i in 0 1; do
-    server=$([[ $i == 0 ]] && echo pulseaudio || echo pipewire)
-    status=0
-    wait "${started[i]}" || status=$?
-    sed "s/^/[$server] /" "$logs/$server"
-    ((status == 0)) || failed=$((failed + 1))
-  done
-  started=()
-  ((failed == 0)) || die "e2e window sound failed on $failed of 2 sound servers"
-  echo "e2e window sound: both sound servers passed"
-  exit 0
-fi
+on_each_sound_server "e2e window sound" "$0" "$@"
 
 source scripts/sound-server.sh
 need $(sound_server_programs) python3 xdotool

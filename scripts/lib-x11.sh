@@ -155,3 +155,33 @@ press_and_wait() {
   rm -f "$before"
   return $status
 }
+
+# For the sound scripts: with SOUND_SERVER unset, run SCRIPT again once per sound server
+# (PulseAudio and PipeWire), both at once, print each one's output prefixed with its server,
+# and exit: 0 if both passed. With SOUND_SERVER set, return and let the script run.
+#   on_each_sound_server "e2e audio" "$0" "$@"
+on_each_sound_server() {
+  [[ -z "${SOUND_SERVER:-}" ]] || return 0
+  local what=$1 script=$2
+  shift 2
+  logs=$(mktemp -d)
+  trap 'end_started; rm -rf "$logs"' EXIT
+  started=()
+  local server
+  for server in pulseaudio pipewire; do
+    SOUND_SERVER=$server "$script" "$@" >"$logs/$server" 2>&1 &
+    started+=($!)
+  done
+  local failed=0 i status
+  for i in 0 1; do
+    server=$([[ $i == 0 ]] && echo pulseaudio || echo pipewire)
+    status=0
+    wait "${started[i]}" || status=$?
+    sed "s/^/[$server] /" "$logs/$server"
+    ((status == 0)) || failed=$((failed + 1))
+  done
+  started=()
+  ((failed == 0)) || die "$what failed on $failed of 2 sound servers"
+  echo "$what: both sound servers passed"
+  exit 0
+}
