@@ -326,31 +326,28 @@ fn milliseconds(millis: u64) -> SignedDuration {
 
 /// A number out of a reply, however many variants it is wrapped in.
 fn number(what: &str, reply: zbus::Result<OwnedValue>) -> Option<u32> {
-    let value = match reply {
-        Ok(value) => value,
-        Err(e) => {
-            log::trace!("presence: {what}: {e}");
-            return None;
-        }
-    };
-    let mut value: &Value = &value;
-    while let Value::Value(inner) = value {
-        value = inner;
-    }
-    match value {
+    unwrapped(what, reply, "a number", |value| match value {
         Value::U32(number) => Some(*number),
-        other => {
-            log::debug!(
-                "presence: {what} is not a number but a {}",
-                other.value_signature()
-            );
-            None
-        }
-    }
+        _ => None,
+    })
 }
 
 /// A yes or no out of a reply, however many variants it is wrapped in.
 fn answer(what: &str, reply: zbus::Result<OwnedValue>) -> Option<bool> {
+    unwrapped(what, reply, "a yes or no", |value| match value {
+        Value::Bool(yes) => Some(*yes),
+        _ => None,
+    })
+}
+
+/// The innermost value of a reply, taken by `pick`; a failed call or a value of another kind
+/// is logged (naming `what` and the `kind` expected) and read as nothing.
+fn unwrapped<T>(
+    what: &str,
+    reply: zbus::Result<OwnedValue>,
+    kind: &str,
+    pick: impl Fn(&Value) -> Option<T>,
+) -> Option<T> {
     let value = match reply {
         Ok(value) => value,
         Err(e) => {
@@ -362,14 +359,12 @@ fn answer(what: &str, reply: zbus::Result<OwnedValue>) -> Option<bool> {
     while let Value::Value(inner) = value {
         value = inner;
     }
-    match value {
-        Value::Bool(yes) => Some(*yes),
-        other => {
-            log::debug!(
-                "presence: {what} is not a yes or no but a {}",
-                other.value_signature()
-            );
-            None
-        }
+    let picked = pick(value);
+    if picked.is_none() {
+        log::debug!(
+            "presence: {what} is not {kind} but a {}",
+            value.value_signature()
+        );
     }
+    picked
 }
