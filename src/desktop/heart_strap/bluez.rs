@@ -156,8 +156,8 @@ impl Drop for StrapScan {
 }
 
 fn join_within(thread: JoinHandle<()>, limit: Duration) {
-    let deadline = std::time::Instant::now() + limit;
-    while !thread.is_finished() && std::time::Instant::now() < deadline {
+    let deadline = crate::clock::Clocks::system().deadline(limit);
+    while !thread.is_finished() && !deadline.passed() {
         std::thread::sleep(Duration::from_millis(10));
     }
     if thread.is_finished() {
@@ -846,6 +846,23 @@ mod linux {
         }
     }
 
+    /// A strap reached and connected: its device, its properties, and the streams of its
+    /// changes and of objects removed, subscribed before connecting so nothing it says is missed.
+    struct Reached {
+        device: Device,
+        properties: PropertiesProxy<'static>,
+        changes: zbus::fdo::PropertiesChangedStream,
+        removals: zbus::fdo::InterfacesRemovedStream,
+    }
+
+    /// How far one part of an attempt got: on to the next part, or the attempt over.
+    enum Part<T> {
+        On(T),
+        Over(Attempt),
+    }
+
+    /// One attempt to hear the strap: reach and connect it, wait for its services, ask it for
+    /// notifications, then pass its measurements on until it is lost.
     async fn listen(
         bus: &zbus::Connection,
         address: &str,
@@ -854,13 +871,51 @@ mod linux {
         link: &mut Link,
     ) -> zbus::Result<Attempt> {
         let manager = object_manager(bus).await?;
-        let known = match look(&manager).await {
+        let mut reached = match reach(bus, &manager, address, options, link).await? {
+            Part::On(reached) => reached,
+            Part::Over(attempt) => return Ok(attempt),
+        };
+        stop_discovery(bus, link).await;
+        if let Part::Over(attempt) = services_resolved(&mut reached, options, link).await {
+            return Ok(attempt);
+        }
+        let (measurement, mut values) = match start_notify(bus, &manager, &reached.device).await? {
+            Part::On(notifying) => notifying,
+            Part::Over(attempt) => return Ok(attempt),
+        };
+        link.notifying = Some(measurement.clone());
+        // While it streams, no news is needed: the queue is let go, so that an hour of other
+        // programs' discoveries cannot fill it and hold up the measurements.
+        link.news = None;
+        out.send(if link.ever_connected {
+            HeartEvent::Back
+        } else {
+            HeartEvent::Connected {
+                name: reached.device.shown_name(),
+            }
+        });
+        link.ever_connected = true;
+        let why = pass_on(&mut reached, &measurement, &mut values, options, out).await;
+        link.notifying = None;
+        Ok(Attempt::Lost(why.to_owned()))
+    }
+
+    /// The strap found among BlueZ's devices on a powered adapter and connected (looking for it
+    /// when it is not there, so that it is heard when it is back).
+    async fn reach(
+        bus: &zbus::Connection,
+        manager: &ObjectManagerProxy<'static>,
+        address: &str,
+        options: &StrapOptions,
+        link: &mut Link,
+    ) -> zbus::Result<Part<Reached>> {
+        let known = match look(manager).await {
             Ok(known) => known,
-            Err(words) => return Ok(Attempt::Problem(words)),
+            Err(words) => return Ok(Part::Over(Attempt::Problem(words))),
         };
         let adapters = match powered(&known) {
             Ok(adapters) => adapters,
-            Err(words) => return Ok(Attempt::Problem(words)),
+            Err(words) => return Ok(Part::Over(Attempt::Problem(words))),
         };
         let device = known.devices.iter().find(|d| {
             d.address.eq_ignore_ascii_case(address) && adapters.iter().any(|a| under(&d.path, a))
@@ -870,17 +925,17 @@ mod linux {
             if link.discovering.is_none() {
                 match start_discovery(bus, &adapters[0]).await {
                     Ok(()) => link.discovering = Some(adapters[0].clone()),
-                    Err(e) => return Ok(Attempt::Problem(discovery_words(&e))),
+                    Err(e) => return Ok(Part::Over(Attempt::Problem(discovery_words(&e)))),
                 }
             }
-            return Ok(Attempt::Away(
+            return Ok(Part::Over(Attempt::Away(
                 (!link.ever_connected).then(|| NOT_NEARBY.to_owned()),
-            ));
+            )));
         };
         link.strap = Some(device.path.clone());
-        let device_properties = properties(bus, &device.path).await?;
-        let mut device_changes = device_properties.receive_properties_changed().await?;
-        let mut removals = manager.receive_interfaces_removed().await?;
+        let properties = properties(bus, &device.path).await?;
+        let changes = properties.receive_properties_changed().await?;
+        let removals = manager.receive_interfaces_removed().await?;
         if !device.connected {
             let connected =
                 within(options.patience, call(bus, &device.path, DEVICE, "Connect")).await;
@@ -891,65 +946,89 @@ mod linux {
                     Err(e) => log::info!("heart rate strap: {}", discovery_words(&e)),
                 }
             }
+            let first_time = !link.ever_connected;
+            let away = |words: String| Ok(Part::Over(Attempt::Away(first_time.then_some(words))));
             match connected {
                 Some(Ok(())) => link.connected_by_us = Some(device.path.clone()),
                 Some(Err(e)) => {
-                    return Ok(Attempt::Away((!link.ever_connected).then(|| {
-                        format!(
-                            "{} could not be connected ({}); still trying.",
-                            device.shown_name(),
-                            said(&e)
-                        )
-                    })));
+                    return away(format!(
+                        "{} could not be connected ({}); still trying.",
+                        device.shown_name(),
+                        said(&e)
+                    ));
                 }
                 None => {
-                    return Ok(Attempt::Away((!link.ever_connected).then(|| {
-                        format!(
-                            "{} did not answer within {} s; still trying.",
-                            device.shown_name(),
-                            options.patience.as_secs()
-                        )
-                    })));
+                    return away(format!(
+                        "{} did not answer within {} s; still trying.",
+                        device.shown_name(),
+                        options.patience.as_secs()
+                    ));
                 }
             }
         }
-        stop_discovery(bus, link).await;
+        Ok(Part::On(Reached {
+            device,
+            properties,
+            changes,
+            removals,
+        }))
+    }
+
+    /// Waits (at most the patience) until BlueZ has read the connected strap's services.
+    async fn services_resolved(
+        reached: &mut Reached,
+        options: &StrapOptions,
+        link: &Link,
+    ) -> Part<()> {
         let device_interface = InterfaceName::from_static_str_unchecked(DEVICE);
-        let resolved = device_properties
-            .get(device_interface.clone(), "ServicesResolved")
+        let resolved = reached
+            .properties
+            .get(device_interface, "ServicesResolved")
             .await
             .ok()
             .is_some_and(|v| matches!(&*v, Value::Bool(true)));
-        if !resolved {
-            let waited = within(options.patience, async {
-                while let Some(signal) = device_changes.next().await {
-                    let Ok(args) = signal.args() else { continue };
-                    if args.interface_name().as_str() != DEVICE {
-                        continue;
-                    }
-                    let changed = args.changed_properties();
-                    if matches!(changed.get("Connected"), Some(Value::Bool(false))) {
-                        return false;
-                    }
-                    if matches!(changed.get("ServicesResolved"), Some(Value::Bool(true))) {
-                        return true;
-                    }
-                }
-                false
-            })
-            .await;
-            if waited != Some(true) {
-                return Ok(Attempt::Away((!link.ever_connected).then(|| {
-                    format!(
-                        "{} connected but did not show its services; still trying.",
-                        device.shown_name()
-                    )
-                })));
-            }
+        if resolved {
+            return Part::On(());
         }
-        let known = match look(&manager).await {
+        let changes = &mut reached.changes;
+        let waited = within(options.patience, async {
+            while let Some(signal) = changes.next().await {
+                let Ok(args) = signal.args() else { continue };
+                if args.interface_name().as_str() != DEVICE {
+                    continue;
+                }
+                let changed = args.changed_properties();
+                if matches!(changed.get("Connected"), Some(Value::Bool(false))) {
+                    return false;
+                }
+                if matches!(changed.get("ServicesResolved"), Some(Value::Bool(true))) {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        if waited == Some(true) {
+            return Part::On(());
+        }
+        Part::Over(Attempt::Away((!link.ever_connected).then(|| {
+            format!(
+                "{} connected but did not show its services; still trying.",
+                reached.device.shown_name()
+            )
+        })))
+    }
+
+    /// The strap's Heart Rate Measurement characteristic, its changes subscribed to and then
+    /// asked to notify.
+    async fn start_notify(
+        bus: &zbus::Connection,
+        manager: &ObjectManagerProxy<'static>,
+        device: &Device,
+    ) -> zbus::Result<Part<(OwnedObjectPath, zbus::fdo::PropertiesChangedStream)>> {
+        let known = match look(manager).await {
             Ok(known) => known,
-            Err(words) => return Ok(Attempt::Problem(words)),
+            Err(words) => return Ok(Part::Over(Attempt::Problem(words))),
         };
         let Some(measurement) = known
             .characteristics
@@ -959,29 +1038,34 @@ mod linux {
             })
             .map(|(path, _)| path.clone())
         else {
-            return Ok(Attempt::Problem(NO_MEASUREMENT.to_owned()));
+            return Ok(Part::Over(Attempt::Problem(NO_MEASUREMENT.to_owned())));
         };
         let measurement_properties = properties(bus, &measurement).await?;
-        let mut values = measurement_properties.receive_properties_changed().await?;
+        let values = measurement_properties.receive_properties_changed().await?;
         if let Err(e) = call(bus, &measurement, CHARACTERISTIC, "StartNotify").await {
-            return Ok(Attempt::Problem(format!(
+            return Ok(Part::Over(Attempt::Problem(format!(
                 "{} did not agree to send its heart rate ({}).",
                 device.shown_name(),
                 said(&e)
-            )));
+            ))));
         }
-        link.notifying = Some(measurement.clone());
-        // While it streams, no news is needed: the queue is let go, so that an hour of other
-        // programs' discoveries cannot fill it and hold up the measurements.
-        link.news = None;
-        out.send(if link.ever_connected {
-            HeartEvent::Back
-        } else {
-            HeartEvent::Connected {
-                name: device.shown_name(),
-            }
-        });
-        link.ever_connected = true;
+        Ok(Part::On((measurement, values)))
+    }
+
+    /// Passes each measurement on as it comes, until the strap is lost; returns why.
+    async fn pass_on(
+        reached: &mut Reached,
+        measurement: &OwnedObjectPath,
+        values: &mut zbus::fdo::PropertiesChangedStream,
+        options: &StrapOptions,
+        out: &mut Out,
+    ) -> &'static str {
+        let Reached {
+            device,
+            changes,
+            removals,
+            ..
+        } = reached;
         let mut without_intervals = 0;
         let mut said_rate_only = false;
         let mut said_unreadable = false;
@@ -993,17 +1077,13 @@ mod linux {
         loop {
             let next = future::or(
                 future::or(async { values.next().await.map(Input::Value) }, async {
-                    device_changes.next().await.map(Input::Device)
+                    changes.next().await.map(Input::Device)
                 }),
                 async { removals.next().await.map(Input::Removed) },
             )
             .await;
-            let mut gone = |why: &str| {
-                link.notifying = None;
-                Attempt::Lost(why.to_owned())
-            };
             match next {
-                None => return Ok(gone("the connection to Bluetooth ended")),
+                None => return "the connection to Bluetooth ended",
                 Some(Input::Value(signal)) => {
                     let Ok(args) = signal.args() else { continue };
                     if args.interface_name().as_str() != CHARACTERISTIC {
@@ -1053,14 +1133,14 @@ mod linux {
                             Some(Value::Bool(false))
                         )
                     {
-                        return Ok(gone("the strap's connection was lost"));
+                        return "the strap's connection was lost";
                     }
                 }
                 Some(Input::Removed(signal)) => {
                     let Ok(args) = signal.args() else { continue };
                     let path = args.object_path().as_str();
                     if path == device.path.as_str() || path == measurement.as_str() {
-                        return Ok(gone("the strap went away"));
+                        return "the strap went away";
                     }
                 }
             }
