@@ -16,7 +16,7 @@ mod common;
 #[path = "common/wayland.rs"]
 mod compositor;
 
-use common::bus::Bus;
+use common::bus::{Bus, serve};
 use common::x11::X;
 use common::{Lines, PATIENCE, eventually, run, send, wait_for_exit};
 use compositor::{Compositor, Offer, Window};
@@ -89,23 +89,6 @@ impl Report {
         assert_eq!(found.len(), 1, "one {key} line in {:#?}", self.lines);
         &found[0][prefix.len()..]
     }
-}
-
-/// Serves `objects` (path, object) under `name` on `bus` while the connection lives.
-fn serve(
-    bus: &Bus,
-    name: &str,
-    path: &str,
-    object: impl zbus::object_server::Interface,
-) -> zbus::Connection {
-    async_io::block_on(async {
-        zbus::connection::Builder::address(bus.address.as_str())?
-            .name(name.to_owned())?
-            .serve_at(path.to_owned(), object)?
-            .build()
-            .await
-    })
-    .expect("the stand-in serves")
 }
 
 struct Notifications;

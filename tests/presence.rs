@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::bus::Bus;
+use common::bus::{Bus, serve};
 use common::x11::{Started, X};
 use common::{PATIENCE, eventually, run};
 use downshift::desktop::presence::{
@@ -32,24 +32,6 @@ fn places_on(bus: &Bus, proc_root: &Path) -> Places {
         wayland_socket: None,
         proc_root: proc_root.to_owned(),
     }
-}
-
-/// Serves `object` at `path` under the well-known `name` on `bus`, as long as the connection
-/// returned lives.
-fn serve(
-    bus: &Bus,
-    name: &str,
-    path: &str,
-    object: impl zbus::object_server::Interface,
-) -> zbus::Connection {
-    async_io::block_on(async {
-        zbus::connection::Builder::address(bus.address.as_str())?
-            .name(name.to_owned())?
-            .serve_at(path.to_owned(), object)?
-            .build()
-            .await
-    })
-    .expect("the stand-in serves")
 }
 
 struct MutterIdleMonitor {

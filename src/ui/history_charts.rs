@@ -207,10 +207,7 @@ fn helping(
     let (before, after) = (series(|m| m.0), series(|m| m.1));
     let by_day = shown.to_vec();
     let hover = move |position: &egui_plot::HoverPosition<'_>| -> Option<String> {
-        let x = match position {
-            egui_plot::HoverPosition::NearDataPoint { position, .. } => position.x,
-            egui_plot::HoverPosition::Elsewhere { position } => position.x,
-        };
+        let x = hover_x(position);
         let index = (x.round() + (days - 1) as f64) as usize;
         let day = day_name(today, -x.round() as i64);
         Some(match by_day.get(index).and_then(DayTension::means) {
@@ -243,19 +240,8 @@ fn helping(
         )
         .label_formatter(hover)
         .show(ui, |plot| {
-            let quiet = palette.quiet_text;
-            plot.line(Line::new("before", before.clone()).color(quiet).width(1.5));
-            plot.points(Points::new("before", before).color(quiet).radius(3.0));
-            plot.line(
-                Line::new("after", after.clone())
-                    .color(palette.breath)
-                    .width(2.0),
-            );
-            plot.points(
-                Points::new("after", after)
-                    .color(palette.breath)
-                    .radius(3.0),
-            );
+            dotted_line(plot, "before", before, palette.quiet_text, 1.5);
+            dotted_line(plot, "after", after, palette.breath, 2.0);
         });
     plot.response.labelled_by(heading.id);
     ui.label(RichText::new(change_in_words(shown, days)).size(SMALL));
@@ -307,10 +293,7 @@ fn heart_swing(
         .collect();
     let by_day = swings.to_vec();
     let hover = move |position: &egui_plot::HoverPosition<'_>| -> Option<String> {
-        let x = match position {
-            egui_plot::HoverPosition::NearDataPoint { position, .. } => position.x,
-            egui_plot::HoverPosition::Elsewhere { position } => position.x,
-        };
+        let x = hover_x(position);
         let index = (x.round() + (days - 1) as f64) as usize;
         let day = day_name(today, -x.round() as i64);
         Some(match by_day.get(index).and_then(DaySwing::mean) {
@@ -325,16 +308,7 @@ fn heart_swing(
         .show_grid([false, true])
         .label_formatter(hover)
         .show(ui, |plot| {
-            plot.line(
-                Line::new("swing", points.clone())
-                    .color(palette.breath)
-                    .width(1.5),
-            );
-            plot.points(
-                Points::new("swing", points)
-                    .color(palette.breath)
-                    .radius(3.0),
-            );
+            dotted_line(plot, "swing", points, palette.breath, 1.5);
         });
     plot.response.labelled_by(heading.id);
     ui.label(RichText::new(swing_in_words(swings)).size(SMALL));
@@ -432,4 +406,24 @@ fn time_short(minutes: f64) -> String {
     } else {
         format!("{:.0} min", minutes.round())
     }
+}
+
+/// Where along the days a hover is, near a point or not.
+pub(super) fn hover_x(position: &egui_plot::HoverPosition<'_>) -> f64 {
+    match position {
+        egui_plot::HoverPosition::NearDataPoint { position, .. } => position.x,
+        egui_plot::HoverPosition::Elsewhere { position } => position.x,
+    }
+}
+
+/// A series as a line with a dot on each day that has a value.
+fn dotted_line(
+    plot: &mut egui_plot::PlotUi<'_>,
+    name: &str,
+    points: Vec<[f64; 2]>,
+    color: egui::Color32,
+    width: f32,
+) {
+    plot.line(Line::new(name, points.clone()).color(color).width(width));
+    plot.points(Points::new(name, points).color(color).radius(3.0));
 }

@@ -125,10 +125,7 @@ fn course(
     let stress = series(|d| d.stress.map(|s| s * 2.0));
     let by_day = shown.clone();
     let hover = move |position: &egui_plot::HoverPosition<'_>| -> Option<String> {
-        let x = match position {
-            egui_plot::HoverPosition::NearDataPoint { position, .. } => position.x,
-            egui_plot::HoverPosition::Elsewhere { position } => position.x,
-        };
+        let x = super::history_charts::hover_x(position);
         let index = (x.round() + (count - 1) as f64).max(0.0) as usize;
         let day = by_day.get(index)?;
         let value = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"));

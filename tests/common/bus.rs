@@ -40,3 +40,21 @@ impl Drop for Bus {
         let _ = self.daemon.wait();
     }
 }
+
+/// Serves `object` at `path` under the well-known `name` on `bus`, as long as the connection
+/// returned lives: a stand-in service for one test.
+pub fn serve(
+    bus: &Bus,
+    name: &str,
+    path: &str,
+    object: impl zbus::object_server::Interface,
+) -> zbus::Connection {
+    async_io::block_on(async {
+        zbus::connection::Builder::address(bus.address.as_str())?
+            .name(name.to_owned())?
+            .serve_at(path.to_owned(), object)?
+            .build()
+            .await
+    })
+    .expect("the stand-in serves")
+}
