@@ -31,7 +31,13 @@ E2E_USER=${E2E_USER:-downshift-e2e}
 work=$(mktemp -d)
 started=()
 # E2E_KEEP=1 keeps the folder (logs, doctor's report) and says where.
-trap 'end_started; if [[ -n "${E2E_KEEP:-}" ]]; then echo "kept: $work"; else rm -rf "$work"; fi' EXIT
+created_user=false
+# The user made for sway below is taken away again, so the machine is left as it was found.
+remove_created_user() {
+  $created_user || return 0
+  userdel "$E2E_USER" 2>/dev/null || echo "note: the user $E2E_USER could not be removed yet (userdel $E2E_USER)"
+}
+trap 'end_started; remove_created_user; if [[ -n "${E2E_KEEP:-}" ]]; then echo "kept: $work"; else rm -rf "$work"; fi' EXIT
 passed=0
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 
@@ -42,6 +48,7 @@ if [[ $(id -u) -eq 0 ]]; then
     echo "Creating the system user $E2E_USER for sway (it refuses to run as root)"
     useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$E2E_USER" \
       || die "could not create the user $E2E_USER (run this script as a normal user instead)"
+    created_user=true
   fi
   as_user=(setpriv "--reuid=$E2E_USER" "--regid=$E2E_USER" --init-groups --)
   chmod 711 "$work"

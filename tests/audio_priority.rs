@@ -113,4 +113,8 @@ fn a_spinning_audio_thread_is_demoted_and_the_process_lives_on() {
         again.is_some_and(|after| after < Duration::from_millis(400)),
         "{again:?}"
     );
+    assert!(
+        priority::take_demotion(),
+        "the second stream's demotion is reported too"
+    );
 }

@@ -14,9 +14,14 @@ const SAMPLE: &str = concat!(
     "/tests/fixtures/heart/resonance-5.5.rr"
 );
 
+/// The binary on `data`, kept away from this desktop: no display and no session bus, so even a
+/// `play` without `--no-window` can reach no window and no running copy.
 fn downshift(data: &Path, args: &[&str]) -> Output {
     run(
         Command::new(env!("CARGO_BIN_EXE_downshift"))
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .arg("--data-dir")
             .arg(data)
             .args(args),

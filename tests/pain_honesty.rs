@@ -345,6 +345,11 @@ fn a_small_test_on_noise_rarely_says_softened() {
         rate * 100.0
     );
     assert!(rate <= 0.05, "rate {rate}");
+    // And the rate is over tests that reached a verdict: most of them do.
+    assert!(
+        not_enough * 10 <= trials,
+        "not enough check-ins in {not_enough}"
+    );
 }
 
 #[test]
@@ -378,6 +383,10 @@ fn a_small_test_finds_a_real_softening() {
     assert!(
         covered * 100 >= with_interval * 88,
         "the interval held the true shift in {covered} of {with_interval}"
+    );
+    assert!(
+        with_interval * 10 >= trials * 9,
+        "an interval in only {with_interval} of {trials}"
     );
 }
 

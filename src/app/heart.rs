@@ -243,7 +243,7 @@ pub(super) fn resonance_result(
     let analysis = session.heart().and_then(|h| h.resonance(&TEST_RATES));
     let mut screen = ResonanceScreen::new(
         &TEST_RATES,
-        analysis.as_ref().map(|(resonance, _)| resonance),
+        analysis.as_ref(),
         !record.completed(),
         SaveStatus::Saving(record.id.clone()),
     );

@@ -74,6 +74,9 @@ pub fn prepare() -> Result<(), String> {
                 .map_err(|e| format!("no SIGXCPU handler: {e}"))
         });
         let prepared = handler.clone().and_then(|()| limit_run_without_pause());
+        // A new stream's thread starts undemoted, and its own demotion is reported again.
+        DEMOTED.store(false, Ordering::Release);
+        DEMOTION_REPORTED.store(false, Ordering::Release);
         PREPARED.store(prepared.is_ok(), Ordering::Release);
         prepared
     }

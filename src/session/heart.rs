@@ -343,7 +343,7 @@ impl SessionHeart {
     /// A resonance test's analysis from the steps breathed whole, each at its own rate in
     /// breaths a minute (`rates`, one per breathing step of the timeline, in order); `None`
     /// when no step was breathed whole.
-    pub fn resonance(&self, rates: &[f64]) -> Option<(crate::practice::heart::Resonance, usize)> {
+    pub fn resonance(&self, rates: &[f64]) -> Option<crate::practice::heart::Resonance> {
         let breathing: Vec<usize> = (0..self.steps.len())
             .filter(|&i| self.steps[i].1 == StepKind::Breathe)
             .collect();
@@ -367,7 +367,7 @@ impl SessionHeart {
                 })
             })
             .collect();
-        (!plan.is_empty()).then(|| (analyse(&self.intervals, &plan), breathing.len()))
+        (!plan.is_empty()).then(|| analyse(&self.intervals, &plan))
     }
 }
 

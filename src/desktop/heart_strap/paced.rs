@@ -21,6 +21,8 @@ impl Paced {
     /// Asks `source` with `clock`'s time until stopped (or dropped), or until it ends.
     pub fn start(mut source: Box<dyn HeartSource>, clock: Stamp, wake: Wake) -> Paced {
         let (send, events) = channel();
+        // Kept to say so on the channel if the thread cannot start.
+        let say = send.clone();
         let (stop, stopped) = channel::<()>();
         let spawned = std::thread::Builder::new()
             .name("heart-replay".into())
@@ -47,6 +49,9 @@ impl Paced {
             });
         if let Err(e) = spawned {
             log::warn!("the recording of beats cannot be replayed: {e}");
+            let _ = say.send(HeartEvent::Problem(format!(
+                "The recording of beats cannot be replayed ({e})."
+            )));
         }
         Paced { events, stop }
     }

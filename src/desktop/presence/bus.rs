@@ -155,14 +155,7 @@ impl SessionBus {
     pub fn idle_inhibited(&self) -> Option<Said<bool>> {
         let source = "GNOME session manager (idle inhibited)";
         let (name, path, interface) = SESSION_MANAGER;
-        let flags = self.call::<OwnedValue>(
-            name,
-            path,
-            PROPERTIES,
-            "Get",
-            &(interface, "InhibitedActions"),
-            false,
-        );
+        let flags = self.property(SESSION_MANAGER, "InhibitedActions");
         let flags = number("session manager's InhibitedActions", flags)?;
         if flags & INHIBIT_IDLE == 0 {
             return Some(Said {
@@ -281,11 +274,7 @@ impl SessionBus {
     ) -> zbus::Result<OwnedValue> {
         let value: OwnedValue =
             self.call(name, path, PROPERTIES, "Get", &(interface, property), false)?;
-        let mut inner: &Value = &value;
-        while let Value::Value(wrapped) = inner {
-            inner = wrapped;
-        }
-        Ok(OwnedValue::try_from(inner.try_clone()?)?)
+        Ok(OwnedValue::try_from(innermost(&value).try_clone()?)?)
     }
 
     fn call<R>(
@@ -355,10 +344,7 @@ fn unwrapped<T>(
             return None;
         }
     };
-    let mut value: &Value = &value;
-    while let Value::Value(inner) = value {
-        value = inner;
-    }
+    let value = innermost(&value);
     let picked = pick(value);
     if picked.is_none() {
         log::debug!(
@@ -367,4 +353,12 @@ fn unwrapped<T>(
         );
     }
     picked
+}
+
+/// A value inside however many variants it is wrapped in.
+fn innermost<'v>(mut value: &'v Value<'v>) -> &'v Value<'v> {
+    while let Value::Value(inner) = value {
+        value = inner;
+    }
+    value
 }

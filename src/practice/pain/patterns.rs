@@ -466,7 +466,7 @@ fn check_factor(
     };
     if paired_days < options.min_days {
         result.refused = Some(format!(
-            "needs {} days with a pain answer; has {paired_days}",
+            "needs {} days with a pain answer after the first three; has {paired_days}",
             options.min_days
         ));
         return result;
