@@ -35,7 +35,10 @@ created_user=false
 # The user made for sway below is taken away again, so the machine is left as it was found.
 remove_created_user() {
   $created_user || return 0
-  userdel "$E2E_USER" 2>/dev/null || echo "note: the user $E2E_USER could not be removed yet (userdel $E2E_USER)"
+  # Its programs, ended above by their pids, may take a moment to go: userdel refuses until then.
+  local until=$((SECONDS + 10))
+  while pgrep -u "$E2E_USER" >/dev/null && ((SECONDS < until)); do sleep 0.2; done
+  userdel "$E2E_USER" 2>/dev/null || echo "note: the user $E2E_USER could not be removed (userdel $E2E_USER)"
 }
 trap 'end_started; remove_created_user; if [[ -n "${E2E_KEEP:-}" ]]; then echo "kept: $work"; else rm -rf "$work"; fi' EXIT
 passed=0
